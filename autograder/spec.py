@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from solutions.layers import Config
+from solutions.config import Config
 
 KINDS = ("number", "shape", "big_o", "ratio", "written")
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")

@@ -26,8 +26,9 @@ from functools import lru_cache
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from solutions.config import Config, checked_padding
+
 LAYER_NAMES = ("standard", "non_weight_sharing", "fully_connected")
-PADDINGS = ("SAME", "VALID")
 
 
 def output_side(n, k, s, padding: str):
@@ -86,7 +87,7 @@ class Layer:
         symbols = sp.symbols(
             "H W C_in C_out k_h k_w s_h s_w", integer=True, positive=True
         )
-        return cls(**dict(zip(names, symbols)), padding=_checked_padding(padding))
+        return cls(**dict(zip(names, symbols)), padding=checked_padding(padding))
 
     # -- geometry ---------------------------------------------------------
     @property
@@ -185,32 +186,6 @@ class Layer:
         return result
 
 
-@dataclass(frozen=True)
-class Config:
-    """One concrete configuration, as an assignment spec states it."""
-
-    height: int
-    width: int
-    in_channels: int
-    out_channels: int
-    kernel_h: int
-    kernel_w: int
-    stride_h: int
-    stride_w: int
-    padding: str
-
-    def __post_init__(self):
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "padding":
-                object.__setattr__(self, "padding", _checked_padding(value))
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{f.name} must be a positive integer, not {value!r}")
-
-    def sizes(self) -> tuple[int, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "padding")
-
-
 def quantities(config: Config) -> dict:
     """Every quantity of `Layer.quantities()` instantiated for `config`, as ints
     (tuples of ints for tensor shapes), computed exactly from the formulas."""
@@ -261,10 +236,3 @@ def _by_layer(layer: str, standard, non_weight_sharing, fully_connected):
                 "fully_connected": fully_connected}[layer]
     except KeyError:
         raise ValueError(f"unknown layer {layer!r}; expected one of {LAYER_NAMES}") from None
-
-
-def _checked_padding(padding: str) -> str:
-    normalized = str(padding).upper()
-    if normalized not in PADDINGS:
-        raise ValueError(f"padding must be SAME or VALID, not {padding!r}")
-    return normalized

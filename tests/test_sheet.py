@@ -1,0 +1,478 @@
+"""The submission edge: finding answers.yaml and parsing it without trusting it."""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from autograder.sheet import (
+    MAX_ENTRIES_SCANNED,
+    MAX_NESTING_DEPTH,
+    MAX_SHEET_BYTES,
+    MAX_YAML_NODES,
+    Sheet,
+    SubmissionError,
+    find_answer_file,
+    load_sheet,
+    read_submission,
+)
+
+
+def write(path: Path, content: "str | bytes") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def load_text(tmp_path: Path, text: str) -> Sheet:
+    return load_sheet(write(tmp_path / "answers.yaml", text), root=tmp_path)
+
+
+def refusal(tmp_path: Path, content: "str | bytes") -> str:
+    path = write(tmp_path / "answers.yaml", content)
+    with pytest.raises(SubmissionError) as caught:
+        load_sheet(path, root=tmp_path)
+    return caught.value.message
+
+
+# --------------------------------------------------------------------------
+# Every scalar stays the text the student typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["28:28", "no", "yes", "off", "1_000", "0o17", "017", "0x1F", ".inf", "-.inf", ".nan",
+     "1e3", "3.0", "2001-12-14", "=", "<<", "+12", "0b101", "1:30:00"],
+)
+def test_yaml_11_traps_are_kept_as_exact_text(tmp_path, typed):
+    sheet = load_text(tmp_path, f"q1: {typed}\n")
+    assert sheet.answers == {"q1": typed}
+    assert sheet.get("q1") == typed
+
+
+@pytest.mark.parametrize("blank", ["", "~", "null", "Null", "NULL"])
+def test_blank_values_mean_unanswered(tmp_path, blank):
+    sheet = load_text(tmp_path, f"q1: {blank}\nq2: x\n")
+    assert sheet.get("q1") is None
+
+
+def test_quoted_text_is_kept_verbatim_even_when_it_looks_blank(tmp_path):
+    sheet = load_text(tmp_path, "q1: ''\nq2: '~'\nq3: \"null\"\nq4: '  spaced  '\n")
+    assert [sheet.get(key) for key in ("q1", "q2", "q3", "q4")] == ["", "~", "null", "  spaced  "]
+
+
+def test_nested_answers_and_dotted_lookup(tmp_path):
+    sheet = load_text(
+        tmp_path,
+        "q2:\n  g:\n    multiplications_56:\n      standard: 28*28*3*3*3\n      depthwise: '42'\n",
+    )
+    assert sheet.get("q2.g.multiplications_56.standard") == "28*28*3*3*3"
+    assert sheet.get("q2.g.multiplications_56.depthwise") == "42"
+    assert sheet.get("q2.g.missing") is None
+    assert sheet.get("q2.g.multiplications_56.standard.deeper") is None
+    assert sheet.get("q9") is None
+
+
+def test_list_and_mapping_leaves_come_back_as_text(tmp_path):
+    sheet = load_text(tmp_path, "shape: [28, 28, 3]\nnested: [[1, 2], [3]]\nq: {a: 1, b: ~}\n")
+    assert sheet.get("shape") == "28, 28, 3"
+    assert sheet.get("nested") == "[1, 2], [3]"
+    assert sheet.get("q") == "{a: 1, b: }"
+
+
+def test_block_scalars_keep_newlines(tmp_path):
+    sheet = load_text(tmp_path, "q1: |\n  line one\n  line two\n")
+    assert sheet.get("q1") == "line one\nline two\n"
+
+
+def test_unexpected_keys_reports_typos_in_sheet_order(tmp_path):
+    sheet = load_text(
+        tmp_path,
+        "q1: a\nq2:\n  e:\n    standrd: 5\n    depthwise: 3\n  f: 1\nq9: x\n",
+    )
+    expected = ["q1", "q2.e.standard", "q2.e.depthwise", "q2.f"]
+    assert sheet.unexpected_keys(expected) == ["q2.e.standrd", "q9"]
+
+
+def test_unexpected_keys_flags_answers_at_the_wrong_level(tmp_path):
+    sheet = load_text(tmp_path, "q2:\n  g: 5\n")
+    assert sheet.unexpected_keys(["q2.g.standard"]) == ["q2.g"]
+
+
+def test_duplicate_keys_are_reported_and_the_last_wins(tmp_path):
+    sheet = load_text(tmp_path, "q1: first\nq2:\n  a: 1\n  a: 2\nq1: second\n")
+    assert sheet.get("q1") == "second"
+    assert sheet.get("q2.a") == "2"
+    assert any("'q2.a'" in problem and "Line 4" in problem for problem in sheet.problems)
+    assert any("'q1'" in problem and "Line 5" in problem for problem in sheet.problems)
+
+
+def test_sheet_path_is_relative_to_the_submission(tmp_path):
+    write(tmp_path / "hw" / "answers.yaml", "q1: a\n")
+    assert read_submission(tmp_path).path == Path("hw/answers.yaml")
+
+
+# --------------------------------------------------------------------------
+# Hostile YAML
+
+
+def test_python_object_apply_tag_never_runs(tmp_path):
+    marker = tmp_path / "pwned"
+    message = refusal(
+        tmp_path, f'q1: !!python/object/apply:os.system ["touch {marker}"]\n'
+    )
+    assert not marker.exists()
+    assert "!!python/object/apply:os.system" in message
+    assert "line 1" in message
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "q1: !!python/object/new:os.system [echo]\n",
+        "q1: !!python/name:os.system\n",
+        "q1: !!python/object:builtins.dict {}\n",
+        "q1: !<tag:yaml.org,2002:python/object/apply:os.system> [echo]\n",
+        "%TAG !p! tag:yaml.org,2002:python/\n---\nq1: !p!object/apply:os.system [echo]\n",
+        "q1: !!binary aGVsbG8=\n",
+        "q1: !!str 5\n",
+        "q1: !!int 5\n",
+        "q1: !!set {a, b}\n",
+        "q1: !custom value\n",
+        "q1: ! non-specific\n",
+        "q1: !!map {a: 1}\n",
+        "q1: !!seq [a]\n",
+        "!!map\nq1: a\n",
+        "q1:\n  - !!float 1\n",
+    ],
+)
+def test_every_explicit_tag_is_refused(tmp_path, document):
+    message = refusal(tmp_path, document)
+    assert "tag" in message and "not allowed" in message
+
+
+def test_billion_laughs_is_refused_quickly_in_bounded_memory(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        message = refusal(tmp_path, "\n".join(lines) + "\n")
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(MAX_YAML_NODES) in message
+    assert elapsed < 1.0
+    assert peak < 20 * 1024 * 1024
+
+
+def test_many_aliases_to_a_small_anchor_count_towards_the_cap(tmp_path):
+    document = "base: &x [a, b, c, d]\nuses: [" + ", ".join(["*x"] * 3000) + "]\n"
+    assert str(MAX_YAML_NODES) in refusal(tmp_path, document)
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    sheet = load_text(tmp_path, "q1: &shape 28x28\nq2: *shape\n")
+    assert sheet.get("q2") == "28x28"
+
+
+@pytest.mark.parametrize("document", ["a: &a [*a]\n", "a: &a {b: *a}\n", "&top {q: [*top]}\n"])
+def test_recursive_alias_is_refused(tmp_path, document):
+    assert "recursive alias" in refusal(tmp_path, document)
+
+
+def test_undefined_alias_is_a_yaml_error_with_a_line(tmp_path):
+    message = refusal(tmp_path, "q1: a\nq2: *nowhere\n")
+    assert "line 2" in message
+
+
+def test_merge_keys_have_no_special_meaning(tmp_path):
+    sheet = load_text(tmp_path, "base: &b {x: 1}\nq: {<<: *b, y: 2}\n")
+    assert sheet.answers["q"] == {"<<": {"x": "1"}, "y": "2"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "q: " + "[" * (MAX_NESTING_DEPTH + 5) + "]" * (MAX_NESTING_DEPTH + 5) + "\n",
+        "q: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "".join("  " * level + f"k{level}:\n" for level in range(MAX_NESTING_DEPTH + 5)),
+    ],
+)
+def test_deep_nesting_is_refused_without_a_recursion_error(tmp_path, document):
+    assert "nested more than" in refusal(tmp_path, document)
+
+
+def test_nesting_built_from_aliases_is_refused_too(tmp_path):
+    lines = ["a0: &a0 x"]
+    for level in range(1, MAX_NESTING_DEPTH + 5):
+        lines.append(f"a{level}: &a{level} [*a{level - 1}]")
+    assert "nested more than" in refusal(tmp_path, "\n".join(lines) + "\n")
+
+
+def test_nesting_at_the_limit_is_accepted(tmp_path):
+    depth = MAX_NESTING_DEPTH - 2  # the top mapping and the scalar are levels too
+    sheet = load_text(tmp_path, "q: " + "[" * depth + "x" + "]" * depth + "\n")
+    assert sheet.get("q") is not None
+
+
+def test_syntax_error_names_line_column_and_the_line(tmp_path):
+    message = refusal(tmp_path, "q1: fine\nq2: [unclosed, <b>x</b>\nq3: 3\n")
+    assert "not valid YAML" in message
+    assert "at line 3, column 3" in message
+    assert "Line 3: q3: 3" in message
+    assert "may begin earlier" in message and "Line 2: q2: [unclosed, <b>x</b>" in message
+    assert "Traceback" not in message
+
+
+def test_syntax_error_quotes_the_offending_line(tmp_path):
+    message = refusal(tmp_path, "q1: ok\nq2: a: b\n")
+    assert "line 2" in message
+    assert "Line 2: q2: a: b" in message
+    assert "quotes" in message
+
+
+def test_tab_indentation_gets_a_hint(tmp_path):
+    message = refusal(tmp_path, "q1:\n\ta: 1\n")
+    assert "tab" in message.lower()
+
+
+def test_several_documents_are_refused(tmp_path):
+    assert "single document" in refusal(tmp_path, "q1: a\n---\nq1: b\n")
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [("", "empty"), ("# only a comment\n", "empty"), ("~\n", "empty"),
+     ("- a\n- b\n", "a list"), ("just text\n", "a single piece of text")],
+)
+def test_top_level_must_be_a_mapping(tmp_path, document, expected):
+    assert expected in refusal(tmp_path, document)
+
+
+def test_keys_without_names_are_reported_not_fatal(tmp_path):
+    sheet = load_text(tmp_path, "q1: a\n~: orphan\n? [x, y]\n: complex\n")
+    assert sheet.answers == {"q1": "a"}
+    assert len(sheet.problems) == 2
+
+
+# --------------------------------------------------------------------------
+# Hostile bytes
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "answers.yaml"
+    with open(path, "wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    with pytest.raises(SubmissionError) as caught:
+        load_sheet(path, root=tmp_path)
+    assert "5.0 MiB" in caught.value.message
+    assert str(MAX_SHEET_BYTES // 1024) in caught.value.message
+
+
+def test_file_at_the_size_limit_is_read(tmp_path):
+    padding = "#" * (MAX_SHEET_BYTES - len("q1: a\n") - 1) + "\n"
+    sheet = load_text(tmp_path, "q1: a\n" + padding)
+    assert sheet.get("q1") == "a"
+
+
+def test_png_bytes_are_refused_as_an_image(tmp_path):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    assert "PNG image" in refusal(tmp_path, png)
+
+
+def test_nul_bytes_are_refused_as_binary(tmp_path):
+    assert "binary" in refusal(tmp_path, b"q1: a\x00b\n")
+
+
+def test_utf16_without_bom_is_refused_with_a_hint(tmp_path):
+    assert "UTF-16" in refusal(tmp_path, "q1: a\n".encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_accepted(tmp_path, encoding):
+    text = "q1: 28:28\nq2: naïve — ü\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    sheet = load_sheet(write(tmp_path / "answers.yaml", data), root=tmp_path)
+    assert sheet.answers == {"q1": "28:28", "q2": "naïve — ü"}
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    message = refusal(tmp_path, b"q1: a\nq2: caf\xe9\n")
+    assert "UTF-8" in message and "line 2" in message
+
+
+def test_control_characters_are_refused_with_a_line(tmp_path):
+    message = refusal(tmp_path, "q1: a\nq2: b\x07c\n")
+    assert "U+0007" in message and "line 2" in message
+
+
+def test_a_fifo_named_answers_does_not_hang(tmp_path):
+    fifo = tmp_path / "answers.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(SubmissionError) as caught:
+        load_sheet(fifo, root=tmp_path)
+    assert "not a regular file" in caught.value.message
+
+
+# --------------------------------------------------------------------------
+# Finding the sheet
+
+
+@pytest.mark.parametrize("name", ["answers.yaml", "answers.yml", "Answers.YAML"])
+def test_sheet_at_the_top_is_found(tmp_path, name):
+    sheet = write(tmp_path / name, "q1: a\n")
+    assert find_answer_file(tmp_path) == sheet
+
+
+def test_yaml_is_preferred_to_yml_in_the_same_folder(tmp_path):
+    write(tmp_path / "answers.yml", "q1: yml\n")
+    write(tmp_path / "answers.yaml", "q1: yaml\n")
+    assert read_submission(tmp_path).get("q1") == "yaml"
+
+
+def test_sheet_in_a_subfolder_is_found(tmp_path):
+    sheet = write(tmp_path / "hw3" / "submission" / "answers.yml", "q1: a\n")
+    write(tmp_path / "README.md", "notes\n")
+    assert find_answer_file(tmp_path) == sheet
+
+
+def test_shallowest_sheet_wins_and_the_others_are_reported(tmp_path):
+    write(tmp_path / "b" / "answers.yaml", "q1: b\n")
+    write(tmp_path / "a" / "answers.yml", "q1: a\n")
+    write(tmp_path / "a" / "deeper" / "answers.yaml", "q1: deep\n")
+    sheet = read_submission(tmp_path)
+    assert sheet.get("q1") == "a"
+    assert "b/answers.yaml" in sheet.problems[0]
+    assert "a/deeper/answers.yaml" in sheet.problems[0]
+
+
+def test_submission_that_is_a_file_is_the_sheet(tmp_path):
+    path = write(tmp_path / "whatever.txt", "q1: a\n")
+    assert find_answer_file(path) == path
+    assert read_submission(path).get("q1") == "a"
+
+
+def test_macos_metadata_and_dotfiles_are_ignored(tmp_path):
+    write(tmp_path / "__MACOSX" / "answers.yaml", "q1: resource fork\n")
+    write(tmp_path / "._answers.yaml", "junk\n")
+    write(tmp_path / ".hidden" / "answers.yaml", "q1: hidden\n")
+    real = write(tmp_path / "hw" / "answers.yaml", "q1: real\n")
+    assert find_answer_file(tmp_path) == real
+
+
+def test_nothing_found_lists_what_was_seen_and_suggests_a_rename(tmp_path):
+    write(tmp_path / "answers.yaml.txt", "q1: a\n")
+    write(tmp_path / "notes" / "scratch.py", "print()\n")
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    message = caught.value.message
+    assert "answers.yaml.txt" in message and "notes/scratch.py" in message
+    assert "If answers.yaml.txt holds your answers, rename it to answers.yaml" in message
+
+
+def test_empty_submission_says_so(tmp_path):
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    assert "empty" in caught.value.message
+
+
+def test_missing_submission_folder_is_a_submission_error(tmp_path):
+    with pytest.raises(SubmissionError):
+        find_answer_file(tmp_path / "absent")
+
+
+def test_search_depth_is_bounded(tmp_path):
+    write(tmp_path / "1" / "2" / "3" / "4" / "5" / "answers.yaml", "q1: a\n")
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    assert "4 folders down" in caught.value.message
+
+
+def test_a_sheet_at_the_maximum_depth_is_found(tmp_path):
+    sheet = write(tmp_path / "1" / "2" / "3" / "4" / "answers.yaml", "q1: a\n")
+    assert find_answer_file(tmp_path) == sheet
+
+
+def test_huge_folders_stop_the_search_and_the_listing_is_bounded(tmp_path):
+    for index in range(MAX_ENTRIES_SCANNED + 100):
+        (tmp_path / f"file{index:05d}.dat").touch()
+    started = time.perf_counter()
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    assert time.perf_counter() - started < 2.0
+    message = caught.value.message
+    assert f"more than {MAX_ENTRIES_SCANNED}" in message
+    assert "more." in message
+    assert len(message) < 2_000
+
+
+def test_link_to_etc_passwd_is_not_followed(tmp_path):
+    os.symlink("/etc/passwd", tmp_path / "answers.yaml")
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    message = caught.value.message
+    assert "not lead to a file inside your submission" in message
+    assert "root:" not in message
+
+
+def test_link_outside_is_skipped_in_favour_of_a_real_sheet(tmp_path):
+    os.symlink("/etc/passwd", tmp_path / "answers.yaml")
+    write(tmp_path / "hw" / "answers.yaml", "q1: real\n")
+    sheet = read_submission(tmp_path)
+    assert sheet.get("q1") == "real"
+    assert any("not lead to a file inside your submission" in problem for problem in sheet.problems)
+
+
+def test_load_sheet_refuses_a_link_outside_the_root(tmp_path):
+    outside = write(tmp_path / "elsewhere" / "secret.yaml", "key: SECRET\n")
+    root = tmp_path / "submission"
+    root.mkdir()
+    os.symlink(outside, root / "answers.yaml")
+    with pytest.raises(SubmissionError) as caught:
+        load_sheet(root / "answers.yaml", root=root)
+    assert "not lead to a file inside your submission" in caught.value.message
+    assert "SECRET" not in caught.value.message
+
+
+def test_link_inside_the_submission_is_followed(tmp_path):
+    write(tmp_path / "work" / "final.yaml", "q1: linked\n")
+    os.symlink("work/final.yaml", tmp_path / "answers.yaml")
+    assert read_submission(tmp_path).get("q1") == "linked"
+
+
+def test_symlinked_folders_are_never_walked(tmp_path):
+    outside = tmp_path / "outside"
+    write(outside / "answers.yaml", "q1: outside\n")
+    root = tmp_path / "submission"
+    root.mkdir()
+    os.symlink(outside, root / "linked_dir")
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(root)
+    assert "linked_dir (a link, not followed)" in caught.value.message
+
+
+def test_symlinked_folder_loop_terminates(tmp_path):
+    (tmp_path / "a").mkdir()
+    os.symlink("..", tmp_path / "a" / "loop")
+    os.symlink("loop2", tmp_path / "loop2")
+    sheet = write(tmp_path / "a" / "answers.yaml", "q1: a\n")
+    assert find_answer_file(tmp_path) == sheet
+
+
+def test_self_referencing_link_named_answers_is_reported(tmp_path):
+    os.symlink("answers.yaml", tmp_path / "answers.yaml")
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(tmp_path)
+    assert "answers.yaml is a link that does not lead to a file" in caught.value.message

@@ -96,7 +96,7 @@ def _growth(spec: Spec) -> list[str]:
         cells = []
         for layer in LAYER_NAMES:
             growth = growth_in_side(f"{layer}.{quantity}", padding)
-            cells.append(f"{growth.render('side')} = {growth.in_variable('pixels').render('pixels')}")
+            cells.append(f"{growth.render('side')} = {growth.render('pixels')}")
         rows.append(f"| {title} | " + " | ".join(cells) + " |")
     rows.append("")
     sides = sorted({c.height for c in spec.configurations.values()
@@ -133,7 +133,7 @@ def _items(spec: Spec) -> list[str]:
         if item.kind == "big_o":
             growth, _ = growth_reference(spec, item)
             rows.append(f"| {item.number} | `{item.key}` | {growth.render('side')} = "
-                        f"{growth.in_variable('pixels').render('pixels')} | | loose bound: partial; "
+                        f"{growth.render('pixels')} | | loose bound: partial; "
                         "Ω or too low: none |")
             continue
         found = expectations(spec, item)

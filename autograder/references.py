@@ -14,7 +14,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from autograder.spec import FACTS, Item, Spec, SpecError
-from solutions.growth import Growth, growth_in_side
+from solutions.growth import growth_in_side
+from solutions.order import Growth
 from solutions.layers import Config, quantities
 
 #: (configuration, quantity) pairs an answer's reference depends on.

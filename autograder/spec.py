@@ -57,6 +57,7 @@ class Item:
     entries_ok: bool = False
     tolerance: float = 0.0
     sentences: tuple[int, int] | None = None
+    hint: str = ""
 
     @property
     def graded(self) -> bool:
@@ -80,6 +81,15 @@ class Item:
 
 
 @dataclass(frozen=True)
+class BigOPolicy:
+    """Credit for Big-O answers that are not simply right or wrong."""
+
+    loose_credit: float = 0.5  # a true upper bound that is not tight
+    variable_mismatch_credit: float = 0.5  # exponents fit the other size variable
+    kernel_mismatch_credit: float = 0.5  # right in N, wrong power of the kernel side
+
+
+@dataclass(frozen=True)
 class Spec:
     assignment: str
     configurations: dict[str, Config]
@@ -87,6 +97,7 @@ class Spec:
     pooling: dict[str, int]
     growth_configuration: str
     variable_key: str
+    big_o_policy: BigOPolicy
     items: tuple[Item, ...]
     digest: str
     path: Path
@@ -146,6 +157,7 @@ def _build(raw: dict, path: Path, digest: str) -> Spec:
         pooling={k: int(v) for k, v in raw.get("pooling", {}).items()},
         growth_configuration=growth["configuration"],
         variable_key=growth["variable_key"],
+        big_o_policy=BigOPolicy(**{k: float(v) for k, v in raw.get("big_o", {}).items()}),
         items=items,
         digest=digest,
         path=path,
@@ -199,7 +211,8 @@ def config_from_fields(entry: dict, name: str = "configuration") -> Config:
 
 _ITEM_FIELDS = {"key", "number", "name", "kind", "points", "visibility", "at", "expect",
                 "growth", "variants", "mistakes", "square_side_ok", "transpose_ok",
-                "entries_ok", "tolerance", "sentences", "layer", "dataset", "other_dataset"}
+                "entries_ok", "tolerance", "sentences", "hint", "layer", "dataset",
+                "other_dataset"}
 _PLACEHOLDER_FIELDS = ("layer", "dataset", "other_dataset")
 
 
@@ -249,6 +262,7 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict) ->
         tolerance=float(entry.get("tolerance", defaults.get("ratio_tolerance", 0.0)
                                    if kind == "ratio" else 0.0)),
         sentences=tuple(sentences) if sentences else None,
+        hint=" ".join(str(entry.get("hint", "")).split()),
     )
     for alternative in (item,) + item.variants + item.mistakes:
         if alternative.expect is not None:

@@ -8,45 +8,15 @@ stride are constants. In pixels n = N*N every exponent of N halves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
 
 from solutions.layers import Layer, symbolic_quantities
+from solutions.order import Growth
 
 SIDE, KERNEL = sp.symbols("N k", positive=True)
-VARIABLES = ("side", "pixels")
-
-
-@dataclass(frozen=True)
-class Growth:
-    """A monomial order: size**size_exp * k**kernel_exp, size being N or n."""
-
-    size_exp: Fraction
-    kernel_exp: Fraction = Fraction(0)
-
-    def in_variable(self, variable: str) -> "Growth":
-        """The same growth with the size measured as `variable`."""
-        if variable not in VARIABLES:
-            raise ValueError(f"variable must be one of {VARIABLES}, not {variable!r}")
-        scale = 1 if variable == "side" else Fraction(1, 2)
-        return Growth(self.size_exp * scale, self.kernel_exp)
-
-    def __mul__(self, other: "Growth") -> "Growth":
-        return Growth(self.size_exp + other.size_exp, self.kernel_exp + other.kernel_exp)
-
-    def __truediv__(self, other: "Growth") -> "Growth":
-        return Growth(self.size_exp - other.size_exp, self.kernel_exp - other.kernel_exp)
-
-    def render(self, variable: str = "side") -> str:
-        """Big-O text such as O(N^2 k^2) (side) or O(n k^2) (pixels)."""
-        letter = "N" if variable == "side" else "n"
-        powers = ((letter, self.size_exp), ("k", self.kernel_exp))
-        above = " ".join(_power(v, e) for v, e in powers if e > 0) or "1"
-        below = " ".join(_power(v, -e) for v, e in powers if e < 0)
-        return f"O({above}/{below})" if below else f"O({above})"
 
 
 def growth_in_side(quantity: str, padding: str = "SAME") -> Growth:
@@ -78,10 +48,3 @@ def _dominant_arg(args):
     if len(growing) != 1:
         raise ValueError(f"cannot tell which of {args} dominates")
     return growing[0]
-
-
-def _power(letter: str, exponent: Fraction) -> str:
-    if exponent == 1:
-        return letter
-    shown = str(exponent) if exponent.denominator == 1 else f"({exponent})"
-    return f"{letter}^{shown}"

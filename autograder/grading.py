@@ -1,0 +1,119 @@
+"""Grade one answer sheet against a spec: every item through its kind's
+parse and grade steps, within a time budget, an exception in one item never
+stopping the others. Produces Gradescope `Results`; writing them is the
+caller's business (see `autograder.cli`).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from autograder.kinds import KINDS, ParseError
+from autograder.kinds import big_o
+from autograder.kinds.verdict import Verdict
+from autograder.prepared import Prepared
+from autograder.results import Results, TestResult, escape_markdown
+from autograder.sheet import Sheet
+from autograder.spec import Item, Spec
+
+#: Seconds one whole sheet may take; items left when it runs out are reported
+#: as not graded rather than letting a submission hold the grader.
+SHEET_BUDGET_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class ItemGrade:
+    item: Item
+    answer: str | None
+    verdict: Verdict
+
+
+def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[ItemGrade], dict]:
+    """Grade every item; also returns the context shared by items (the size
+    variable Big-O answers are read in, and how it was decided)."""
+    started = time.perf_counter()
+    context = big_o.size_variable(spec, prepared, sheet)
+    grades = []
+    for item in spec.items:
+        answer = sheet.get(item.key)
+        if time.perf_counter() - started > SHEET_BUDGET_SECONDS:
+            verdict = Verdict(0.0, "not read", "Not graded: the sheet took longer than the "
+                              "autograder allows for one submission. Contact course staff.",
+                              "time budget")
+        else:
+            verdict = _grade_item(item, answer, prepared, context)
+        grades.append(ItemGrade(item, answer, verdict))
+    return grades, context
+
+
+def _grade_item(item: Item, answer: str | None, prepared: Prepared, context: dict) -> Verdict:
+    kind = KINDS[item.kind]
+    if item.kind == "written":
+        return kind.grade(answer, item)
+    entry = prepared.item(item.key)
+    if entry is None or not entry.verified:
+        problem = entry.problem if entry else "no reference was prepared"
+        return Verdict(0.0, "not graded",
+                       "Internal error: the autograder could not prove its reference for this "
+                       "item against its simulation, so it did not grade it. This is not a "
+                       "judgement of your answer; course staff will grade it by hand.",
+                       f"internal error: {problem}")
+    if answer is None or not answer.strip():
+        return Verdict(0.0, "no answer", f"No answer found at {item.key}.", "missing")
+    try:
+        reading = kind.parse(answer)
+    except ParseError as error:
+        hint = f" {error.hint}" if getattr(error, "hint", None) else ""
+        return Verdict(0.0, "unreadable", f"Could not read this answer: {error.message}{hint}",
+                       "unreadable")
+    try:
+        return kind.grade(reading, entry, item, context)
+    except Exception as error:  # one item's bug must not sink the sheet
+        return Verdict(0.0, "not graded",
+                       "Internal error while grading this item; it was not graded. This is "
+                       "not a judgement of your answer; please tell course staff.",
+                       f"internal error: {type(error).__name__}: {error}")
+
+
+def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[ItemGrade],
+                  context: dict, *, execution_time: float) -> Results:
+    """Gradescope results: one test per item, written items at 0 points."""
+    tests = [_test(g) for g in grades]
+    unexpected = sheet.unexpected_keys(spec.answer_keys)
+    lines = [f"Graded `{escape_markdown(str(sheet.path))}` against {escape_markdown(spec.assignment)}."]
+    lines.append(escape_markdown(context["note"]))
+    lines += [f"- {escape_markdown(p)}" for p in sheet.problems]
+    if unexpected:
+        shown = ", ".join(f"`{escape_markdown(k)}`" for k in unexpected[:20])
+        more = f" and {len(unexpected) - 20} more" if len(unexpected) > 20 else ""
+        lines.append(f"- Keys not in the answer sheet were ignored (typo?): {shown}{more}.")
+    internal = [g.item.key for g in grades if g.verdict.outcome.startswith("internal error")]
+    if internal:
+        lines.append(f"- The autograder could not grade {len(internal)} item(s) because of an "
+                     "internal error; they are marked in the tests and are not a judgement "
+                     "of your answers.")
+    lines.append("Written answers are listed with 0 autograder points; course staff grade them by hand.")
+    extra = {
+        "answer_file": str(sheet.path),
+        "size_variable": context["variable"],
+        "references": prepared.verification,
+        "outcomes": {g.item.key: g.verdict.outcome for g in grades},
+    }
+    return Results(tests=tests, output="\n\n".join(lines), execution_time=execution_time,
+                   extra_data=extra)
+
+
+def _test(grade: ItemGrade) -> TestResult:
+    item, verdict = grade.item, grade.verdict
+    parts = [f"**Read as:** {escape_markdown(verdict.read)}"]
+    if grade.answer is not None and item.kind != "written":
+        parts.append(f"**You wrote:** {escape_markdown(grade.answer, limit=300)}")
+    parts.append(escape_markdown(verdict.feedback))
+    score = round(verdict.credit * item.points, 4)
+    status = None
+    if item.kind == "written" or verdict.outcome.startswith("internal error"):
+        status = "passed" if verdict.outcome == "answered" else "failed"
+    return TestResult(number=item.number, name=f"{item.number} {item.name}", score=score,
+                      max_score=item.points, output="\n\n".join(parts),
+                      visibility=item.visibility, status=status,
+                      tags=(item.kind, verdict.outcome.split(":")[0]))

@@ -1,0 +1,42 @@
+"""Written answers: graded by hand on Gradescope. The autograder only says
+whether an answer is there and how its length compares with the sentence
+count the homework asks for, so students can fix an empty or truncated blank."""
+from __future__ import annotations
+
+import re
+
+from autograder.kinds.verdict import Verdict
+
+# A sentence ends at . ! or ? followed by whitespace or the end, but not
+# inside numbers ("3.5") or common abbreviations ("e.g.", "i.e.").
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|fig|eq)\.", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+
+
+def count_sentences(text: str) -> int:
+    """Sentences in `text`; a last fragment without a full stop counts too."""
+    body = _ABBREVIATIONS.sub("abbr", text.strip())
+    if not body:
+        return 0
+    pieces = [p for p in _SENTENCE_END.split(body) if p.strip()]
+    return len(pieces)
+
+
+def grade(answer: str | None, item) -> Verdict:
+    """No points either way: a note for the student and for the grader."""
+    if answer is None or not answer.strip():
+        return Verdict(0.0, "no answer", "Missing: this written answer is empty. "
+                       "It is graded by hand.", "missing")
+    sentences = count_sentences(answer)
+    words = len(answer.split())
+    read = f"{sentences} sentence{'s' * (sentences != 1)}, {words} word{'s' * (words != 1)}"
+    if item.sentences:
+        low, high = item.sentences
+        if sentences < low:
+            note = f"The question asks for {low}-{high} sentences; this looks short."
+        elif sentences > high:
+            note = f"The question asks for {low}-{high} sentences; this is longer than asked."
+        else:
+            note = f"Within the {low}-{high} sentences asked."
+        return Verdict(0.0, read, f"Answered. {note} Graded by hand.", "answered")
+    return Verdict(0.0, read, "Answered. Graded by hand.", "answered")

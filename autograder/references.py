@@ -44,7 +44,8 @@ def expectations(spec: Spec, item: Item) -> tuple[Expected, ...]:
     is never taken for a mistake just because two formulas agree here.
     """
     base_config = _configuration(spec, item.configuration)
-    accepted = [Expected("reference", *_value(spec, item, item.expect, base_config), 1.0, "")]
+    value, uses = _value(spec, item, item.expect, base_config)
+    accepted = [Expected("reference", value, 1.0, "", uses)]
     for variant in item.variants:
         value, uses = _value(spec, item, variant.expect, base_config)
         accepted.append(Expected(variant.name, value, variant.credit, variant.feedback, uses))

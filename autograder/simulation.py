@@ -31,6 +31,7 @@ shape:
 from __future__ import annotations
 
 import functools
+import math
 from typing import Callable, NamedTuple, Tuple, Union
 
 import numpy as np
@@ -503,6 +504,10 @@ def _jacobian_facts(name: str, layer: LayerOfParameters, w: np.ndarray,
     }
 
 
+#: Weight arrays up to this many values are random throughout (32 MB).
+_RANDOM_WEIGHTS_LIMIT = 4_000_000
+
+
 @functools.lru_cache(maxsize=4096)
 def _measure_items(height, width, in_channels, out_channels, kernel_h,
                    kernel_w, stride_h, stride_w, padding, seed, limit):
@@ -514,8 +519,15 @@ def _measure_items(height, width, in_channels, out_channels, kernel_h,
     x = rng.uniform(1.0, 2.0, (height, width, in_channels))
 
     def parameters(weights_shape, bias_shape):
-        return (rng.uniform(-1.0, 1.0, weights_shape),
-                rng.uniform(-1.0, 1.0, bias_shape))
+        if math.prod(weights_shape) <= _RANDOM_WEIGHTS_LIMIT:
+            weights = rng.uniform(-1.0, 1.0, weights_shape)
+        else:
+            # A layer this large (the dense layer at 112 x 112 would take
+            # 1.3 GB) gets one random row broadcast to its full shape: the
+            # values do not change what is counted, and the memory stays flat.
+            weights = np.broadcast_to(rng.uniform(-1.0, 1.0, weights_shape[-1]),
+                                      weights_shape)
+        return weights, rng.uniform(-1.0, 1.0, bias_shape)
 
     # The standard convolution's output fixes the shape the other two layers
     # must produce (and with it their parameter shapes).

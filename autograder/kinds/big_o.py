@@ -1,0 +1,167 @@
+"""Reading an answer that is a growth rate: `O(N^2)`, `Θ(n log n)`,
+`Omega(n)`, `O(n^2 k^2)`, `O(n^(3/2))`, `big O of n squared`, or a bare
+`n^2` (no notation: a statement of how the count grows).
+
+The expression is expanded into terms (coefficient · size^a · k^b · log^c
+size), so `O(N*N)`, `O((N^2)^2)` and `O(n^2 + n)` are compared by what they
+say, not how they are written. One letter names the input size (any letter,
+case kept); k or K names the kernel side. Grading policy (whether constant
+factors or lower-order terms cost credit, what the kernel exponent should be)
+belongs to the grader; this module reports them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
+
+from . import expression
+from .expression import GROWTH_NOTATIONS, KERNEL_LETTERS, log_factor
+
+AS_WHAT = "a growth rate"
+_HINT = "write it like O(N^2) or O(n^2 k^2), with one letter for the input size and k for the kernel side"
+
+
+class Term(NamedTuple):
+    coefficient: Fraction
+    size_exp: Fraction     # power of the size letter
+    kernel_exp: Fraction   # power of k
+    log_exp: int           # power of log(size)
+
+
+@dataclass(frozen=True)
+class GrowthReading:
+    notation: str | None        # 'O', 'Θ', 'Ω', 'o', 'ω', or None for a bare expression
+    size_letter: str | None     # the letter for the input size, if any
+    terms: tuple[Term, ...]     # fastest-growing first
+    dominant: Term              # terms[0]: highest size_exp, then log_exp, then kernel_exp
+    has_constant_factor: bool   # the dominant coefficient is not 1: O(2n), O(784 n)
+    has_lower_order_terms: bool  # more than one term: O(n^2 + n)
+    shown: str                  # canonical rendering, e.g. "O(N^2 k^2)"
+    remark: str                 # words after the growth rate
+
+
+def parse(text: str) -> GrowthReading:
+    """Read `text` as a growth rate, or raise ParseError."""
+    parser = expression.Parser.read(text, AS_WHAT, expression.GROWTH_MODE)
+    source = parser.source
+    notation_at = parser.find_notation()
+    if notation_at is not None:
+        parser.skip_to(notation_at)
+        notation = GROWTH_NOTATIONS[parser.advance().text]
+        parser.begin()
+        if parser.at("(", "[", "{"):
+            node = parser.bracketed()
+        else:
+            parser.advance()  # 'of', as in 'big O of n squared'
+            node = parser.expression()
+    else:
+        notation = None
+        parser.skip_prose()
+        if parser.at_end():
+            raise source.fail("there is no growth rate in it", _HINT)
+        parser.begin()
+        node = parser.expression()
+    remark = parser.remark()
+
+    letters = expression.symbols(node)
+    size_letters = sorted(letters - KERNEL_LETTERS)
+    if len(size_letters) > 1:
+        hint = "to multiply, write * or ×, not the letter x" if "x" in size_letters else _HINT
+        raise source.fail(f"it uses {', '.join(size_letters[:-1])} and {size_letters[-1]} as letters; "
+                          f"use one letter for the input size and k for the kernel side", hint)
+    size_letter = size_letters[0] if size_letters else None
+    kernel_letter = "k" if "k" in letters or "K" not in letters else "K"
+    polynomial = expression.to_polynomial(node, source)
+    if not polynomial:
+        raise source.fail("it works out to zero", _HINT)
+    combined: dict[tuple[Fraction, Fraction, int], Fraction] = {}
+    for monomial, coefficient in polynomial.items():
+        exponents = _exponents(monomial, size_letter, source)
+        combined[exponents] = combined.get(exponents, Fraction(0)) + coefficient
+    terms = tuple(sorted((Term(c, size, kernel, log) for (size, kernel, log), c in combined.items() if c),
+                         key=_rank, reverse=True))
+    if not terms:
+        raise source.fail("it works out to zero", _HINT)
+    shown = _render_terms(terms, size_letter, kernel_letter)
+    return GrowthReading(notation, size_letter, terms, terms[0],
+                         has_constant_factor=terms[0].coefficient != 1,
+                         has_lower_order_terms=len(terms) > 1,
+                         shown=f"{notation}({shown})" if notation else shown,
+                         remark=remark)
+
+
+def _exponents(monomial, size_letter: str | None, source) -> tuple[Fraction, Fraction, int]:
+    size = kernel = Fraction(0)
+    log = 0
+    for factor, exponent in monomial:
+        if factor == size_letter:
+            size += exponent
+        elif factor in KERNEL_LETTERS:
+            kernel += exponent
+        elif size_letter is not None and factor == log_factor(size_letter) and exponent.denominator == 1:
+            log += exponent.numerator
+        else:
+            raise source.fail(f"it has {factor} to the power {expression.format_plain(exponent)}, "
+                              f"which is not a power of the input size, k, or log of the input size",
+                              _HINT)
+    return size, kernel, log
+
+
+def _rank(term: Term) -> tuple[Fraction, int, Fraction]:
+    return term.size_exp, term.log_exp, term.kernel_exp
+
+
+def _render_terms(terms: tuple[Term, ...], size_letter: str | None, kernel_letter: str) -> str:
+    """`N^2 k^2`, `n^2 + n`, `N^2/9`, `784 n`, `n log n`, `1`."""
+    rendered = ""
+    for index, term in enumerate(terms):
+        body = _render_term(term, size_letter or "n", kernel_letter)
+        if index == 0:
+            rendered = body if term.coefficient > 0 else f"-{body}"
+        else:
+            rendered += f" {'+' if term.coefficient > 0 else '-'} {body}"
+    return rendered
+
+
+def _render_term(term: Term, size_letter: str, kernel_letter: str) -> str:
+    """One term without its sign."""
+    factors = [_power(size_letter, term.size_exp), _power(kernel_letter, term.kernel_exp)]
+    if term.log_exp == 1:
+        factors.append(f"log {size_letter}")
+    elif term.log_exp:
+        factors.append(f"(log {size_letter})^{term.log_exp}")
+    letters = " ".join(factor for factor in factors if factor)
+    numerator, denominator = abs(term.coefficient.numerator), term.coefficient.denominator
+    if not letters:
+        return expression.format_plain(abs(term.coefficient))
+    scale = "" if numerator == 1 else f"{numerator} "
+    return scale + letters + ("" if denominator == 1 else f"/{denominator}")
+
+
+def _power(letter: str, exponent: Fraction) -> str:
+    if exponent == 0:
+        return ""
+    if exponent == 1:
+        return letter
+    if exponent.denominator == 1:
+        return f"{letter}^{exponent.numerator}"
+    return f"{letter}^({exponent.numerator}/{exponent.denominator})"
+
+
+def describe(reading: GrowthReading) -> str:
+    """How the answer was read: 'read as O(N^2 k^2), N = the size letter'."""
+    if reading.size_letter is None:
+        return f"read as {reading.shown}, with no letter for the input size"
+    return f"read as {reading.shown}, {reading.size_letter} = the size letter"
+
+
+def compare(reading: GrowthReading, size_exp: Fraction, log_exp: int = 0) -> str:
+    """'tight' when the dominant term grows like size^size_exp · log^log_exp,
+    'loose' when faster (a true upper bound, not tight), 'too_low' when slower.
+    The kernel exponent is not compared: see `dominant.kernel_exp`."""
+    student = (reading.dominant.size_exp, reading.dominant.log_exp)
+    expected = (Fraction(size_exp), log_exp)
+    if student == expected:
+        return "tight"
+    return "loose" if student > expected else "too_low"

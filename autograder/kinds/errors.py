@@ -1,0 +1,24 @@
+"""The one error every answer kind raises when it cannot read an answer.
+
+Messages are for students: plain English that names what was read and what
+went wrong, never a stack trace. A `hint` (optional) says how to write the
+answer so that it can be read.
+"""
+from __future__ import annotations
+
+
+class ParseError(ValueError):
+    """An answer that could not be read; `message` and `hint` are for the student."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if self.hint is None else f"{self.message} ({self.hint})"
+
+
+class NotANumber(ParseError):
+    """The answer is math with letters or growth notation (`2n`, `O(N^2)`), so
+    it is not a number but may still be read as a growth rate."""

@@ -1,0 +1,82 @@
+"""Reading an answer that says how many times faster or larger one thing is:
+a number (`87x faster`, `~87 times`, `784^2/9`, `68,295x`), a growth
+(`O(N^2)`, `grows as n`, `N^2/9`), a word meaning 1 (`same`, `equally
+fast`, `no faster`), or `a:b`, read as a/b and flagged, since students
+write the ratio both ways round.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from . import big_o, expression, number
+from .big_o import GrowthReading
+from .errors import NotANumber
+from .number import NumberReading
+
+AS_WHAT = "a ratio"
+#: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 87'.
+_MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|are|is|both|run|runs|at|the)\s+)*"
+                        r"(?:same|equal|equally|no faster|not faster)\b(?P<rest>.*)")
+
+
+@dataclass(frozen=True)
+class RatioReading:
+    number: NumberReading | None    # set when the ratio is a number
+    growth: GrowthReading | None    # set when it is a growth rate
+    written_as_colon: bool          # written a:b (read as a/b)
+    shown: str
+    remark: str
+
+
+def parse(text: str) -> RatioReading:
+    """Read `text` as a ratio, or raise ParseError."""
+    source = expression.prepare(text, AS_WHAT)
+    means_one = _MEANS_ONE.match(source.text.lower())
+    if means_one and _only_remarks(means_one.group("rest")):
+        one = NumberReading(Fraction(1), "1 (the same)", False, None, source.text)
+        return RatioReading(one, None, False, one.shown, one.remark)
+    colon = _ratio_colon(source)
+    if colon is not None:
+        left = number.parse(source.text[:colon.start])
+        right = number.parse(source.text[colon.end:])
+        if right.value == 0:
+            raise source.fail("the second number of the ratio is 0")
+        quotient = NumberReading(left.value / right.value, f"{left.shown} : {right.shown}",
+                                 left.approximate or right.approximate,
+                                 left.work_disagrees or right.work_disagrees, right.remark)
+        return RatioReading(quotient, None, True, quotient.shown, quotient.remark)
+    try:
+        reading = number.parse(source.text)
+    except NotANumber:
+        growth = big_o.parse(source.text)
+        return RatioReading(None, growth, False, growth.shown, growth.remark)
+    return RatioReading(reading, None, False, reading.shown, reading.remark)
+
+
+def _only_remarks(rest: str) -> bool:
+    """Whether what follows 'same' adds no other number: '', ' speed', ' (1x)'."""
+    rest = rest.strip()
+    return not any(char.isdigit() for char in rest) or rest.startswith(("(", ","))
+
+
+def _ratio_colon(source: expression.Source) -> expression.Token | None:
+    """The ':' of `784:9` or `1 : 87`, between two numbers (not `Answer: 87`)."""
+    tokens = expression.tokenize(source)
+    for before, colon, after in zip(tokens, tokens[1:], tokens[2:]):
+        if (colon.kind == "mark" and colon.text == ":"
+                and (before.kind == "number" or before.text in (")", "]"))
+                and (after.kind == "number" or after.text in ("(", "["))):
+            return colon
+    return None
+
+
+def describe(reading: RatioReading) -> str:
+    """How the answer was read: 'read as the number 87', 'read as O(N^2), ...',
+    'read as the ratio 1 : 87, that is 0.01149 (exactly 1/87)'."""
+    if reading.growth is not None:
+        return big_o.describe(reading.growth)
+    if reading.written_as_colon:
+        return f"read as the ratio {reading.shown}, that is {number.format_value(reading.number.value)}"
+    return number.describe(reading.number)

@@ -1,0 +1,150 @@
+"""Reading an answer that is a shape: `30x30`, `30 by 30`, `(30, 30)`,
+`28*28 x 9`, `784*9`, `28 x 28 x 3 x 3`, `784 x 9 matrix`, or one number.
+
+A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
+(`28*28 x 9` is 784 × 9); with no other separator, `*` separates (`784*9`).
+Commas separate dimensions inside brackets and when followed by a space;
+elsewhere `7,056` is one number, as in a number answer.
+
+Matching is lenient in the ways a tensor and its flattening are the same
+thing: dimensions of size 1 are ignored, and consecutive dimensions may be
+multiplied together (`28x28x3x3` is the 784 × 9 Jacobian).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from . import expression
+from .expression import Product, render
+
+AS_WHAT = "a shape"
+_HINT = "write the dimensions separated by x, for example 784 x 9"
+#: The first digit or bracket of the answer is a bracket: commas separate.
+_BRACKETED = re.compile(r"[^0-9(\[{]*[(\[{]")
+
+
+@dataclass(frozen=True)
+class ShapeReading:
+    dims: tuple[int, ...]   # positive whole numbers, as written (1s kept)
+    shown: str              # how it was read, e.g. "28*28 × 9 = 784 × 9"
+    remark: str             # words after the shape, ignored for grading
+
+
+def parse(text: str) -> ShapeReading:
+    """Read `text` as a shape, or raise ParseError."""
+    source = expression.prepare(text, AS_WHAT)
+    digit_groups = "" if _BRACKETED.match(source.text) else ","
+    parser = expression.Parser.of(source, expression.SHAPE_MODE, digit_groups)
+    parser.skip_prose()
+    if parser.at_end():
+        raise source.fail("there is no shape in it", _HINT)
+    parser.begin()
+    opening = parser.peek()
+    if parser.at("(", "[", "{") and _bracket_holds_separator(parser):
+        parser.advance()
+        nodes = _read_dimensions(parser, inside_brackets=True)
+        parser.expect_close(opening)
+    else:
+        nodes = _read_dimensions(parser, inside_brackets=False)
+    remark = parser.remark()
+    dims = tuple(_dimension(node, source) for node in nodes)
+    if sum(dim.bit_length() for dim in dims) > expression.MAX_RESULT_BITS:
+        raise source.fail(f"it has more than {expression.MAX_RESULT_DIGITS:,} digits of entries")
+    written = " × ".join(render(node) for node in nodes)
+    values = " × ".join(str(dim) for dim in dims)
+    return ShapeReading(dims, written if written == values else f"{written} = {values}", remark)
+
+
+def _bracket_holds_separator(parser: expression.Parser) -> bool:
+    """Whether the bracket that comes next holds a top-level comma or cross:
+    `(30, 30)` is a shape in brackets, `(784^2)/9` an expression."""
+    depth = 0
+    for ahead in range(expression.MAX_TOKENS):
+        token = parser.peek(ahead)
+        if token.kind == "end":
+            return False
+        if token.kind == "mark" and token.text in "([{":
+            depth += 1
+        elif token.kind == "mark" and token.text in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and (token.text == "," or parser.cross_count(token)):
+            return True
+    return False
+
+
+def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> list:
+    nodes = [parser.expression()]
+    used = None  # the kind of separator the shape uses: 'cross' or ','
+    while True:
+        separator = parser.peek()
+        kind = "cross" if parser.cross_count(separator) else "," if parser.at(",") else None
+        if kind is None or (not inside_brackets and used not in (None, kind)):
+            break
+        if not inside_brackets and not parser.starts_operand(1) and (
+                kind == "," or separator.text == "by"):
+            break  # '28 x 28, with padding', '30 by hand': the shape has ended
+        before = parser.context()
+        following = parser.peek(1)
+        if parser.cross_count(separator) > 1 or parser.cross_count(following) or (
+                following.kind == "mark" and following.text == ","):
+            raise parser.source.fail(f"two separators in a row after '{before}'", _HINT)
+        parser.advance()
+        if not parser.starts_operand():
+            found = "the answer ends there" if parser.at_end() else f"found '{parser.peek().text}'"
+            raise parser.source.fail(f"expected a dimension after '{before} {separator.text}' "
+                                     f"but {found}", _HINT)
+        used = kind
+        nodes.append(parser.expression())
+    if used is None and isinstance(nodes[0], Product) and all(op == "*" for op, _ in nodes[0].factors):
+        return [factor for _, factor in nodes[0].factors]  # '784*9': the stars separate
+    return nodes
+
+
+def _dimension(node, source: expression.Source) -> int:
+    value = expression.evaluate(node, source)
+    if value.denominator != 1:
+        raise source.fail(f"the dimension {render(node)} is {expression.format_plain(value)}, "
+                          f"not a whole number", _HINT)
+    if value <= 0:
+        raise source.fail(f"the dimension {render(node)} is {value}; dimensions must be positive",
+                          _HINT)
+    return value.numerator
+
+
+def describe(reading: ShapeReading) -> str:
+    """How the answer was read, for the student: 'read as the shape 784 × 9'."""
+    shape = " × ".join(f"{dim:,}" for dim in reading.dims)
+    one = " (one dimension)" if len(reading.dims) == 1 else ""
+    return f"read as the shape {shape}{one}"
+
+
+def entries(reading: ShapeReading) -> int:
+    """How many numbers a tensor of this shape holds."""
+    return math.prod(reading.dims)
+
+
+def matches(reading: ShapeReading, reference_dims: tuple[int, ...], *, allow_transpose: bool) -> bool:
+    """Whether the shape is `reference_dims`, ignoring dimensions of size 1 and
+    allowing consecutive dimensions to be grouped (28x28x3x3 is 784 × 9); with
+    `allow_transpose`, the reference reversed matches too (9 × 784)."""
+    dims = [dim for dim in reading.dims if dim != 1]
+    reference = [dim for dim in reference_dims if dim != 1]
+    return _groups_into(dims, reference) or (allow_transpose and _groups_into(dims, reference[::-1]))
+
+
+def _groups_into(dims: list[int], targets: list[int]) -> bool:
+    """Whether `dims` splits into consecutive runs whose products are `targets`.
+    Every dim is at least 2, so products only grow and a greedy walk decides."""
+    index = 0
+    for target in targets:
+        product = 1
+        while product < target and index < len(dims):
+            product *= dims[index]
+            index += 1
+        if product != target:
+            return False
+    return index == len(dims)

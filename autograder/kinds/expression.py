@@ -671,6 +671,11 @@ def format_plain(value: Fraction) -> str:
     return ("-" if value < 0 else "") + f"{scaled[:-places]}.{scaled[-places:]}"
 
 
+def _quoted(node: Node) -> str:
+    """The expression for a message, cut short if long."""
+    return _snippet(render(node), 40)
+
+
 def _short(value: Fraction) -> str:
     text = format_plain(value)
     return text if len(text) <= 24 else f"a {len(str(abs(value.numerator)))}-digit number"
@@ -812,7 +817,7 @@ class _Expander:
     def _constant(self, node: Node, what: str) -> Fraction:
         letters = sorted(symbols(node))
         if letters:
-            raise self.source.fail(f"{what} {render(node)} contains the letter {letters[0]}; "
+            raise self.source.fail(f"{what} {_quoted(node)} contains the letter {letters[0]}; "
                                    f"only numbers can be exponents")
         return self.expand(node).get((), Fraction(0))
 
@@ -856,9 +861,9 @@ class _Expander:
 
     def _inverse(self, divisor: Polynomial, node: Node) -> Polynomial:
         if not divisor:
-            raise self.source.fail(f"it divides by zero ({render(node)})")
+            raise self.source.fail(f"it divides by zero ({_quoted(node)})")
         if len(divisor) > 1:
-            raise self.source.fail(f"it divides by a sum ({render(node)}), which does not "
+            raise self.source.fail(f"it divides by a sum ({_quoted(node)}), which does not "
                                    f"multiply out into terms")
         ((monomial, c),) = divisor.items()
         return {_scaled(monomial, Fraction(-1)): 1 / c}
@@ -869,10 +874,10 @@ class _Expander:
             ((monomial, c),) = base.items() if base else (((), Fraction(0)),)
             return self._settle({_scaled(monomial, exponent): _exact_power(c, exponent, self.source)})
         if exponent.denominator != 1 or exponent < 0:
-            raise self.source.fail(f"it raises the sum {render(base_node)} to the power "
+            raise self.source.fail(f"it raises the sum {_quoted(base_node)} to the power "
                                    f"{_short(exponent)}, which does not multiply out into terms")
         if exponent > MAX_TERMS:
-            raise self.source.fail(f"it raises the sum {render(base_node)} to the power "
+            raise self.source.fail(f"it raises the sum {_quoted(base_node)} to the power "
                                    f"{_short(exponent)}, too many terms to multiply out")
         result: Polynomial = {(): Fraction(1)}
         for _ in range(exponent.numerator):
@@ -884,11 +889,11 @@ class _Expander:
         the base and the power inside only change a constant factor."""
         factors = {factor for monomial in self.expand(node.argument) for factor, _ in monomial}
         if any(not _is_letter(factor) for factor in factors):
-            raise self.source.fail(f"it takes the log of a log ({render(node)})")
+            raise self.source.fail(f"it takes the log of a log ({_quoted(node)})")
         if not factors:
-            raise self.source.fail(f"{render(node)} is not an exact number",
+            raise self.source.fail(f"{_quoted(node)} is not an exact number",
                                    "write its value as a decimal")
         if len(factors) > 1:
-            raise self.source.fail(f"it takes the log of more than one letter ({render(node)})")
+            raise self.source.fail(f"it takes the log of more than one letter ({_quoted(node)})")
         (letter,) = factors
         return {((log_factor(letter), Fraction(1)),): Fraction(1)}

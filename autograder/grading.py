@@ -105,7 +105,7 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
 
 def _test(grade: ItemGrade) -> TestResult:
     item, verdict = grade.item, grade.verdict
-    parts = [f"**Read as:** {escape_markdown(verdict.read)}"]
+    parts = [escape_markdown(verdict.read[:1].upper() + verdict.read[1:] + ".")]
     if grade.answer is not None and item.kind != "written":
         parts.append(f"**You wrote:** {escape_markdown(grade.answer, limit=300)}")
     parts.append(escape_markdown(verdict.feedback))

@@ -1,3 +1,13 @@
 """Answer kinds: one small module per kind of answer (number, shape, Big-O
 growth, ratio, written), each reading student text with the shared, bounded
-parser in `expression` and never with eval or a computer-algebra parser."""
+parser in `expression` and never with eval or a computer-algebra parser.
+
+Each kind module has `parse(text) -> reading` (raising `ParseError`) and
+`grade(...) -> Verdict`; `KINDS` maps a spec's kind name to its module.
+"""
+from autograder.kinds import big_o, number, ratio, shape, written
+from autograder.kinds.errors import ParseError
+
+KINDS = {"number": number, "shape": shape, "big_o": big_o, "ratio": ratio, "written": written}
+
+__all__ = ["KINDS", "ParseError"]

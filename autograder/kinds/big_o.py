@@ -11,12 +11,15 @@ belongs to the grader; this module reports them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
 from . import expression
 from .expression import GROWTH_NOTATIONS, KERNEL_LETTERS, log_factor
+from .errors import ParseError
+from .verdict import Verdict
 
 AS_WHAT = "a growth rate"
 _HINT = "write it like O(N^2) or O(n^2 k^2), with one letter for the input size and k for the kernel side"
@@ -165,3 +168,102 @@ def compare(reading: GrowthReading, size_exp: Fraction, log_exp: int = 0) -> str
     if student == expected:
         return "tight"
     return "loose" if student > expected else "too_low"
+
+
+# -- the size variable ---------------------------------------------------------
+
+SIZE_WORDS = {"side": "the image side (N for an N x N image)",
+              "pixels": "the number of pixels (n = N x N)"}
+_PIXELS_OF_A_SIDE = re.compile(
+    r"in\s+pixels|pixels?\s+(?:per|along|on|of|across)\s+(?:a|an|one|each|the)?\s*"
+    r"(?:side|edge|row|column|dimension)|pixels?\s+(?:wide|long|high|tall)", re.IGNORECASE)
+_PIXEL_WORDS = re.compile(
+    r"pixel|\barea\b|total|number\s+of\s+inputs|input\s+values|[a-z]\s*=\s*[a-z]\s*(?:\^|\*\*)\s*2"
+    r"|[a-z]²|\b[hw]\s*[*x×·]\s*[wh]\b", re.IGNORECASE)
+_SIDE_WORDS = re.compile(r"side|width|height|length|edge|dimension|\brows?\b|\bcolumns?\b",
+                         re.IGNORECASE)
+
+
+def parse_variable(text: str | None) -> str | None:
+    """'side', 'pixels' or None (blank or ambiguous) from words such as
+    "N = side length", "number of pixels", "n = N^2", "pixels per side"."""
+    if not text or len(text) > 500:
+        return None
+    cleaned = _PIXELS_OF_A_SIDE.sub(" side ", text)
+    pixels, side = bool(_PIXEL_WORDS.search(cleaned)), bool(_SIDE_WORDS.search(cleaned))
+    if pixels == side:
+        return None
+    return "pixels" if pixels else "side"
+
+
+def size_variable(spec, prepared, sheet) -> dict:
+    """The meaning of the student's size letter for every Big-O answer:
+    as declared, or else the one meaning that fits their answers best."""
+    declared_text = sheet.get(spec.variable_key)
+    declared = parse_variable(declared_text)
+    context = {"policy": spec.big_o_policy, "declared": declared is not None}
+    if declared:
+        return {**context, "variable": declared,
+                "note": f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
+                        f"as declared in {spec.variable_key}."}
+    fits = {variable: 0 for variable in SIZE_WORDS}
+    for item in spec.items:
+        entry = prepared.item(item.key)
+        if item.kind != "big_o" or entry is None or entry.growth is None:
+            continue
+        try:
+            reading = parse(sheet.get(item.key) or "")
+        except ParseError:
+            continue
+        for variable in fits:
+            if compare(reading, entry.growth.size_exp_in(variable)) == "tight":
+                fits[variable] += 1
+    chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
+    why = ("could not be understood" if declared_text and declared_text.strip()
+           else "was left empty")
+    return {**context, "variable": chosen,
+            "note": f"{spec.variable_key} {why}, so Big-O answers were read with the letter "
+                    f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best."}
+
+
+# -- grade ------------------------------------------------------------------
+
+def grade(reading: GrowthReading, entry, item, context) -> Verdict:
+    """Tight bound: full credit; a true but loose upper bound: partial;
+    Ω, or a bound that is too low: none, each with the reason."""
+    policy, variable = context["policy"], context["variable"]
+    reference = entry.growth
+    read = f"{describe(reading)}, meaning {SIZE_WORDS[variable]}"
+    if reading.notation in ("Ω", "ω"):
+        return Verdict(0.0, read, "Ω is a lower bound: it says the cost grows at least this "
+                       "fast. The question asks for an upper bound, O (or a tight Θ).", "omega")
+    fit = compare(reading, reference.size_exp_in(variable))
+    if fit == "tight" and reading.notation in ("o",):
+        return Verdict(0.0, read, "Little-o claims the cost grows strictly slower than this, "
+                       "which is not true here; use O or Θ.", "too low")
+    if fit == "tight":
+        kernel = reading.dominant.kernel_exp
+        if kernel not in (0, reference.kernel_exp):
+            return Verdict(policy.kernel_mismatch_credit, read,
+                           "Partly right. The growth in the input size is right, but the power "
+                           "of the kernel side k does not match how the count depends on k.",
+                           "kernel mismatch")
+        notes = ["Correct."]
+        if reading.has_constant_factor or reading.has_lower_order_terms:
+            notes.append("Constant factors and lower-order terms do not change a Big-O; "
+                         "the usual form leaves them out.")
+        return Verdict(1.0, read, " ".join(notes), "correct")
+    other = "pixels" if variable == "side" else "side"
+    if context["declared"] and compare(reading, reference.size_exp_in(other)) == "tight":
+        return Verdict(policy.variable_mismatch_credit, read,
+                       f"Partly right. These exponents fit {SIZE_WORDS[other]}, but you declared "
+                       f"your letter to mean {SIZE_WORDS[variable]}. With n = N² pixels, every "
+                       "exponent of N halves.", "variable mismatch")
+    if fit == "loose" and reading.notation in ("Θ", "ω"):
+        return Verdict(0.0, read, "Θ claims the bound is tight, but the cost grows more slowly "
+                       "than this.", "loose theta")
+    if fit == "loose":
+        return Verdict(policy.loose_credit, read, "True, but not tight: the cost grows more "
+                       "slowly than this bound. Give the smallest bound that holds.", "loose")
+    return Verdict(0.0, read, f"Too low: the cost grows faster than this. {item.hint}".strip(),
+                   "too low")

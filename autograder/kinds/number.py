@@ -14,6 +14,7 @@ from fractions import Fraction
 from . import expression
 from .errors import NotANumber
 from .expression import Number, format_plain, render
+from .verdict import Verdict, first_match, verdict_for
 
 AS_WHAT = "a number"
 _HINT = "write a number, for example 7056 or 28*28*9"
@@ -183,3 +184,23 @@ def matches(reading: NumberReading, reference: Fraction | int, rel_tol: float = 
         return True
     return abs(reading.value - reference) <= Fraction(str(rel_tol)) * abs(reference)
 
+
+# -- grade ------------------------------------------------------------------
+
+#: How far an answer written as approximate (6.15 × 10^5, ~87, 87.1) may sit
+#: from a value and still be read as that value.
+APPROXIMATE_TOLERANCE = 0.01
+
+
+def grade(reading: NumberReading, entry, item, context) -> Verdict:
+    """Match the value against the reference, accepted variants and the
+    recognised mistakes, in that order."""
+    tolerance = max(item.tolerance, APPROXIMATE_TOLERANCE if reading.approximate else 0)
+    scalars = [c for c in entry.candidates if not isinstance(c.value, tuple)]
+    candidate = first_match(scalars, lambda c: matches(reading, c.value, tolerance))
+    notes = []
+    if reading.work_disagrees:
+        notes.append(f"Check your working: {reading.work_disagrees}")
+    if candidate is not None and reading.value != candidate.value and candidate.credit > 0:
+        notes.append("Accepted as a rounded value.")
+    return verdict_for(candidate, describe(reading), hint=item.hint, note=" ".join(notes))

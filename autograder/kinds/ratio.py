@@ -7,13 +7,14 @@ write the ratio both ways round.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from . import big_o, expression, number
 from .big_o import GrowthReading
 from .errors import NotANumber
 from .number import NumberReading
+from .verdict import Verdict
 
 AS_WHAT = "a ratio"
 #: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 87'.
@@ -80,3 +81,31 @@ def describe(reading: RatioReading) -> str:
     if reading.written_as_colon:
         return f"read as the ratio {reading.shown}, that is {number.format_value(reading.number.value)}"
     return number.describe(reading.number)
+
+
+# -- grade ------------------------------------------------------------------
+
+def grade(reading: RatioReading, entry, item, context) -> Verdict:
+    """A number is compared at the base case within the item's tolerance; a
+    growth rate with how the ratio grows in the student's size variable."""
+    if reading.growth is None:
+        result = number.grade(reading.number, entry, item, context)
+        if reading.written_as_colon and result.credit > 0:
+            result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
+        return replace(result, read=describe(reading))
+    variable = context["variable"]
+    read = f"{describe(reading)}, meaning {big_o.SIZE_WORDS[variable]}"
+    if reading.growth.notation in ("Ω", "ω", "o"):
+        return Verdict(0.0, read, "Give how the ratio grows (O or Θ), not a lower or strict bound.",
+                       "notation")
+    fit = big_o.compare(reading.growth, entry.growth.size_exp_in(variable))
+    kernel = reading.growth.dominant.kernel_exp
+    if fit == "tight" and kernel in (0, entry.growth.kernel_exp):
+        return Verdict(1.0, read, "Correct: this is how the ratio grows.", "correct")
+    if fit == "tight":
+        return Verdict(context["policy"].kernel_mismatch_credit, read,
+                       "Partly right: the growth in the input size is right, but the power of "
+                       "the kernel side k is not.", "kernel mismatch")
+    direction = "more slowly" if fit == "loose" else "faster"
+    return Verdict(0.0, read, f"Not correct: the ratio grows {direction} than this. {item.hint}",
+                   "unrecognised")

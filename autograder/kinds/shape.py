@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from . import expression
 from .expression import Product, render
+from .verdict import Verdict, first_match, verdict_for
 
 AS_WHAT = "a shape"
 _HINT = "write the dimensions separated by x, for example 784 x 9"
@@ -148,3 +149,32 @@ def _groups_into(dims: list[int], targets: list[int]) -> bool:
         if product != target:
             return False
     return index == len(dims)
+
+
+# -- grade ------------------------------------------------------------------
+
+def grade(reading: ShapeReading, entry, item, context) -> Verdict:
+    """Match the shape against every candidate. A candidate that is a number
+    (a count of entries) matches a shape with that many entries."""
+    shorthand: list[str] = []
+
+    def match(candidate) -> bool:
+        if not isinstance(candidate.value, tuple):
+            return entries(reading) == candidate.value
+        dims = tuple(int(v) for v in candidate.value)
+        if matches(reading, dims, allow_transpose=item.transpose_ok):
+            return True
+        written = [d for d in reading.dims if d != 1]
+        if len(written) != 1:
+            return False
+        wanted = [d for d in dims if d != 1]
+        if item.entries_ok and written[0] == math.prod(wanted):
+            shorthand.append("Read as the number of entries; writing the shape says more.")
+            return True
+        if item.square_side_ok and len(wanted) == 2 and wanted[0] == wanted[1] == written[0]:
+            shorthand.append("Read as the side of a square.")
+            return True
+        return False
+
+    candidate = first_match(entry.candidates, match)
+    return verdict_for(candidate, describe(reading), hint=item.hint, note=" ".join(shorthand[-1:]))

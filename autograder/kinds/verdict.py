@@ -4,9 +4,10 @@ a candidate value with its own feedback and credit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from autograder.prepared import Candidate
+if TYPE_CHECKING:  # the kinds stay importable without the grader (student self-check)
+    from autograder.prepared import Candidate
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Verdict:
     outcome: str
 
 
-def first_match(candidates: Iterable[Candidate], matches: Callable[[Candidate], bool]):
+def first_match(candidates: Iterable["Candidate"], matches: Callable[["Candidate"], bool]):
     """The first candidate the reading matches: the reference comes first,
     then accepted variants, then recognised mistakes."""
     for candidate in candidates:
@@ -29,7 +30,7 @@ def first_match(candidates: Iterable[Candidate], matches: Callable[[Candidate], 
     return None
 
 
-def verdict_for(candidate: Candidate | None, read: str, *, hint: str, note: str = "") -> Verdict:
+def verdict_for(candidate: "Candidate | None", read: str, *, hint: str, note: str = "") -> Verdict:
     """Turn the matched candidate into credit and feedback, never quoting a
     reference value."""
     extra = f" {note}" if note else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from autograder.kinds.verdict import Verdict
+from .verdict import Verdict
 
 # A sentence ends at . ! or ? followed by whitespace or the end, but not
 # inside numbers ("3.5") or common abbreviations ("e.g.", "i.e.").

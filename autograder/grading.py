@@ -80,7 +80,7 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
     """Gradescope results: one test per item, written items at 0 points."""
     tests = [_test(g) for g in grades]
     unexpected = sheet.unexpected_keys(spec.answer_keys)
-    lines = [f"Graded `{escape_markdown(str(sheet.path))}` against {escape_markdown(spec.assignment)}."]
+    lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
     lines.append(escape_markdown(context["note"]))
     lines += [f"- {escape_markdown(p)}" for p in sheet.problems]
     if unexpected:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import time
 
@@ -18,7 +19,8 @@ def test_the_solved_sample_gets_full_marks(grade):
     assert graded.score == graded.max_score, graded.lost()
     written = [t for t in graded.data["tests"] if "written" in t.get("tags", [])]
     assert written and all(t["max_score"] == 0 for t in written)
-    assert "answers.yaml" in graded.data["output"]
+    assert graded.data["extra_data"]["answer_file"] == "answers.yaml"
+    assert "answers\\.yaml" in graded.data["output"]  # escaped Markdown
     assert "Total:" in graded.stdout
 
 
@@ -271,10 +273,11 @@ def test_hidden_reference_values_never_appear_in_visible_feedback(grade):
     for key in ("extra.q2.a", "extra.q2.b", "extra.q2.c.iii.cifar10", "extra.q2.c.iii.cifar100"):
         set_answer(sheet, key, "12345")
     graded = grade(sheet)
-    visible = [graded.data["output"]] + [t["output"] + t["name"] for t in graded.data["tests"]
+    visible = [graded.data["output"]] + [t["output"] for t in graded.data["tests"]
                                          if t.get("visibility", "visible") == "visible"]
     for value in hidden_values:
-        assert not any(value in text for text in visible), value
+        shown = re.compile(rf"(?<![\d.,]){re.escape(value)}(?![\d]|,\d)|{int(value):,}")
+        assert not any(shown.search(text) for text in visible), value
 
 
 def test_run_autograder_script_from_another_folder(tmp_path):

@@ -197,15 +197,11 @@ def parse_variable(text: str | None) -> str | None:
 
 
 def size_variable(spec, prepared, sheet) -> dict:
-    """The meaning of the student's size letter for every Big-O answer:
-    as declared, or else the one meaning that fits their answers best."""
-    declared_text = sheet.get(spec.variable_key)
-    declared = parse_variable(declared_text)
-    context = {"policy": spec.big_o_policy, "declared": declared is not None}
-    if declared:
-        return {**context, "variable": declared,
-                "note": f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
-                        f"as declared in {spec.variable_key}."}
+    """The meaning of the student's size letter for every Big-O answer: as
+    declared, or else the one meaning that fits their answers best. Also
+    records whether the other meaning fits their answers better than the
+    declared one, which is when "exponents of the other variable" is the
+    likely mistake rather than a single wrong answer."""
     fits = {variable: 0 for variable in SIZE_WORDS}
     for item in spec.items:
         entry = prepared.item(item.key)
@@ -218,22 +214,36 @@ def size_variable(spec, prepared, sheet) -> dict:
         for variable in fits:
             if compare(reading, entry.growth.size_exp_in(variable)) == "tight":
                 fits[variable] += 1
+    declared_text = sheet.get(spec.variable_key)
+    declared = parse_variable(declared_text)
+    context = {"policy": spec.big_o_policy, "declared": declared is not None}
+    if declared:
+        other = "pixels" if declared == "side" else "side"
+        return {**context, "variable": declared, "other_fits_better": fits[other] > fits[declared],
+                "note": f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
+                        f"as declared in {spec.variable_key}."}
     chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
     why = ("could not be understood" if declared_text and declared_text.strip()
            else "was left empty")
-    return {**context, "variable": chosen,
+    return {**context, "variable": chosen, "other_fits_better": False,
             "note": f"{spec.variable_key} {why}, so Big-O answers were read with the letter "
                     f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best."}
 
 
 # -- grade ------------------------------------------------------------------
 
+def read_in(reading: GrowthReading, variable: str) -> str:
+    """How the answer was read, with the meaning its size letter was given."""
+    letter = reading.size_letter or "the size"
+    return f"read as {reading.shown}, with {letter} = {SIZE_WORDS[variable]}"
+
+
 def grade(reading: GrowthReading, entry, item, context) -> Verdict:
     """Tight bound: full credit; a true but loose upper bound: partial;
     Ω, or a bound that is too low: none, each with the reason."""
     policy, variable = context["policy"], context["variable"]
     reference = entry.growth
-    read = f"{describe(reading)}, meaning {SIZE_WORDS[variable]}"
+    read = read_in(reading, variable)
     if reading.notation in ("Ω", "ω"):
         return Verdict(0.0, read, "Ω is a lower bound: it says the cost grows at least this "
                        "fast. The question asks for an upper bound, O (or a tight Θ).", "omega")
@@ -254,7 +264,7 @@ def grade(reading: GrowthReading, entry, item, context) -> Verdict:
                          "the usual form leaves them out.")
         return Verdict(1.0, read, " ".join(notes), "correct")
     other = "pixels" if variable == "side" else "side"
-    if context["declared"] and compare(reading, reference.size_exp_in(other)) == "tight":
+    if context["other_fits_better"] and compare(reading, reference.size_exp_in(other)) == "tight":
         return Verdict(policy.variable_mismatch_credit, read,
                        f"Partly right. These exponents fit {SIZE_WORDS[other]}, but you declared "
                        f"your letter to mean {SIZE_WORDS[variable]}. With n = N² pixels, every "

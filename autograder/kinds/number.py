@@ -30,7 +30,7 @@ _FULL_DIGITS = 30
 class NumberReading:
     value: Fraction              # the graded value: the last side of shown work
     shown: str                   # how it was read, e.g. "28*28*9 = 7056"
-    approximate: bool            # written with ~, ≈, 'about', '...', or rounded work
+    approximate: bool            # written with ~, ≈, 'about', decimals, or rounded work
     work_disagrees: str | None   # why shown work such as '12*12 = 145' does not hold
     remark: str                  # words after the number, ignored for grading
 
@@ -57,7 +57,9 @@ def parse(text: str) -> NumberReading:
         raise parser.source.fail(f"it contains the letter {letters[0]}", _HINT, error_type=NotANumber)
     values = [expression.evaluate(side, parser.source) for side in sides]
     rounded, disagreements = _check_work(sides, relations, values)
-    approximate = rounded or "~" in relations or _marked_approximate(skipped, remark)
+    # A decimal mantissa (6.15 × 10^5, 87.1) is a rounded value as written.
+    approximate = (rounded or "~" in relations or _marked_approximate(skipped, remark)
+                   or "." in render(sides[-1]))
     work_disagrees = None
     if disagreements:
         work_disagrees = (f"the work shown does not add up: {'; '.join(disagreements)}. "

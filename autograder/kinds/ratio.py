@@ -94,7 +94,7 @@ def grade(reading: RatioReading, entry, item, context) -> Verdict:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
         return replace(result, read=describe(reading))
     variable = context["variable"]
-    read = f"{describe(reading)}, meaning {big_o.SIZE_WORDS[variable]}"
+    read = big_o.read_in(reading.growth, variable)
     if reading.growth.notation in ("Ω", "ω", "o"):
         return Verdict(0.0, read, "Give how the ratio grows (O or Θ), not a lower or strict bound.",
                        "notation")

@@ -1,0 +1,385 @@
+"""Synthetic Gradescope exports, for the regrade's tests and benchmarks.
+
+    python -m autograder.synthetic --count 200 --seed 1 OUT      # OUT.zip or a folder
+
+A class of made-up students, each sheet built from `examples/solved` by
+changing answers by key: right answers written in the notations students
+use, recognised mistakes (the value of a mistake in the spec's catalogue,
+taken from the prepared references), unrecognised wrong values (some shared
+by many students, as real wrong answers are, so the report has clusters to
+find), unreadable text and blanks; and submissions that are broken in the
+ways uploads break: YAML syntax errors, a binary file, an empty folder, a
+misnamed sheet, hostile YAML tags and an alias bomb. The metadata is written
+the way Gradescope writes it (Ruby symbol keys, Ruby timestamps, BigDecimal
+tags). The same count and seed give the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import random
+import re
+import zipfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from autograder.prepared import Prepared, load_or_prepare
+from autograder.sheet import load_sheet
+from autograder.spec import DEFAULT_SPEC, Item, Spec, load_spec
+
+SOLVED = Path(__file__).resolve().parent.parent / "examples" / "solved" / "answers.yaml"
+
+RIGHT, MIXED = "right", "mixed"
+#: Broken uploads, one of each before any repeats, so a small export has them all.
+MALFORMED = ("yaml syntax error", "binary file", "empty folder", "wrong file name",
+             "hostile yaml tag", "alias bomb")
+#: Shares of the class: students with every answer right; the rest are mixed.
+RIGHT_SHARE = 0.3
+MALFORMED_SHARE = 0.06
+#: What a mixed student does with an item they do not get right.
+WRONG_CHOICES = (("mistake", 0.45), ("unrecognised", 0.30), ("unreadable", 0.10),
+                 ("missing", 0.15))
+#: Unrecognised wrong answers that are the item's shared wrong value, so
+#: clusters of identical unrecognised answers appear as in a real class.
+SHARED_WRONG_SHARE = 0.6
+UNREADABLE = ("no idea", "lots of them", "?? not sure", "see my notes")
+ZIP_DATE = (2025, 1, 1, 0, 0, 0)
+FIRST_NAMES = ("Ada", "Alan", "Grace", "Zoë", "Sean", "Nguyễn Thị", "Amara", "José", "Li", "Émile",
+               "Siobhán", "Kwame", "Yuki", "Olga", "Ravi", "Fatima")
+LAST_NAMES = ("Lovelace", "Turing", "Hopper", "O'Brien", "Mai", "Okafor", "García", "Wei",
+              "Durand", "Smith, Jr.", "Mensah", "Tanaka", "Petrova", "Iyer", "Haddad")
+
+
+@dataclass(frozen=True)
+class SyntheticExport:
+    """An export's files (relative path -> bytes; a path ending in "/" is an
+    empty folder) and what each submission was made to be, for tests."""
+
+    files: dict[str, bytes]
+    profiles: dict[str, str]
+
+
+def generate(count: int, seed: int, spec: Spec | None = None) -> SyntheticExport:
+    """`count` submissions, the same for the same seed."""
+    spec = spec or load_spec(DEFAULT_SPEC)
+    prepared = load_or_prepare(spec)
+    solved = load_sheet(SOLVED, root=SOLVED.parent).answers
+    rng = random.Random(seed)
+    ids = sorted(rng.sample(range(100_000_000, 1_000_000_000), count))
+    malformed_slots = rng.sample(range(count), min(count // 5, max(len(MALFORMED),
+                                                                    round(count * MALFORMED_SHARE))))
+    malformed = {slot: MALFORMED[n % len(MALFORMED)] for n, slot in enumerate(sorted(malformed_slots))}
+    possible = sum(item.points for item in spec.items)
+    files: dict[str, bytes] = {}
+    profiles: dict[str, str] = {}
+    metadata = ["---"]
+    for slot, submission_id in enumerate(ids):
+        folder = f"submission_{submission_id}"
+        if slot in malformed:
+            profile = malformed[slot]
+            files.update({f"{folder}/{name}": data for name, data in
+                          _broken_upload(profile, solved, rng).items()})
+            previous = 0.0
+        else:
+            profile = RIGHT if rng.random() < RIGHT_SHARE else MIXED
+            skill = 1.0 if profile == RIGHT else rng.uniform(0.3, 0.95)
+            answers = _student_sheet(spec, prepared, solved, skill, rng)
+            name = rng.choice(("answers.yaml", "answers.yaml", "answers.yaml", "answers.yml",
+                               "HW3/answers.yaml"))
+            files[f"{folder}/{name}"] = render_sheet(answers).encode("utf-8")
+            previous = possible if profile == RIGHT else rng.randrange(int(2 * possible) + 1) / 2
+        profiles[str(submission_id)] = profile
+        metadata += _metadata_entry(folder, slot, previous, spec, rng)
+    files["submission_metadata.yml"] = ("\n".join(metadata) + "\n").encode("utf-8")
+    return SyntheticExport(files, profiles)
+
+
+# --------------------------------------------------------------------------
+# Sheets
+
+
+def _student_sheet(spec: Spec, prepared: Prepared, solved: dict, skill: float,
+                   rng: random.Random) -> dict:
+    answers = copy.deepcopy(solved)
+    for item in spec.items:
+        if not item.graded:  # written answers are sometimes left blank
+            if item.kind == "written" and rng.random() > skill and rng.random() < 0.5:
+                _set(answers, item.key, None)
+            continue
+        if rng.random() < skill:
+            choice = "right"
+        else:
+            roll, choice = rng.random(), WRONG_CHOICES[-1][0]
+            for name, share in WRONG_CHOICES:
+                if roll < share:
+                    choice = name
+                    break
+                roll -= share
+        _set(answers, item.key, _answer(item, prepared, choice, rng))
+    return answers
+
+
+def _answer(item: Item, prepared: Prepared, choice: str, rng: random.Random) -> str | None:
+    if choice == "missing":
+        return None
+    if choice == "unreadable":
+        return rng.choice(UNREADABLE)
+    entry = prepared.item(item.key)
+    if item.kind == "big_o":
+        return _big_o_answer(entry.growth, choice, rng)
+    values = [c.value for c in entry.candidates]
+    reference = entry.candidates[0].value
+    if choice == "mistake":
+        mistakes = [c.value for c in entry.candidates if not c.is_reference
+                    and not c.name.startswith("variant")]
+        if mistakes:
+            return _notation(item.kind, rng.choice(mistakes), rng)
+        choice = "unrecognised"
+    if choice == "unrecognised":
+        wrong = _wrong_values(item.kind, reference, values)
+        value = wrong[0] if rng.random() < SHARED_WRONG_SHARE else rng.choice(wrong)
+        return _notation(item.kind, value, rng)
+    return _notation(item.kind, reference, rng)
+
+
+def _wrong_values(kind: str, reference, known: list) -> list:
+    """Values near the reference that match no candidate; the first is the
+    item's shared wrong value."""
+    if kind == "shape":
+        options = [tuple(v + 2 for v in reference), tuple(v * 3 for v in reference),
+                   reference[:1] + tuple(v + 1 for v in reference[1:])]
+    elif kind == "ratio":
+        options = [reference * 3, reference / 5 + 1, reference * Fraction(7, 2)]
+    else:
+        options = [reference * 3, reference + 1, reference * 10 + 7]
+    return [value for value in options if not any(_close(value, other) for other in known)]
+
+
+def _close(value, other) -> bool:
+    if isinstance(value, tuple) or isinstance(other, tuple):
+        return value == other
+    return abs(value - other) <= abs(other) / 20
+
+
+def _big_o_answer(growth, choice: str, rng: random.Random) -> str:
+    if choice == "mistake":  # a true bound that is not tight
+        growth = type(growth)(growth.size_exp + 1, growth.kernel_exp)
+    elif choice == "unrecognised":
+        return rng.choice(("O(log N)", "O(N^9)", "O(2^N)"))
+    text = growth.render("side")
+    style = rng.randrange(3)
+    if style == 1:
+        text = text.replace("^", "**")
+    elif style == 2:
+        text = re.sub(r"\^(\d)", lambda m: "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(m.group(1))], text)
+    return text.replace("O(", "Θ(") if rng.random() < 0.2 else text
+
+
+def _notation(kind: str, value, rng: random.Random) -> str:
+    """`value` written as some student would write it (a shape item's
+    candidate may be a count of entries, written as a number)."""
+    if isinstance(value, tuple):
+        parts = [str(int(v)) for v in value]
+        style = rng.randrange(6)
+        if style == 4:
+            return "(" + ", ".join(parts) + ")"
+        if style == 5:
+            return "[" + ", ".join(parts) + "]"
+        return (" x ", "x", " × ", " by ")[style].join(parts)
+    if kind == "ratio":
+        return _ratio_notation(Fraction(value), rng)
+    return _number_notation(int(value), rng)
+
+
+def _number_notation(value: int, rng: random.Random) -> str:
+    style = rng.randrange(6)
+    if style == 1:
+        return f"{value:,}"
+    if style == 2 and value >= 1000:
+        return f"{value:,}".replace(",", " ")
+    if style == 3 and value >= 10:
+        digits = str(value).rstrip("0")
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{mantissa} x 10^{len(str(value)) - 1}"
+    if style == 4:
+        factor = next((f for f in range(2, 100) if value % f == 0 and value // f > 1), None)
+        if factor:
+            return f"{factor} * {value // factor} = {value}"
+    if style == 5:
+        return f"{value} in total"
+    return str(value)
+
+
+def _ratio_notation(value: Fraction, rng: random.Random) -> str:
+    if value == 1:
+        return rng.choice(("1", "same (1x)", "1x", "same"))
+    shown = _significant(value, 4)
+    return rng.choice((shown, f"{shown}x", f"~{shown} times", f"{shown}x faster",
+                       f"{value.numerator}/{value.denominator}"))
+
+
+def _significant(value: Fraction, digits: int) -> str:
+    """Fixed-point text with `digits` significant digits (never 1e+04)."""
+    exponent = math.floor(math.log10(abs(float(value))))
+    text = f"{float(value):.{max(0, digits - 1 - exponent)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _set(answers: dict, dotted_key: str, value) -> None:
+    *parents, last = dotted_key.split(".")
+    node = answers
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`~][^\n]*")
+
+
+def render_sheet(answers: dict) -> str:
+    """The nested answers as a YAML sheet, plain scalars where YAML allows
+    them (as a student types `784`, not `'784'`), multi-line text as `|`."""
+    lines = ["# HW3 answer sheet"]
+    _emit(answers, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _emit(mapping: dict, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            lines.append(f"{pad}{key}:")
+            _emit(value, depth + 1, lines)
+        elif value is None:
+            lines.append(f"{pad}{key}:")
+        elif isinstance(value, list):
+            lines.append(f"{pad}{key}: [{', '.join(_scalar(str(v)) for v in value)}]")
+        elif "\n" in value.rstrip("\n"):
+            lines.append(f"{pad}{key}: |")
+            lines += [f"{pad}  {line}" if line else "" for line in value.rstrip("\n").split("\n")]
+        else:
+            lines.append(f"{pad}{key}: {_scalar(value.strip())}")
+
+
+def _scalar(text: str) -> str:
+    plain = (_PLAIN_SAFE.fullmatch(text) and ": " not in text and " #" not in text
+             and not text.endswith((":", " ")) and text.lower() != "null")
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------
+# Broken uploads
+
+
+def _broken_upload(kind: str, solved: dict, rng: random.Random) -> dict[str, bytes]:
+    text = render_sheet(solved)
+    if kind == "yaml syntax error":
+        broken = text.replace("\n  b: ", "\n\tb: ", 1) if rng.random() < 0.5 else \
+            text.replace("q4: ", 'q4: "unclosed quote ', 1)
+        return {"answers.yaml": broken.encode("utf-8")}
+    if kind == "binary file":
+        return {"answers.yaml": b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(64))}
+    if kind == "empty folder":
+        return {"": b""}
+    if kind == "wrong file name":
+        return {rng.choice(("answers.yaml.txt", "my_answers.yaml", "hw3.yml")): text.encode("utf-8")}
+    if kind == "hostile yaml tag":
+        hostile = text.replace("q4: ", 'q4: !!python/object/apply:os.system ["echo pwned"]\nq5: ', 1)
+        return {"answers.yaml": hostile.encode("utf-8")}
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    return {"answers.yaml": (text + "\n".join(levels) + "\n").encode("utf-8")}
+
+
+# --------------------------------------------------------------------------
+# Metadata, as Gradescope writes it
+
+
+def _metadata_entry(folder: str, slot: int, previous: float, spec: Spec,
+                    rng: random.Random) -> list[str]:
+    people = 2 if rng.random() < 0.1 else 1
+    lines = [f"{folder}:", "  :submitters:"]
+    for person in range(people):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        sid = f"{10_000_000 + 7 * slot + person}"
+        email = f"student{slot}.{person}@example.edu"
+        lines += [f"  - :name: {json.dumps(name, ensure_ascii=False)}", f"    :sid: '{sid}'",
+                  f"    :email: {email}"]
+    minute, second = divmod(slot * 37, 60)
+    lines.append(f"  :created_at: 2025-10-0{1 + slot % 7} {10 + minute // 60 % 12}:{minute % 60:02d}:"
+                 f"{second:02d}.{slot:06d}000 Z")
+    if rng.random() < 0.3:  # how Rails dumps a decimal column
+        mantissa = format_big_decimal(previous)
+        lines.append(f"  :score: !ruby/object:BigDecimal 18:{mantissa}")
+    else:
+        lines.append(f"  :score: {previous}")
+    lines += ["  :status: processed", "  :results: !ruby/hash:ActiveSupport::HashWithIndifferentAccess",
+              f"    score: {previous}", "    tests:"]
+    for item in spec.items:
+        lines.append(f"    - {{name: {json.dumps(item.number + ' ' + item.name)}, "
+                     f"number: '{item.number}', max_score: {item.points}}}")
+    lines.append("  :history: []")
+    return lines
+
+
+def format_big_decimal(value: float) -> str:
+    """Ruby's BigDecimal#_dump digits: 42.5 -> 0.425E2, 0 -> 0.0."""
+    if value == 0:
+        return "0.0"
+    digits, exponent = f"{value:.10e}".split("e")
+    digits = digits.replace(".", "").rstrip("0") or "0"
+    return f"0.{digits}E{int(exponent) + 1}"
+
+
+# --------------------------------------------------------------------------
+# Writing
+
+
+def write_export(export: SyntheticExport, out: Path) -> None:
+    """A zip (wrapped in one folder, as Gradescope's download is) when `out`
+    ends in .zip, otherwise the unpacked folder."""
+    if out.suffix.lower() == ".zip":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        root = f"{out.stem}/"
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
+            for path in sorted(export.files):
+                info = zipfile.ZipInfo(root + path, ZIP_DATE)
+                if path.endswith("/"):
+                    info.external_attr = (0o40755 << 16) | 0x10
+                    bundle.writestr(info, b"")
+                else:
+                    info.external_attr = 0o100644 << 16
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    bundle.writestr(info, export.files[path])
+        return
+    for path, data in sorted(export.files.items()):
+        target = out / path
+        if path.endswith("/"):
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.synthetic",
+                                     description="Write a synthetic Gradescope export.")
+    parser.add_argument("out", type=Path, help="OUT.zip, or a folder")
+    parser.add_argument("--count", type=int, default=200, help="submissions (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC,
+                        help="assignment spec (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("--count must be at least 1")
+    export = generate(args.count, args.seed, load_spec(args.spec))
+    write_export(export, args.out)
+    print(f"Wrote {args.count} submissions to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

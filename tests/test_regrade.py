@@ -1,0 +1,397 @@
+"""Regrading a whole Gradescope export: the gradebook agrees with every
+results.json, broken submissions and hostile exports cannot stop or escape
+the batch, and the outputs are the same bytes run after run."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
+
+from autograder import regrade  # noqa: E402
+from autograder.report import FAILED, GRADED, NO_SHEET, question_of, question_points  # noqa: E402
+from autograder.results import failure_results  # noqa: E402
+from autograder.spec import load_spec  # noqa: E402
+from autograder.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export  # noqa: E402
+from results_schema import validate_results_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = load_spec()
+COUNT = 40
+EXTRA_ID = "999999999"  # a folder that the metadata does not list
+HOSTILE_NAME = "=HYPERLINK(\"http://example.com\",\"x\")"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """A synthetic export as a folder and as a zip (wrapped in a top folder,
+    like Gradescope's download), with the oddities of real exports added:
+    a metadata entry whose folder is missing, a folder with no metadata
+    entry, a metadata key that is not a folder name, a formula as a name."""
+    base = tmp_path_factory.mktemp("export")
+    synthetic = generate(COUNT, seed=7, spec=SPEC)
+    folder = base / "folder"
+    write_export(synthetic, folder)
+    ids = sorted(synthetic.profiles)
+    deleted = ids[1]
+    shutil.rmtree(folder / f"submission_{deleted}")
+    extra = folder / f"submission_{EXTRA_ID}"
+    extra.mkdir()
+    (extra / "answers.yaml").write_text((ROOT / "examples/solved/answers.yaml").read_text())
+    with open(folder / regrade.METADATA_FILE, "a", encoding="utf-8") as metadata:
+        metadata.write("../../escape:\n  :score: 1\n")
+    text = (folder / regrade.METADATA_FILE).read_text(encoding="utf-8")
+    first_name_line = next(line for line in text.splitlines() if ":name:" in line)
+    (folder / regrade.METADATA_FILE).write_text(
+        text.replace(first_name_line, f"  - :name: '{HOSTILE_NAME}'", 1), encoding="utf-8")
+    archive = base / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(folder.rglob("*")):
+            name = "assignment_1_export/" + path.relative_to(folder).as_posix()
+            if path.is_dir():
+                bundle.writestr(name + "/", b"")
+            else:
+                bundle.write(path, name)
+    return {"folder": folder, "zip": archive, "profiles": synthetic.profiles,
+            "deleted": deleted, "base": base}
+
+
+@pytest.fixture(scope="module")
+def from_folder(export):
+    out = export["base"] / "out-folder"
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "autograder.regrade", str(export["folder"]),
+                             "--out", str(out), "--jobs", "2"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return {"out": out, "stdout": result.stdout, "stderr": result.stderr,
+            "seconds": time.perf_counter() - started}
+
+
+@pytest.fixture(scope="module")
+def from_zip(export):
+    out = export["base"] / "out-zip"
+    assert regrade.main([str(export["zip"]), "--out", str(out), "--jobs", "2"]) == 0
+    return {"out": out}
+
+
+def gradebook_rows(out: Path) -> list[dict]:
+    with open(out / "gradebook.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# --------------------------------------------------------------------------
+# The gradebook and the results files
+
+
+def test_every_submission_has_a_valid_results_file(export, from_folder):
+    results = sorted((from_folder["out"] / "results").glob("*.json"))
+    expected = set(export["profiles"]) | {EXTRA_ID}
+    assert {p.stem for p in results} == expected
+    for path in results:
+        validate_results_file(path)
+
+
+def test_gradebook_columns_and_totals_match_the_results_files(export, from_folder):
+    out = from_folder["out"]
+    with open(out / "gradebook.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    questions = list(question_points(SPEC))
+    assert header == ["submission_id", "sids", "names", "emails", "status", *questions, "total",
+                      "gradescope_score", "difference", "note"]
+    assert questions[:3] == ["2.a", "2.b", "2.c"] and "E2.c" in questions and "1.a" not in questions
+    rows = gradebook_rows(out)
+    assert [r["submission_id"] for r in rows] == sorted(
+        (r["submission_id"] for r in rows), key=int)
+    for row in rows:
+        data = json.loads((out / "results" / f"{row['submission_id']}.json").read_text())
+        assert float(row["total"]) == pytest.approx(data["score"], abs=1e-9)
+        per_question = {q: 0.0 for q in questions}
+        for test in data["tests"]:
+            if question_of(test["number"]) in per_question:
+                per_question[question_of(test["number"])] += test["score"]
+        for question in questions:
+            assert float(row[question] or 0) == pytest.approx(per_question[question], abs=1e-9)
+        if row["gradescope_score"]:
+            assert float(row["difference"]) == pytest.approx(
+                float(row["total"]) - float(row["gradescope_score"]), abs=1e-9)
+
+
+def test_right_sheets_get_full_marks_and_the_class_is_mixed(export, from_folder):
+    rows = {r["submission_id"]: r for r in gradebook_rows(from_folder["out"])}
+    possible = sum(question_points(SPEC).values())
+    right = [i for i, p in export["profiles"].items() if p == RIGHT and i != export["deleted"]]
+    assert right
+    for submission_id in right:
+        assert float(rows[submission_id]["total"]) == possible, submission_id
+    assert float(rows[EXTRA_ID]["total"]) == possible  # the solved example
+    totals = {float(r["total"]) for r in rows.values() if r["status"] == GRADED}
+    assert len(totals) > 5
+
+
+def test_broken_submissions_are_graded_and_do_not_stop_the_batch(export, from_folder):
+    rows = {r["submission_id"]: r for r in gradebook_rows(from_folder["out"])}
+    assert len(rows) == COUNT + 1
+    broken = {i: p for i, p in export["profiles"].items() if p in MALFORMED}
+    assert set(broken.values()) == set(MALFORMED)
+    for submission_id in list(broken) + [export["deleted"]]:
+        row = rows[submission_id]
+        assert row["status"] == NO_SHEET, (broken.get(submission_id), row)
+        assert row["total"] == "0" and row["note"]
+        data = json.loads((from_folder["out"] / "results" / f"{submission_id}.json").read_text())
+        assert "No readable answer sheet" in data["output"]
+    assert "not found" in rows[export["deleted"]]["note"]
+    assert "graded 41/41" in from_folder["stderr"]
+    assert "is not a submission folder name" in from_folder["stderr"]
+
+
+def test_metadata_fills_students_and_previous_scores(export, from_folder):
+    rows = {r["submission_id"]: r for r in gradebook_rows(from_folder["out"])}
+    listed = [r for i, r in rows.items() if i != EXTRA_ID]
+    assert all(r["sids"] and r["emails"].endswith("example.edu") for r in listed)
+    assert all(r["gradescope_score"] != "" for r in listed)  # BigDecimal tags included
+    assert any("; " in r["sids"] for r in listed)  # a group submission
+    assert rows[EXTRA_ID]["sids"] == rows[EXTRA_ID]["gradescope_score"] == ""
+    formula = [r for r in listed if "HYPERLINK" in r["names"]]
+    assert len(formula) == 1 and formula[0]["names"].startswith("'=")
+
+
+def test_report_is_written_beside_the_gradebook(from_folder):
+    out = from_folder["out"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2 and "Pass rate per item" in page
+    assert "Unrecognised answers shared by several students" in page
+    assert (out / "report.md").read_text(encoding="utf-8").count("](plots/") == 2
+    assert f"Graded {COUNT + 1} submissions" in from_folder["stdout"]
+
+
+# --------------------------------------------------------------------------
+# Determinism
+
+
+def without_timing(path: Path) -> bytes:
+    if path.suffix == ".json" and path.parent.name == "results":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("execution_time")
+        return json.dumps(data, sort_keys=True).encode()
+    return path.read_bytes()
+
+
+def test_zip_and_folder_give_the_same_bytes_apart_from_timing(from_folder, from_zip):
+    first, second = from_folder["out"], from_zip["out"]
+    names = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert len(names) == COUNT + 1 + 5  # results, gradebook, 2 reports, 2 plots
+    for name in names:
+        assert without_timing(first / name) == without_timing(second / name), name
+    for path in (first / "gradebook.csv", first / "report.html", first / "report.md"):
+        text = path.read_text(encoding="utf-8")
+        assert str(first.parent) not in text and "/tmp" not in text
+
+
+# --------------------------------------------------------------------------
+# One submission in a worker
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """This process as a worker (its SIGALRM handler restored afterwards)."""
+    previous = signal.getsignal(signal.SIGALRM)
+    regrade._start_worker(str(SPEC.path), str(tmp_path / "results"))
+    yield tmp_path
+    regrade._worker = None
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_exception_while_grading_is_that_submission_s_failure(worker, monkeypatch, capsys):
+    def broken(*args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(regrade, "grade_sheet", broken)
+    outcome = regrade.grade_exported("5", str(ROOT / "examples" / "solved"))
+    assert outcome.status == FAILED and outcome.total == 0 and "ZeroDivisionError" in outcome.problem
+    validate_results_file(worker / "results" / "5.json")
+    assert "autograder failed" in json.loads((worker / "results" / "5.json").read_text())["output"]
+    assert "boom" in capsys.readouterr().err  # the traceback, for staff
+
+
+def test_a_hanging_submission_is_stopped(worker, monkeypatch):
+    monkeypatch.setattr(regrade, "SUBMISSION_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(regrade, "grade_sheet", lambda *args: time.sleep(5))
+    started = time.perf_counter()
+    outcome = regrade.grade_exported("6", str(ROOT / "examples" / "solved"))
+    assert time.perf_counter() - started < 2
+    assert outcome.status == FAILED and "longer than" in outcome.problem
+
+
+def test_a_worker_that_dies_is_recorded_by_the_parent(tmp_path, capsys):
+    submission = regrade.ExportedSubmission("7", tmp_path, (), None)
+    outcome = regrade._failed_in_parent(submission, tmp_path, RuntimeError("worker died"))
+    assert outcome.status == FAILED
+    validate_results_file(tmp_path / "7.json")
+    assert outcome.total == failure_results("x", execution_time=0).score
+
+
+# --------------------------------------------------------------------------
+# Hostile exports
+
+
+def zip_with(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for info, data in entries:
+            bundle.writestr(info, data)
+    return path
+
+
+SOLVED_SHEET = (ROOT / "examples/solved/answers.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "submission_1/../../evil.txt", "/tmp/evil.txt",
+                                  "C:/evil.txt", "submission_1\\..\\..\\evil.txt"])
+def test_zip_slip_is_refused(tmp_path, capsys, name):
+    archive = zip_with(tmp_path / "slip.zip", [("submission_1/answers.yaml", SOLVED_SHEET),
+                                               (name, b"owned")])
+    code = regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert code == regrade.EXIT_USAGE
+    assert "unsafe path" in capsys.readouterr().err
+    assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_links_in_a_zip_are_not_created(tmp_path):
+    link = zipfile.ZipInfo("submission_1/answers.yaml")
+    link.external_attr = 0o120777 << 16  # a symbolic link to...
+    archive = zip_with(tmp_path / "links.zip", [(link, b"/etc/passwd"),
+                                                ("submission_2/answers.yaml", SOLVED_SHEET)])
+    destination = tmp_path / "unpacked"
+    destination.mkdir()
+    skipped = regrade.unpack_export(archive, destination)
+    assert skipped == ["submission_1/answers.yaml"]
+    assert not (destination / "submission_1" / "answers.yaml").exists()
+    assert (destination / "submission_2" / "answers.yaml").read_bytes() == SOLVED_SHEET
+
+
+def test_zip_bombs_and_oversized_exports_are_refused(tmp_path, monkeypatch):
+    bomb = zip_with(tmp_path / "bomb.zip", [("submission_1/answers.yaml", b"\0" * (4 << 20))])
+    with pytest.raises(regrade.ExportError, match="zip bomb"):
+        regrade.unpack_export(bomb, tmp_path)
+    monkeypatch.setattr(regrade, "MAX_EXPORT_ENTRIES", 3)
+    many = zip_with(tmp_path / "many.zip", [(f"submission_{n}/a", b"x") for n in range(4)])
+    with pytest.raises(regrade.ExportError, match="entries"):
+        regrade.unpack_export(many, tmp_path)
+    monkeypatch.setattr(regrade, "MAX_EXPORT_BYTES", 1000)
+    big = zip_with(tmp_path / "big.zip", [("submission_1/a", os.urandom(2000))])
+    with pytest.raises(regrade.ExportError, match="unpack to"):
+        regrade.unpack_export(big, tmp_path)
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path, capsys):
+    (tmp_path / "export.zip").write_bytes(b"not a zip")
+    assert regrade.main([str(tmp_path / "export.zip"), "--out", str(tmp_path / "o")]) == 2
+    assert "not a readable zip" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# Metadata
+
+
+RUBY_METADATA = """\
+---
+submission_12:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: 4242
+    :email: ada@example.edu
+    section_name: !ruby/object:Section {name: "001"}
+  :created_at: 2020-11-15 17:04:24.043103000 Z
+  :score: !ruby/object:BigDecimal 18:0.2467E3
+  :status: processed
+  :results: !ruby/hash:ActiveSupport::HashWithIndifferentAccess
+    score: 246.7
+  :history:
+  - !ruby/object:Gradescope::Submission
+    :score: 1.0
+submission_13:
+  :submitters: !!python/object/apply:os.system ["touch {marker}"]
+  :score: !!python/object/new:float ["nan"]
+  :lol: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  :b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+  :c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+  :d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+  :e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+  :f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+  :g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+  :h: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+"""
+
+
+def test_ruby_metadata_is_read_safely(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / regrade.METADATA_FILE
+    path.write_text(RUBY_METADATA.replace("{marker}", str(marker)), encoding="utf-8")
+    started = time.perf_counter()
+    metadata, warnings = regrade.read_metadata(path)
+    assert time.perf_counter() - started < 1 and warnings == []
+    assert not marker.exists()
+    first = metadata["submission_12"]
+    assert first["created_at"] == "2020-11-15 17:04:24.043103000 Z"
+    assert first["submitters"][0]["section_name"] == {"name": "001"}
+    assert "history" not in first and "results" not in first  # dropped unbuilt: unused
+    submissions, _ = regrade.list_submissions(tmp_path, metadata)
+    by_id = {s.submission_id: s for s in submissions}
+    assert by_id["12"].submitters == (regrade.Submitter("Ada Lovelace", "4242", "ada@example.edu"),)
+    assert by_id["12"].gradescope_score == 246.7
+    assert by_id["13"].submitters == () and by_id["13"].gradescope_score is None
+
+
+def test_metadata_aliases_into_unused_fields_are_still_read(tmp_path):
+    path = tmp_path / regrade.METADATA_FILE
+    path.write_text("submission_1:\n  :history:\n  - :submitters: &people\n"
+                    "    - :name: Ada\n      :sid: '1'\n  :submitters: *people\n", encoding="utf-8")
+    metadata, warnings = regrade.read_metadata(path)
+    assert warnings == [] and metadata["submission_1"]["submitters"] == [{"name": "Ada", "sid": "1"}]
+
+
+@pytest.mark.parametrize("text", ["- just a list\n", "a: [unclosed\n", "[" * 5000 + "]" * 5000],
+                         ids=["a list", "a syntax error", "deep nesting"])
+def test_unusable_metadata_is_a_warning_not_a_stop(tmp_path, text):
+    path = tmp_path / regrade.METADATA_FILE
+    path.write_text(text, encoding="utf-8")
+    metadata, warnings = regrade.read_metadata(path)
+    assert metadata == {} and len(warnings) == 1
+
+
+def test_progress_bar_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = regrade.Progress(4, stream)
+    for _ in range(4):
+        progress.advance()
+    progress.finish()
+    assert stream.getvalue().endswith(f"\r[{'#' * 30}] 4/4\n")
+    assert f"\r[{'#' * 7}{'-' * 23}] 1/4" in stream.getvalue()
+
+
+def test_synthetic_exports_are_deterministic(tmp_path):
+    first, second = generate(12, seed=3, spec=SPEC), generate(12, seed=3, spec=SPEC)
+    assert first == second
+    assert generate(12, seed=4, spec=SPEC).files != first.files
+    write_export(first, tmp_path / "a" / "x.zip")
+    write_export(second, tmp_path / "b" / "x.zip")
+    assert (tmp_path / "a" / "x.zip").read_bytes() == (tmp_path / "b" / "x.zip").read_bytes()
+    assert render_sheet({"q": {"a": "784", "b": "[28, 28]", "c": None, "d": "x: y"}}) == (
+        '# HW3 answer sheet\nq:\n  a: 784\n  b: "[28, 28]"\n  c:\n  d: "x: y"\n')

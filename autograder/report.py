@@ -37,7 +37,7 @@ except ImportError as error:  # matplotlib is a TA-side dependency, not the grad
 
 from autograder.grading import ItemGrade
 from autograder.results import escape_markdown
-from autograder.spec import Spec
+from autograder.spec import Item, Spec
 
 #: What became of a submission, as the gradebook and the report show it.
 GRADED, NO_SHEET, FAILED = "graded", "no readable sheet", "autograder error"
@@ -103,10 +103,15 @@ def format_number(value: float, places: int = 4) -> str:
 
 
 def normalise_answer(answer: str | None) -> str:
-    """The text answers are grouped by: case and spacing do not split a group."""
+    """The text unread answers are grouped by: case and spacing do not split a group."""
+    return _spelling(answer).casefold()
+
+
+def _spelling(answer: str | None) -> str:
+    """An answer as shown in the report: as written, on one line."""
     if answer is None or not answer.strip():
         return "(blank)"
-    return " ".join(unicodedata.normalize("NFC", answer).split()).casefold()
+    return " ".join(unicodedata.normalize("NFC", answer).split())
 
 
 # --------------------------------------------------------------------------
@@ -178,7 +183,7 @@ def build_report(spec: Spec, submissions: Sequence[SubmissionGrades]) -> Report:
     return Report(title=f"Class report: {spec.assignment}", sections=sections)
 
 
-def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list:
+def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list[Item]:
     """The items some sheet has a grade for, in spec order (blanks that are
     read but not graded, such as the Big-O variable, have none)."""
     return [item for item in spec.items if by_item[item.key]]
@@ -257,7 +262,7 @@ def _wrong_answers_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
     blocks: list[Block] = [
         f"The {WRONG_ANSWERS_PER_ITEM} most common answers without full credit for each item, "
         "with what the autograder recognised in them. Answers the autograder read as the same "
-        "value are one answer (the most common spelling is shown); answers it could not read "
+        "value are one answer (its most common spelling is shown); answers it could not read "
         "are grouped by their text, ignoring case and spacing."]
     for item in _reported(spec, by_item):
         if not item.graded:
@@ -311,7 +316,7 @@ class _Group:
     credit: float
     read: str  # how the autograder read them
     count: int
-    spelling: str  # the most common way it was written (normalised)
+    spelling: str  # the most common way it was written
     spellings: int  # how many different ways
 
 
@@ -327,9 +332,9 @@ def _groups(grades: Sequence[ItemGrade], keep) -> list[_Group]:
     for grade in grades:
         if keep(grade):
             verdict = grade.verdict
-            text = normalise_answer(grade.answer)
-            same = verdict.read if _was_read(verdict.outcome) else text
-            spellings[(verdict.outcome, verdict.credit, same, verdict.read)][text] += 1
+            same = verdict.read if _was_read(verdict.outcome) else normalise_answer(grade.answer)
+            spellings[(verdict.outcome, verdict.credit, same, verdict.read)][
+                _spelling(grade.answer)] += 1
     groups = [_Group(outcome, credit, read, sum(texts.values()),
                      min(texts.items(), key=lambda kv: (-kv[1], kv[0]))[0], len(texts))
               for (outcome, credit, _, read), texts in spellings.items()]

@@ -36,7 +36,7 @@ HOSTILE_NAME = "=HYPERLINK(\"http://example.com\",\"x\")"
 @pytest.fixture(scope="module")
 def export(tmp_path_factory):
     """A synthetic export as a folder and as a zip (wrapped in a top folder,
-    like Gradescope's download), with the oddities of real exports added:
+    with macOS's __MACOSX beside it), with the oddities of real exports added:
     a metadata entry whose folder is missing, a folder with no metadata
     entry, a metadata key that is not a folder name, a formula as a name."""
     base = tmp_path_factory.mktemp("export")
@@ -57,6 +57,7 @@ def export(tmp_path_factory):
         text.replace(first_name_line, f"  - :name: '{HOSTILE_NAME}'", 1), encoding="utf-8")
     archive = base / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("__MACOSX/assignment_1_export/._submission_metadata.yml", b"\0\5\x16\7")
         for path in sorted(folder.rglob("*")):
             name = "assignment_1_export/" + path.relative_to(folder).as_posix()
             if path.is_dir():

@@ -134,7 +134,7 @@ def test_wrong_answers_name_the_recognised_mistake(report):
 def test_student_text_is_escaped_in_html_and_markdown(report_folder):
     page = (report_folder / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page
-    assert html.escape(normalise_answer(HOSTILE)) in page
+    assert html.escape(" ".join(HOSTILE.split())) in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     markdown = (report_folder / "report.md").read_text(encoding="utf-8")
     assert "<script" not in markdown and "![img]" not in markdown

@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
                                          started=started)
     except Exception:  # the autograder's own failure: say so, never a silent 0
         traceback.print_exc()
+        print("run_autograder: the autograder failed on this submission (traceback above); "
+              "results.json says so and gives no grade", file=sys.stderr)
         results, code = failure_results(
             "The autograder hit an internal error while grading this submission.",
             execution_time=time.perf_counter() - started), EXIT_FAILED
@@ -92,7 +94,7 @@ def _unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
     tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,
                         max_score=item.points, visibility=item.visibility, status="failed",
                         output="Not graded: no readable answer sheet (see the top of the results).")
-             for item in spec.items]
+             for item in spec.items if item.tested]
     output = ("**No readable answer sheet.** " + escape_markdown(message) +
               "\n\nFill in `answers.yaml` from the template and submit it again.")
     return Results(tests=tests, output=output, execution_time=elapsed,

@@ -34,7 +34,7 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
     started = time.perf_counter()
     context = big_o.size_variable(spec, prepared, sheet)
     grades = []
-    for item in spec.items:
+    for item in (i for i in spec.items if i.tested):
         answer = sheet.get(item.key)
         if time.perf_counter() - started > SHEET_BUDGET_SECONDS:
             verdict = Verdict(0.0, "not read", "Not graded: the sheet took longer than the "
@@ -47,6 +47,18 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
 
 
 def _grade_item(item: Item, answer: str | None, prepared: Prepared, context: dict) -> Verdict:
+    """The item's verdict; a bug in any of its steps (a parser's crash as much
+    as a grade's) is this item's internal error, never the whole sheet's."""
+    try:
+        return _item_steps(item, answer, prepared, context)
+    except Exception as error:  # one item's bug must not sink the sheet
+        return Verdict(0.0, "not graded",
+                       "Internal error while grading this item; it was not graded. This is "
+                       "not a judgement of your answer; please tell course staff.",
+                       f"internal error: {type(error).__name__}: {error}")
+
+
+def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dict) -> Verdict:
     kind = KINDS[item.kind]
     if item.kind == "written":
         return kind.grade(answer, item)
@@ -66,13 +78,7 @@ def _grade_item(item: Item, answer: str | None, prepared: Prepared, context: dic
         hint = f" {error.hint}" if getattr(error, "hint", None) else ""
         return Verdict(0.0, "unreadable", f"Could not read this answer: {error.message}{hint}",
                        "unreadable")
-    try:
-        return kind.grade(reading, entry, item, context)
-    except Exception as error:  # one item's bug must not sink the sheet
-        return Verdict(0.0, "not graded",
-                       "Internal error while grading this item; it was not graded. This is "
-                       "not a judgement of your answer; please tell course staff.",
-                       f"internal error: {type(error).__name__}: {error}")
+    return kind.grade(reading, entry, item, context)
 
 
 def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[ItemGrade],

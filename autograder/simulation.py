@@ -194,7 +194,7 @@ def _distinct_count(keys: np.ndarray) -> int:
     times faster than np.unique's hashing on these arrays)."""
     if keys.size == 0:
         return 0
-    ordered = np.sort(keys)
+    ordered = np.sort(keys, kind="stable")
     return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
 
 
@@ -239,7 +239,10 @@ class _CountingPass:
         per_unit = products.reshape(-1, products.shape[-1])
         self.z[i, j] = np.add.reduce(per_unit, axis=0) + bias
         self.multiplications += products.size
-        keys = (self._unit_weight_key[i, j] + kernel_index)[products_real]
+        # Channel-major order makes each output unit's keys one ascending run,
+        # which the stable sort in _distinct_count merges instead of sorting.
+        keys = np.moveaxis(self._unit_weight_key[i, j] + kernel_index, -1, 0)[
+            np.moveaxis(products_real, -1, 0)]
         self._pending_keys.append(keys)
         self._pending_count += keys.size
         if self._pending_count >= self._FLUSH_KEYS:

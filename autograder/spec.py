@@ -14,7 +14,10 @@ import yaml
 
 from solutions.config import Config
 
-KINDS = ("number", "shape", "big_o", "ratio", "written")
+KINDS = ("number", "shape", "big_o", "ratio", "written", "variable", "feedback")
+#: Blanks of the sheet that are read but never become a Gradescope test: the
+#: meaning of the Big-O letter, and optional feedback on the homework.
+UNTESTED_KINDS = ("variable", "feedback")
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 FACTS = "facts"
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "specs" / "hw3.yaml"
@@ -58,10 +61,17 @@ class Item:
     tolerance: float = 0.0
     sentences: tuple[int, int] | None = None
     hint: str = ""
+    prompt: str = ""  # the template's comment for this blank
 
     @property
     def graded(self) -> bool:
-        return self.kind != "written"
+        """Compared with a reference (written answers are graded by hand)."""
+        return self.kind not in ("written",) + UNTESTED_KINDS
+
+    @property
+    def tested(self) -> bool:
+        """Listed as a Gradescope test (graded, or written at 0 points)."""
+        return self.kind not in UNTESTED_KINDS
 
     def fill(self, template):
         """Replace {layer}, {dataset}, {expect}, ... by this item's fields."""
@@ -99,6 +109,7 @@ class Spec:
     variable_key: str
     big_o_policy: BigOPolicy
     items: tuple[Item, ...]
+    sections: dict[str, str]
     digest: str
     path: Path
     raw: dict = field(repr=False, compare=False, default_factory=dict)
@@ -112,57 +123,105 @@ class Spec:
     @property
     def answer_keys(self) -> tuple[str, ...]:
         """Every key a student sheet may fill in (graded or not)."""
-        return tuple(i.key for i in self.items) + (self.variable_key, "q4")
+        return tuple(i.key for i in self.items)
 
 
 def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
+    """Load and check a spec. A spec may `extends: other.yaml` (a path
+    relative to it): its own top-level entries replace the other's, except
+    `configurations` and `mistakes`, which are merged by name, so a new
+    term's variant states only what changes."""
     path = Path(path)
+    digest = hashlib.sha256()
+    raw = _read_with_parents(path, digest, depth=0)
+    try:
+        return _build(raw, path, digest.hexdigest())
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        if isinstance(error, SpecError):
+            raise
+        raise SpecError(f"the assignment spec {path} is inconsistent: {error!r}") from None
+
+
+_MERGED_BY_NAME = ("configurations", "mistakes", "big_o", "defaults", "sections")
+
+
+def _read_with_parents(path: Path, digest, *, depth: int) -> dict:
+    if depth > 4:
+        raise SpecError(f"the assignment spec {path} extends too many levels (a loop?)")
     try:
         text = path.read_bytes()
     except OSError as error:
         raise SpecError(f"cannot read the assignment spec {path}: {error.strerror}") from None
+    digest.update(text)
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise SpecError(f"the assignment spec {path} is not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise SpecError(f"the assignment spec {path} must be a mapping")
-    try:
-        return _build(raw, path, hashlib.sha256(text).hexdigest())
-    except (KeyError, TypeError, ValueError) as error:
-        if isinstance(error, SpecError):
-            raise
-        raise SpecError(f"the assignment spec {path} is inconsistent: {error!r}") from None
+    parent_name = raw.pop("extends", None)
+    if parent_name is None:
+        return raw
+    parent = _read_with_parents(path.parent / str(parent_name), digest, depth=depth + 1)
+    merged = {**parent, **raw}
+    for key in _MERGED_BY_NAME:
+        if isinstance(parent.get(key), dict) and isinstance(raw.get(key), dict):
+            merged[key] = {**parent[key], **raw[key]}
+    return merged
 
 
 def _build(raw: dict, path: Path, digest: str) -> Spec:
     from solutions.facts import CUTOUT
 
     configurations = _configurations(raw["configurations"])
+    text = _TextFiller(configurations)
     defaults = raw.get("defaults", {})
-    catalogue = raw.get("mistakes", {})
-    items = tuple(_item(entry, defaults, catalogue, configurations) for entry in raw["items"])
+    catalogue = {name: {**entry, "feedback": text(entry.get("feedback", ""))}
+                 for name, entry in raw.get("mistakes", {}).items()}
+    items = tuple(_item(entry, defaults, catalogue, configurations, text)
+                  for entry in raw["items"])
     keys = [i.key for i in items]
     duplicated = {k for k in keys if keys.count(k) > 1}
     if duplicated:
         raise SpecError(f"items listed twice: {sorted(duplicated)}")
+    variables = [i.key for i in items if i.kind == "variable"]
+    if len(variables) != 1:
+        raise SpecError("the spec needs exactly one item of kind 'variable' (what the "
+                        f"Big-O letter means); found {len(variables)}")
     growth = raw["growth"]
     if growth["configuration"] not in configurations:
         raise SpecError(f"growth configuration {growth['configuration']!r} is not defined")
     facts = {f"cutout_{name}": side for name, side in CUTOUT["patch_side"].items()}
     return Spec(
-        assignment=str(raw["assignment"]),
+        assignment=text(raw["assignment"]),
         configurations=configurations,
         facts=facts,
         pooling={k: int(v) for k, v in raw.get("pooling", {}).items()},
         growth_configuration=growth["configuration"],
-        variable_key=growth["variable_key"],
+        variable_key=variables[0],
         big_o_policy=BigOPolicy(**{k: float(v) for k, v in raw.get("big_o", {}).items()}),
         items=items,
+        sections={text(k): text(v) for k, v in raw.get("sections", {}).items()},
         digest=digest,
         path=path,
         raw=raw,
     )
+
+
+class _TextFiller:
+    """Fills `{base.height}`-style references to configurations into the
+    spec's words (keys, names, prompts, hints, feedback), so that a variant
+    with other sizes needs no rewording."""
+
+    def __init__(self, configurations: dict[str, Config]):
+        self.configurations = configurations
+
+    def __call__(self, template) -> str:
+        words = " ".join(str(template).split())
+        try:
+            return words.format(**self.configurations)
+        except (KeyError, AttributeError, IndexError, ValueError) as error:
+            raise SpecError(f"cannot fill {words!r}: unknown reference {error}") from None
 
 
 def _configurations(raw: dict) -> dict[str, Config]:
@@ -211,13 +270,13 @@ def config_from_fields(entry: dict, name: str = "configuration") -> Config:
 
 _ITEM_FIELDS = {"key", "number", "name", "kind", "points", "visibility", "at", "expect",
                 "growth", "variants", "mistakes", "square_side_ok", "transpose_ok",
-                "entries_ok", "tolerance", "sentences", "hint", "layer", "dataset",
+                "entries_ok", "tolerance", "sentences", "hint", "prompt", "layer", "dataset",
                 "other_dataset"}
 _PLACEHOLDER_FIELDS = ("layer", "dataset", "other_dataset")
 
 
-def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict) -> Item:
-    key = entry.get("key", "?")
+def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, text) -> Item:
+    key = text(entry.get("key", "?"))
     unknown = set(entry) - _ITEM_FIELDS
     if unknown:
         raise SpecError(f"item {key}: unknown fields {sorted(unknown)}")
@@ -238,15 +297,15 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict) ->
     variants = tuple(_alternative(f"variant {n + 1}", v, default_credit=1.0)
                      for n, v in enumerate(entry.get("variants", ())))
     sentences = entry.get("sentences")
-    is_written = kind == "written"
+    is_written = kind in ("written",) + UNTESTED_KINDS
     if not is_written and kind != "big_o" and entry.get("expect") is None:
         raise SpecError(f"item {key}: a {kind} item needs 'expect'")
     if kind in ("big_o", "ratio") and entry.get("growth") is None:
         raise SpecError(f"item {key}: a {kind} item needs 'growth'")
     item = Item(
         key=key,
-        number=str(entry["number"]),
-        name=str(entry["name"]),
+        number=str(entry.get("number", "")),
+        name=text(entry.get("name", "")),
         kind=kind,
         points=0.0 if is_written else float(entry.get("points", defaults.get("points", 1))),
         visibility=visibility,
@@ -262,7 +321,8 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict) ->
         tolerance=float(entry.get("tolerance", defaults.get("ratio_tolerance", 0.0)
                                    if kind == "ratio" else 0.0)),
         sentences=tuple(sentences) if sentences else None,
-        hint=" ".join(str(entry.get("hint", "")).split()),
+        hint=text(entry.get("hint", "")),
+        prompt=text(entry.get("prompt", "")),
     )
     for alternative in (item,) + item.variants + item.mistakes:
         if alternative.expect is not None:
@@ -280,7 +340,7 @@ def _alternative(name: str, entry: dict, *, default_credit: float) -> Alternativ
         expect=_expression(entry.get("expect")),
         assume=tuple(sorted(assume.items())),
         credit=credit,
-        feedback=" ".join(str(entry.get("feedback", "")).split()),
+        feedback=str(entry.get("feedback", "")),
     )
 
 

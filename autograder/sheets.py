@@ -1,0 +1,155 @@
+"""Answer sheets written from a spec: the blank template students fill in,
+and a solved sample for demos and tests.
+
+    python -m autograder.sheets template [--spec SPEC] [--output FILE]
+    python -m autograder.sheets solved   [--spec SPEC] [--output FILE]
+
+Both follow the spec, so a new term's variant gets its own sheet with the
+right keys, sizes and comments without hand editing. The template carries no
+reference value: its notation examples use numbers that are no answer.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+from autograder.spec import DEFAULT_SPEC, Item, Spec, load_spec
+
+_HEADER = """\
+# {assignment} -- answer sheet
+#
+# Fill in the blanks after each colon and submit this file as answers.yaml
+# (or answers.yml). Do NOT write your name anywhere in it.
+#
+# How answers are read (the numbers in these examples are NOT answers):
+#   numbers     12   12,345   12 345   1.2e4   6.5 x 10^3   12*12   5^2 * 3   5²
+#               you may show work: 12*12 = 144 (the value after the last = is graded)
+#               and add words after the number: 144 weights, 2 pixels on each side
+#   shapes      20x20   20 × 20   20 by 20   (20, 20)   [20, 20]   20x20x5
+#               a Jacobian may be written outputs x weights, weights x outputs,
+#               or as a tensor (output dims then weight dims): 5x5x2x2 is 25 x 4
+#   Big-O       O(N^3)   O(N**3)   O(N³)   Θ(n log n)   O(n^3 k^2)
+#               use one letter for the input size and k for the kernel side,
+#               and say in {variable_key} what your letter means
+#   ratios      a number (12.5, 12.5x faster, ~12 times, same) or a growth (O(N^3))
+#   written     after `|`, on the following lines, indented by two spaces:
+#                 a: |
+#                   My first sentence. My second sentence.
+#
+# Leave a blank empty if you do not know; never delete a key.
+# Check how your answers are read before submitting:  python check.py answers.yaml
+"""
+_COMMENT_COLUMN = 26
+_WIDTH = 88
+_WRITTEN_KINDS = ("written", "feedback")
+
+
+def template(spec: Spec) -> str:
+    """The blank sheet: every item's key in spec order, grouped as nested
+    YAML mappings, with the spec's prompts and section notes as comments."""
+    lines = _HEADER.format(assignment=spec.assignment, variable_key=spec.variable_key).splitlines()
+    return _render(spec, lines, lambda item: None)
+
+
+def solved(spec: Spec, prepared) -> str:
+    """A sheet with every computable answer taken from the proved references
+    (Big-O in the image side) and placeholder text for written answers."""
+    lines = [f"# {spec.assignment} -- a solved sheet generated from the references",
+             "# (for demos and tests; never hand it out before the deadline)."]
+    return _render(spec, lines, lambda item: _answer(item, prepared))
+
+
+def _render(spec: Spec, lines: list[str], answer_of) -> str:
+    opened: list[str] = []
+    for item in spec.items:
+        parts = item.key.split(".")
+        common = 0
+        while common < min(len(opened), len(parts) - 1) and opened[common] == parts[common]:
+            common += 1
+        opened = opened[:common]
+        for depth in range(common, len(parts) - 1):
+            prefix = ".".join(parts[:depth + 1])
+            if depth == 0 and lines[-1]:
+                lines.append("")
+            lines += _line("  " * depth + f"{parts[depth]}:", spec.sections.get(prefix, ""))
+            opened.append(parts[depth])
+        indent = "  " * (len(parts) - 1)
+        answer = answer_of(item)
+        if item.kind in _WRITTEN_KINDS:
+            prompt = item.prompt
+            if item.sentences:
+                prompt = f"({item.sentences[0]}-{item.sentences[1]} sentences) {prompt}"
+            lines += _comment_above(indent, prompt)
+            lines.append(f"{indent}{parts[-1]}: |")
+            lines.append(f"{indent}  {answer}" if answer else "")
+        else:
+            key = f"{indent}{parts[-1]}:" + (f" {answer}" if answer else "")
+            lines += _line(key, item.prompt)
+    return "\n".join(lines) + "\n"
+
+
+def _line(text: str, comment: str) -> list[str]:
+    """`key:  # comment` when it fits on a line, else the comment above."""
+    if not comment:
+        return [text]
+    inline = f"{text.ljust(_COMMENT_COLUMN - 1)} # {comment}"
+    if len(inline) <= _WIDTH:
+        return [inline]
+    indent = text[:len(text) - len(text.lstrip())]
+    return _comment_above(indent, comment) + [text]
+
+
+def _comment_above(indent: str, comment: str) -> list[str]:
+    if not comment:
+        return []
+    return textwrap.wrap(comment, _WIDTH, initial_indent=f"{indent}# ",
+                         subsequent_indent=f"{indent}# ")
+
+
+def _answer(item: Item, prepared) -> str:
+    if item.kind == "variable":
+        return "N = the side of the image"
+    if item.kind in _WRITTEN_KINDS:
+        low = item.sentences[0] if item.sentences else 1
+        return " ".join(f"Placeholder sentence {n + 1}." for n in range(low))
+    entry = prepared.item(item.key)
+    if item.kind == "big_o":
+        return entry.growth.render("side")
+    reference = next(c for c in entry.candidates if c.is_reference)
+    if isinstance(reference.value, tuple):
+        return " x ".join(str(int(v)) for v in reference.value if v != 1) or "1"
+    return _number(reference.value)
+
+
+def _number(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("which", choices=("template", "solved"))
+    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")
+    parser.add_argument("--output", type=Path, help="write here instead of stdout")
+    args = parser.parse_args(argv)
+    spec = load_spec(args.spec)
+    if args.which == "template":
+        text = template(spec)
+    else:
+        from autograder.prepared import load_or_prepare
+
+        text = solved(spec, load_or_prepare(spec))
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -75,8 +75,9 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dic
     try:
         reading = kind.parse(answer)
     except ParseError as error:
-        hint = f" {error.hint}" if getattr(error, "hint", None) else ""
-        return Verdict(0.0, "unreadable", f"Could not read this answer: {error.message}{hint}",
+        hint = f" Hint: {error.hint[:1].upper()}{error.hint[1:]}." if error.hint else ""
+        return Verdict(0.0, "could not be read",
+                       f"Could not read this answer: {error.message.rstrip('.')}.{hint}",
                        "unreadable")
     return kind.grade(reading, entry, item, context)
 

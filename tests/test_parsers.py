@@ -276,7 +276,7 @@ def test_number_refuses_growth_notation():
 def test_parse_error_is_a_value_error_with_hint():
     error = parse_error(number, "6,1")
     assert isinstance(error, ValueError)
-    assert error.hint and "7,056" in error.hint
+    assert error.hint and "12,345" in error.hint
     assert error.message in str(error)
 
 

@@ -22,7 +22,8 @@ from .errors import ParseError
 from .verdict import Verdict
 
 AS_WHAT = "a growth rate"
-_HINT = "write it like O(N^2) or O(n^2 k^2), with one letter for the input size and k for the kernel side"
+_HINT = ("write it like O(N^5) or O(n^5 k^3), with one letter for the input size and k for "
+         "the kernel side")  # examples are no answer
 
 
 class Term(NamedTuple):
@@ -38,7 +39,7 @@ class GrowthReading:
     size_letter: str | None     # the letter for the input size, if any
     terms: tuple[Term, ...]     # fastest-growing first
     dominant: Term              # terms[0]: highest size_exp, then log_exp, then kernel_exp
-    has_constant_factor: bool   # the dominant coefficient is not 1: O(2n), O(784 n)
+    has_constant_factor: bool   # the dominant coefficient is not 1: O(2n), O(400 n)
     has_lower_order_terms: bool  # more than one term: O(n^2 + n)
     shown: str                  # canonical rendering, e.g. "O(N^2 k^2)"
     remark: str                 # words after the growth rate
@@ -116,7 +117,7 @@ def _rank(term: Term) -> tuple[Fraction, int, Fraction]:
 
 
 def _render_terms(terms: tuple[Term, ...], size_letter: str | None, kernel_letter: str) -> str:
-    """`N^2 k^2`, `n^2 + n`, `N^2/9`, `784 n`, `n log n`, `1`."""
+    """`N^2 k^2`, `n^2 + n`, `N^2/7`, `400 n`, `n log n`, `1`."""
     rendered = ""
     for index, term in enumerate(terms):
         body = _render_term(term, size_letter or "n", kernel_letter)

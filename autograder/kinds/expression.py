@@ -124,7 +124,7 @@ def tokenize(source: Source, digit_groups: str = ", ") -> list[Token]:
     other character; `**` is one mark).
 
     `digit_groups` holds the characters that may separate groups of three
-    digits inside one number (`7,056`, `7 056`); `_` always may (`1_000`).
+    digits inside one number (`12,345`, `12 345`); `_` always may (`1_000`).
     """
     text = source.text
     tokens: list[Token] = []
@@ -144,7 +144,7 @@ def tokenize(source: Source, digit_groups: str = ", ") -> list[Token]:
 
 @lru_cache(maxsize=None)
 def _token_pattern(digit_groups: str) -> re.Pattern:
-    """Numbers: whole digits (grouped as 7,056 when `digit_groups` allows, or
+    """Numbers: whole digits (grouped as 12,345 when `digit_groups` allows, or
     with `_` as in 1_000), then optional decimals and exponent; ASCII digits
     only. Words: letters, with inner apostrophes (it's). Marks: the rest."""
     plain = r"[0-9]+(?:_[0-9]+)*"
@@ -182,8 +182,8 @@ def _number_token(source: Source, match: re.Match, spaced: bool) -> Token:
 @dataclass(frozen=True)
 class Number:
     value: Fraction
-    text: str        # as written, without digit-group separators: "7056", "87.1", "7.056e3"
-    unit: Fraction   # place value of its last digit: 1 for 7056, 1/10 for 87.1
+    text: str        # as written, without digit-group separators: "12345", "57.1", "1.2345e4"
+    unit: Fraction   # place value of its last digit: 1 for 12345, 1/10 for 57.1
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ class Mode:
     """How one kind reads the ambiguous parts of math."""
 
     cross_words: frozenset[str]   # what counts as a cross: 'x', '×', 'times', 'by'
-    cross_multiplies: bool        # True: 28 x 28 is 784; False: it separates two dimensions
+    cross_multiplies: bool        # True: 12 x 12 is 144; False: it separates two dimensions
     letters_are_math: bool        # True (growth): 'nlogn', 'nk' are products of letters
 
 
@@ -365,7 +365,7 @@ class Parser:
 
     def _is_prose(self, ahead: int) -> bool:
         """Whether the word `ahead` is prose rather than math: 'a' in 'a factor
-        of n' is prose, 'N' in 'N^2/9' and 'n' in 'n log n' are math."""
+        of n' is prose, 'N' in 'N^2/7' and 'n' in 'n log n' are math."""
         token = self.peek(ahead)
         if token.kind != "word" or self._is_function(token):
             return False
@@ -383,7 +383,7 @@ class Parser:
         return not math_follows
 
     def _is_label(self, ahead: int) -> bool:
-        """`n = 7056`, `N: 784`: a letter naming the answer that follows."""
+        """`n = 12345`, `N: 400`: a letter naming the answer that follows."""
         following = self.peek(ahead + 1)
         return (self._could_be_math(self.peek(ahead)) and following.kind == "mark"
                 and following.text in ("=", ":") and self.starts_operand(ahead + 2))
@@ -433,7 +433,7 @@ class Parser:
                 if crosses > 1 or self.cross_count(self.peek(1)):
                     raise self.source.fail(f"two multiplication signs in a row{self._after(token)}")
                 if not self.starts_operand(1):
-                    break  # '87x faster', '87 times': a suffix, not a product
+                    break  # '57x faster', '57 times': a suffix, not a product
                 self.advance()
                 factors.append(("*", self._signed()))
             elif self._continues_implicitly():
@@ -444,7 +444,7 @@ class Parser:
 
     def _continues_implicitly(self) -> bool:
         """Whether the next token multiplies the term without a sign: `2n`,
-        `n log n`, `2(n+1)`; but not `9 weights` or `7056 (28*28*9)`."""
+        `n log n`, `2(n+1)`; but not `5 weights` or `432 (12*12*3)`."""
         token = self.peek()
         if token.kind == "mark":
             if token.text in _BRACKET_PAIRS:
@@ -613,7 +613,7 @@ def _precedence(node: Node) -> int:
 
 def render(node: Node) -> str:
     """The expression in plain ASCII math, bracketed only where needed:
-    `28*28*9`, `784^2/9`, `6.1*10^5`, `log_2(n)`."""
+    `12*12*3`, `400^2/7`, `6.5*10^3`, `log_2(n)`."""
     if isinstance(node, Number):
         return node.text
     if isinstance(node, Letter):
@@ -656,7 +656,7 @@ def symbols(node: Node) -> frozenset[str]:
 
 
 def format_plain(value: Fraction) -> str:
-    """`7056`, `87.1`, `784/9`: exact, without digit-group separators."""
+    """`12345`, `57.1`, `400/7`: exact, without digit-group separators."""
     if value.denominator == 1:
         return str(value.numerator)
     denominator = value.denominator

@@ -1,5 +1,5 @@
-"""Reading an answer that is one number: `7056`, `7,056`, `28*28*9`,
-`6.1 × 10^5`, `5²`, `12*12 = 144`, `~87 times faster`, `There are 9 weights`.
+"""Reading an answer that is one number: `12345`, `12,345`, `12*12*3`,
+`6.5 × 10^3`, `5²`, `12*12 = 144`, `~57 times faster`, `There are 5 weights`.
 
 Words before the number are skipped (`about` and `~` mark it approximate),
 words after it are kept as the remark, and shown work (`12*12 = 144`) is
@@ -17,7 +17,7 @@ from .expression import Number, format_plain, render
 from .verdict import Verdict, first_match, verdict_for
 
 AS_WHAT = "a number"
-_HINT = "write a number, for example 7056 or 28*28*9"
+_HINT = "write a number, for example 12345 or 12*12*3"  # examples are no answer
 _APPROXIMATE_WORDS = frozenset({"about", "approximately", "approx", "roughly", "around",
                                 "nearly", "almost", "circa", "ca"})
 #: Sides of shown work joined by '≈' agree when within 1% of the right side.
@@ -29,7 +29,7 @@ _FULL_DIGITS = 30
 @dataclass(frozen=True)
 class NumberReading:
     value: Fraction              # the graded value: the last side of shown work
-    shown: str                   # how it was read, e.g. "28*28*9 = 7056"
+    shown: str                   # how it was read, e.g. "12*12*3 = 432"
     approximate: bool            # written with ~, ≈, 'about', decimals, or rounded work
     work_disagrees: str | None   # why shown work such as '12*12 = 145' does not hold
     remark: str                  # words after the number, ignored for grading
@@ -40,7 +40,7 @@ def parse(text: str) -> NumberReading:
     math with letters or growth notation)."""
     parser = expression.Parser.read(text, AS_WHAT, expression.NUMBER_MODE)
     if parser.find_notation() is not None:
-        raise parser.source.fail("it is written as a growth rate like O(N^2), not as a number",
+        raise parser.source.fail("it is written as a growth rate like O(N^3), not as a number",
                                  _HINT, error_type=NotANumber)
     skipped = parser.skip_prose()
     if parser.at_end():
@@ -57,7 +57,7 @@ def parse(text: str) -> NumberReading:
         raise parser.source.fail(f"it contains the letter {letters[0]}", _HINT, error_type=NotANumber)
     values = [expression.evaluate(side, parser.source) for side in sides]
     rounded, disagreements = _check_work(sides, relations, values)
-    # A decimal mantissa (6.15 × 10^5, 87.1) is a rounded value as written.
+    # A decimal mantissa (6.5 × 10^3, 57.1) is a rounded value as written.
     approximate = (rounded or "~" in relations or _marked_approximate(skipped, remark)
                    or "." in render(sides[-1]))
     work_disagrees = None
@@ -69,25 +69,25 @@ def parse(text: str) -> NumberReading:
 
 
 def _refuse_run_on_number(parser: expression.Parser) -> None:
-    """`6,1`, `7056,000`, `7.056.000`: digits run on in a way with two readings."""
+    """`6,1`, `12345,000`, `12.345.000`: digits run on in a way with two readings."""
     before, token = parser.previous(), parser.peek()
     if before is None or before.kind != "number" or token.spaced:
         return
     if token.kind == "number":
         raise parser.source.fail(f"'{before.text}{token.text}' has more than one decimal point",
-                                 "write 7056 or 7,056 for a whole number, 87.1 for a decimal")
+                                 "write 12345 or 12,345 for a whole number, 57.1 for a decimal")
     following = parser.peek(1)
     if token.text == "," and following.kind == "number" and not following.spaced:
         raise parser.source.fail(
             f"the comma in '{before.text},{following.text}' could be a thousands separator "
             f"or a decimal point",
-            "use a comma only before groups of exactly three digits, as in 7,056, "
+            "use a comma only before groups of exactly three digits, as in 12,345, "
             "and a point for decimals, as in 6.1")
 
 
 def _check_work(sides, relations, values) -> tuple[bool, list[str]]:
     """Compare neighbouring sides. A side written as a rounded decimal
-    (`784/9 = 87.1`) agrees within half its last digit; a side after '≈'
+    (`400/7 = 57.1`) agrees within half its last digit; a side after '≈'
     within 1%. Returns (some side was rounded, messages for sides that differ)."""
     rounded, disagreements = False, []
     for index, relation in enumerate(relations):
@@ -127,13 +127,13 @@ def _shown(sides, relations, value: Fraction) -> str:
 
 
 def describe(reading: NumberReading) -> str:
-    """How the answer was read, for the student: 'read as the number 7,056'."""
+    """How the answer was read, for the student: 'read as the number 12,345'."""
     approximately = " (written as approximate)" if reading.approximate else ""
     return f"read as the number {format_value(reading.value)}{approximately}"
 
 
 def format_value(value: Fraction) -> str:
-    """`7,056`; `87.11 (exactly 784/9)`; `1.235 × 10^40` for huge values."""
+    """`12,345`; `57.14 (exactly 400/7)`; `1.235 × 10^40` for huge values."""
     if value.denominator == 1 and len(str(abs(value.numerator))) <= _FULL_DIGITS:
         return f"{value.numerator:,}"
     sign = "-" if value < 0 else ""
@@ -189,7 +189,7 @@ def matches(reading: NumberReading, reference: Fraction | int, rel_tol: float = 
 
 # -- grade ------------------------------------------------------------------
 
-#: How far an answer written as approximate (6.15 × 10^5, ~87, 87.1) may sit
+#: How far an answer written as approximate (6.5 × 10^3, ~57, 57.1) may sit
 #: from a value and still be read as that value.
 APPROXIMATE_TOLERANCE = 0.01
 

@@ -1,6 +1,6 @@
 """Reading an answer that says how many times faster or larger one thing is:
-a number (`87x faster`, `~87 times`, `784^2/9`, `68,295x`), a growth
-(`O(N^2)`, `grows as n`, `N^2/9`), a word meaning 1 (`same`, `equally
+a number (`57x faster`, `~57 times`, `400^2/7`, `12,345x`), a growth
+(`O(N^3)`, `grows as n`, `N^2/7`), a word meaning 1 (`same`, `equally
 fast`, `no faster`), or `a:b`, read as a/b and flagged, since students
 write the ratio both ways round.
 """
@@ -17,7 +17,7 @@ from .number import NumberReading
 from .verdict import Verdict
 
 AS_WHAT = "a ratio"
-#: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 87'.
+#: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 57'.
 _MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|are|is|both|run|runs|at|the)\s+)*"
                         r"(?:same|equal|equally|no faster|not faster)\b(?P<rest>.*)")
 
@@ -63,7 +63,7 @@ def _only_remarks(rest: str) -> bool:
 
 
 def _ratio_colon(source: expression.Source) -> expression.Token | None:
-    """The ':' of `784:9` or `1 : 87`, between two numbers (not `Answer: 87`)."""
+    """The ':' of `400:7` or `1 : 57`, between two numbers (not `Answer: 57`)."""
     tokens = expression.tokenize(source)
     for before, colon, after in zip(tokens, tokens[1:], tokens[2:]):
         if (colon.kind == "mark" and colon.text == ":"
@@ -74,8 +74,8 @@ def _ratio_colon(source: expression.Source) -> expression.Token | None:
 
 
 def describe(reading: RatioReading) -> str:
-    """How the answer was read: 'read as the number 87', 'read as O(N^2), ...',
-    'read as the ratio 1 : 87, that is 0.01149 (exactly 1/87)'."""
+    """How the answer was read: 'read as the number 57', 'read as O(N^3), ...',
+    'read as the ratio 1 : 57, that is 0.01754 (exactly 1/57)'."""
     if reading.growth is not None:
         return big_o.describe(reading.growth)
     if reading.written_as_colon:

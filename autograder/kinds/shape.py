@@ -1,14 +1,14 @@
 """Reading an answer that is a shape: `30x30`, `30 by 30`, `(30, 30)`,
-`28*28 x 9`, `784*9`, `28 x 28 x 3 x 3`, `784 x 9 matrix`, or one number.
+`20*20 x 5`, `400*5`, `20 x 20 x 5`, `400 x 5 matrix`, or one number.
 
 A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
-(`28*28 x 9` is 784 × 9); with no other separator, `*` separates (`784*9`).
+(`20*20 x 5` is 400 × 5); with no other separator, `*` separates (`400*5`).
 Commas separate dimensions inside brackets and when followed by a space;
-elsewhere `7,056` is one number, as in a number answer.
+elsewhere `12,345` is one number, as in a number answer.
 
 Matching is lenient in the ways a tensor and its flattening are the same
 thing: dimensions of size 1 are ignored, and consecutive dimensions may be
-multiplied together (`28x28x3x3` is the 784 × 9 Jacobian).
+multiplied together (`28x28x3x3` is the 400 × 5 Jacobian).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .expression import Product, render
 from .verdict import Verdict, first_match, verdict_for
 
 AS_WHAT = "a shape"
-_HINT = "write the dimensions separated by x, for example 784 x 9"
+_HINT = "write the dimensions separated by x, for example 20 x 5"  # examples are no answer
 #: The first digit or bracket of the answer is a bracket: commas separate.
 _BRACKETED = re.compile(r"[^0-9(\[{]*[(\[{]")
 
@@ -29,7 +29,7 @@ _BRACKETED = re.compile(r"[^0-9(\[{]*[(\[{]")
 @dataclass(frozen=True)
 class ShapeReading:
     dims: tuple[int, ...]   # positive whole numbers, as written (1s kept)
-    shown: str              # how it was read, e.g. "28*28 × 9 = 784 × 9"
+    shown: str              # how it was read, e.g. "20*20 × 5 = 400 × 5"
     remark: str             # words after the shape, ignored for grading
 
 
@@ -60,7 +60,7 @@ def parse(text: str) -> ShapeReading:
 
 def _bracket_holds_separator(parser: expression.Parser) -> bool:
     """Whether the bracket that comes next holds a top-level comma or cross:
-    `(30, 30)` is a shape in brackets, `(784^2)/9` an expression."""
+    `(30, 30)` is a shape in brackets, `(400^2)/7` an expression."""
     depth = 0
     for ahead in range(expression.MAX_TOKENS):
         token = parser.peek(ahead)
@@ -87,7 +87,7 @@ def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> lis
             break
         if not inside_brackets and not parser.starts_operand(1) and (
                 kind == "," or separator.text == "by"):
-            break  # '28 x 28, with padding', '30 by hand': the shape has ended
+            break  # '20 x 20, with padding', '30 by hand': the shape has ended
         before = parser.context()
         following = parser.peek(1)
         if parser.cross_count(separator) > 1 or parser.cross_count(following) or (
@@ -101,7 +101,7 @@ def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> lis
         used = kind
         nodes.append(parser.expression())
     if used is None and isinstance(nodes[0], Product) and all(op == "*" for op, _ in nodes[0].factors):
-        return [factor for _, factor in nodes[0].factors]  # '784*9': the stars separate
+        return [factor for _, factor in nodes[0].factors]  # '400*5': the stars separate
     return nodes
 
 
@@ -117,7 +117,7 @@ def _dimension(node, source: expression.Source) -> int:
 
 
 def describe(reading: ShapeReading) -> str:
-    """How the answer was read, for the student: 'read as the shape 784 × 9'."""
+    """How the answer was read, for the student: 'read as the shape 400 × 5'."""
     shape = " × ".join(f"{dim:,}" for dim in reading.dims)
     one = " (one dimension)" if len(reading.dims) == 1 else ""
     return f"read as the shape {shape}{one}"
@@ -130,8 +130,8 @@ def entries(reading: ShapeReading) -> int:
 
 def matches(reading: ShapeReading, reference_dims: tuple[int, ...], *, allow_transpose: bool) -> bool:
     """Whether the shape is `reference_dims`, ignoring dimensions of size 1 and
-    allowing consecutive dimensions to be grouped (28x28x3x3 is 784 × 9); with
-    `allow_transpose`, the reference reversed matches too (9 × 784)."""
+    allowing consecutive dimensions to be grouped (20x20x5 is 400 × 5); with
+    `allow_transpose`, the reference reversed matches too (5 × 400)."""
     dims = [dim for dim in reading.dims if dim != 1]
     reference = [dim for dim in reference_dims if dim != 1]
     return _groups_into(dims, reference) or (allow_transpose and _groups_into(dims, reference[::-1]))

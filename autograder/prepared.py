@@ -64,12 +64,22 @@ def load_or_prepare(spec: Spec) -> Prepared:
     """The cached preparation of `spec`, building and caching it if needed."""
     path = cache_path(spec)
     try:
-        return _from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if _belongs_to(data, spec):
+            return _from_json(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
+        pass  # unreadable or corrupt: rebuilt below
     data = prepare(spec)
     _write_quietly(path, data)
     return _from_json(data)
+
+
+def _belongs_to(data, spec: Spec) -> bool:
+    """Whether a cache file is this spec's and covers every graded item; a
+    corrupt or foreign file is rebuilt rather than trusted."""
+    return (isinstance(data, dict) and data.get("spec_digest") == spec.digest
+            and isinstance(data.get("items"), dict)
+            and all(item.key in data["items"] for item in spec.items if item.graded))
 
 
 def cache_path(spec: Spec) -> Path:

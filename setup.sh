@@ -6,18 +6,20 @@
 #       harness uses is never touched (works on Ubuntu 22.04 and 24.04/PEP 668).
 #   Anywhere else:
 #       the venv is .venv in this checkout (override with VENV=...), the
-#       interpreter is python3 (override with PYTHON=...). `--dev` adds the
-#       test dependencies. Re-running is cheap: an unchanged install is skipped.
+#       interpreter is python3 (override with PYTHON=...). `--ta` adds the TA
+#       tools' dependencies (class report plots), `--dev` those and the test
+#       dependencies. Re-running is cheap: an unchanged install is skipped.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Gradescope may run a copy of this script from /autograder; the code is in source/.
 [ "$here" = /autograder ] && [ -d /autograder/source/autograder ] && here=/autograder/source
-dev=0
+extra=""
 for arg in "$@"; do
   case "$arg" in
-    --dev) dev=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --dev) extra=dev ;;
+    --ta) [ "$extra" = dev ] || extra=ta ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,9 +43,8 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
   exit 1
 fi
 
-requirements="$here/requirements.txt"
-[ "$dev" = 1 ] && requirements="$here/requirements-dev.txt"
-stamp="$venv/.installed-$(cat "$here"/requirements*.txt | cksum | cut -d' ' -f1)-$dev"
+requirements="$here/requirements${extra:+-$extra}.txt"
+stamp="$venv/.installed-$(cat "$here"/requirements*.txt | cksum | cut -d' ' -f1)-${extra:-run}"
 
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"

@@ -79,7 +79,7 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     try:
         sheet = read_submission(submission)
     except SubmissionError as error:
-        return _unreadable_results(spec, error.message, time.perf_counter() - started), EXIT_GRADED
+        return unreadable_results(spec, error.message, time.perf_counter() - started), EXIT_GRADED
     grades, context = grade_sheet(spec, prepared, sheet)
     results = build_results(spec, prepared, sheet, grades, context,
                             execution_time=time.perf_counter() - started)
@@ -88,7 +88,7 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     return results, EXIT_GRADED
 
 
-def _unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
+def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
     """A submission with no readable sheet still gets every test, at 0, so
     the total is right and the reason is on each one."""
     tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,

@@ -46,7 +46,7 @@ from typing import Sequence, TextIO
 import yaml
 
 from autograder.cli import (EXIT_BAD_SPEC, EXIT_FAILED, EXIT_GRADED, EXIT_UNWRITABLE, EXIT_USAGE,
-                            _unreadable_results)
+                            unreadable_results)
 from autograder.grading import SHEET_BUDGET_SECONDS, ItemGrade, build_results, grade_sheet
 from autograder.kinds.verdict import Verdict
 from autograder.prepared import Prepared, load_or_prepare
@@ -434,7 +434,7 @@ def grade_exported(submission_id: str, folder: str) -> Outcome:
             sheet = read_submission(Path(folder))
         except SubmissionError as error:
             status, problem = NO_SHEET, error.message
-            results = _unreadable_results(spec, error.message, time.perf_counter() - started)
+            results = unreadable_results(spec, error.message, time.perf_counter() - started)
         else:
             grades, context = grade_sheet(spec, prepared, sheet)
             results = build_results(spec, prepared, sheet, grades, context,

@@ -1,0 +1,660 @@
+"""Build what leaves the repository: Gradescope's upload and the students' self-check bundle.
+
+    python -m autograder.build autograder-zip [--spec SPEC] [--out dist/autograder.zip] [--dry-run [--venv DIR]]
+    python -m autograder.build dry-run [ZIP] [--venv DIR] [--sample SHEET] [--keep]
+    python -m autograder.build student-bundle [--spec SPEC] [--out dist/student_template.zip]
+
+Both zips are deterministic (the same sources give the same bytes: sorted
+entries, fixed timestamps, normalised modes), so a rebuilt zip can be
+compared with the one uploaded by its checksum.
+
+The dry run is the last step before uploading: it unpacks the zip into a
+temporary copy of Gradescope's /autograder layout, installs it with the
+zip's own setup.sh, grades the solved sample with the zip's own
+run_autograder, and checks results.json. PASS means full marks for the
+solved sample; anything else exits 1.
+
+The student bundle holds the answer template, `check.py` and the parsing
+modules it imports, copied from this repository so students' self-check
+reads answers with exactly the grader's code. It never holds a reference:
+the import closure is computed and refused if it reaches the spec, the
+solutions or anything that computes answers.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from autograder.sheets import template
+from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+SOLVED_SAMPLE = ROOT / "examples" / "solved" / "answers.yaml"
+STUDENT_TEMPLATE = ROOT / "student_template"
+CHECKER = STUDENT_TEMPLATE / "check.py"
+
+#: The two scripts Gradescope runs; they must sit at the zip's root and be executable.
+SCRIPTS = ("setup.sh", "run_autograder")
+#: Packages shipped to Gradescope: the grader and the formulas it grades with.
+PACKAGES = ("autograder", "solutions")
+
+#: Zip timestamps are this fixed date (the earliest a zip can hold), so the
+#: bytes depend on the content only.
+FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+_UNIX = 3  # ZipInfo.create_system: makes unzip honour the modes below
+_FILE_MODE, _EXECUTABLE_MODE = 0o100644, 0o100755
+
+#: How long the dry run lets setup.sh install (a cold pip cache downloads
+#: SymPy and numpy) and run_autograder grade (Gradescope's default limit).
+INSTALL_TIMEOUT_SECONDS = 1800
+GRADING_TIMEOUT_SECONDS = 600
+
+#: Third-party modules the self-check may import: students have Python and PyYAML only.
+STUDENT_THIRD_PARTY = frozenset({"yaml"})
+#: Modules that hold, compute or grade against references; the student bundle
+#: must not import them, even indirectly.
+NOT_FOR_STUDENTS = {
+    "solutions": "holds the answer formulas",
+    "autograder.spec": "reads the assignment spec with its reference expressions",
+    "autograder.prepared": "holds the computed references",
+    "autograder.references": "computes the references",
+    "autograder.verify": "computes the references",
+    "autograder.simulation": "computes the quantities the answers ask for",
+    "autograder.answer_key": "prints the answer key",
+    "autograder.grading": "grades against the references",
+    "autograder.cli": "grades against the references",
+    "autograder.build": "reads the assignment spec",
+    "autograder.sheets": "writes the solved sample",
+}
+
+#: The bundle's README.txt, written for students; {assignment} is the spec's title.
+STUDENT_README = """\
+{assignment} -- answer sheet and self-check
+
+1. Fill in answers.yaml
+   Open answers.yaml in any text editor (VS Code, Notepad, TextEdit in plain-text
+   mode) and write each answer after its colon. The comments at the top of the
+   file show the ways numbers, shapes, Big-O and written answers can be typed.
+   Leave a blank empty if you do not know it, but never delete or rename a key.
+
+2. Check how your answers are read
+   In a terminal, in this folder, run:
+
+       python check.py answers.yaml
+
+   (python3 on macOS and Linux.) It needs Python 3.10 or newer and PyYAML;
+   if PyYAML is missing, install it with:  python -m pip install pyyaml
+
+   For every answer it prints how the autograder reads it, for example
+   "read as the shape 20 × 20". It also lists the blanks you left empty, the
+   answers it could not read (with a hint on how to write them), and keys it
+   does not know (usually a typo). Fix anything that is not read the way you
+   meant, then run it again.
+
+   check.py does NOT know the answers: it cannot tell you whether an answer
+   is right, only whether the autograder understands what you wrote.
+
+3. Submit answers.yaml on Gradescope
+   Upload the file itself (answers.yaml), not this folder or the zip.
+   Do not write your name in it.
+"""
+
+
+class BuildError(Exception):
+    """A zip cannot be built as asked; the message says what to fix."""
+
+
+# ---------------------------------------------------------------------------
+# Deterministic zips
+
+
+def write_zip(path: Path, files: dict[str, bytes], executables: frozenset[str] = frozenset()) -> None:
+    """Write `files` (zip name -> content) to `path`, byte-for-byte reproducibly.
+
+    Entries are sorted, dated FIXED_DATE_TIME and marked as Unix files
+    (0644, or 0755 for `executables`), and the zip replaces `path` only when
+    complete, so an interrupted build never leaves a truncated upload behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = _UNIX
+            info.external_attr = (_EXECUTABLE_MODE if name in executables else _FILE_MODE) << 16
+            archive.writestr(info, files[name], compresslevel=9)
+    os.replace(partial, path)
+
+
+def describe_zip(path: Path) -> str:
+    """'dist/x.zip: 123,456 bytes, 42 files', for the build's and dry run's report."""
+    with zipfile.ZipFile(path) as archive:
+        count = sum(not info.is_dir() for info in archive.infolist())
+    return f"{_shown(path)}: {path.stat().st_size:,} bytes, {count} files"
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the repository when it is inside it, for short messages."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------
+# The Gradescope upload
+
+
+def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
+    """Every file of the Gradescope zip, by its name in the zip.
+
+    The spec is validated first (a broken spec is a build error, not a
+    failure on the first student's submission) and shipped in specs/ with
+    every spec it extends; when it is not the code's default, the zip's
+    scripts are pointed at it (see `_scripts_for_spec`).
+    """
+    spec_path = Path(spec_path)
+    try:
+        load_spec(spec_path)
+    except SpecError as error:
+        raise BuildError(str(error)) from None
+    files = {"requirements.txt": pinned_requirements(ROOT / "requirements.txt")}
+    files.update(spec_files(spec_path))
+    files.update(_scripts_for_spec(spec_path.name))
+    for package in PACKAGES:
+        files.update(package_files(package))
+    return files
+
+
+def spec_files(spec_path: Path) -> dict[str, bytes]:
+    """The spec and the specs it `extends`, by their names in the zip: specs/
+    holds them where they were relative to the chosen spec, so each finds
+    its parent as it did here. A parent outside the spec's folder is refused."""
+    folder = spec_path.resolve().parent
+    files = {}
+    path: Path | None = spec_path.resolve()
+    while path is not None:
+        if not path.is_relative_to(folder):
+            raise BuildError(f"{spec_path} extends {path}, outside its folder; move them together.")
+        data = path.read_bytes()
+        files[f"specs/{path.relative_to(folder).as_posix()}"] = data
+        parent = yaml.safe_load(data).get("extends")
+        path = (path.parent / str(parent)).resolve() if parent else None
+    return files
+
+
+def build_autograder_zip(spec_path: Path = DEFAULT_SPEC, out: Path = DIST / "autograder.zip") -> Path:
+    write_zip(out, autograder_files(spec_path), executables=frozenset(SCRIPTS))
+    return out
+
+
+def package_files(package: str) -> dict[str, bytes]:
+    """The shipped files of a package folder: sources and data, without tests or caches."""
+    files = {}
+    for folder, subfolders, names in os.walk(ROOT / package):
+        subfolders[:] = sorted(name for name in subfolders if _is_shipped(name))
+        for name in sorted(names):
+            if _is_shipped(name):
+                path = Path(folder) / name
+                files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    return files
+
+
+def _is_shipped(name: str) -> bool:
+    """False for hidden files, caches, compiled files, editor leftovers and tests."""
+    return not (name.startswith((".", "test_")) or name in ("__pycache__", "tests", "conftest.py")
+                or name.endswith(("~", ".pyc", ".pyo", ".swp", ".orig", ".rej", ".partial")))
+
+
+def pinned_requirements(path: Path) -> bytes:
+    """The requirements file at `path`, refused unless every requirement is pinned with ==.
+
+    Gradescope builds its image once per upload; an unpinned requirement
+    would make two uploads of the same zip grade with different libraries.
+    A -r or -c line would name a file the zip does not carry.
+    """
+    data = path.read_bytes()
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        requirement = line.split("#", 1)[0].strip()
+        if requirement.startswith(("-r", "-c", "--requirement", "--constraint")):
+            raise BuildError(f"requirements.txt line {number} includes another file, which the "
+                             f"zip does not carry: {line.strip()}")
+        if requirement and not requirement.startswith("-") and "==" not in requirement:
+            raise BuildError(f"requirements.txt line {number} is not pinned with ==: {line.strip()}")
+    return data
+
+
+def _scripts_for_spec(spec_name: str) -> dict[str, bytes]:
+    """setup.sh and run_autograder, grading with specs/`spec_name`.
+
+    The scripts are shipped unchanged for the default spec. For another one,
+    both get one line right after they find their folder (`here=`) that sets
+    the grader's own switch, AUTOGRADER_SPEC, to the zip's spec unless it is
+    already set: setup.sh then prepares the references of that spec and
+    run_autograder grades with it. A script without exactly one `here=` line
+    is a build error rather than a zip that grades with the wrong spec.
+    """
+    scripts = {}
+    for name in SCRIPTS:
+        data = (ROOT / name).read_bytes()
+        if b"\r\n" in data:
+            raise BuildError(f"{name} has Windows (CRLF) line endings, which bash on Gradescope "
+                             "cannot run; convert it to LF.")
+        scripts[name] = data
+    if spec_name == DEFAULT_SPEC.name:
+        return scripts
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", spec_name):
+        raise BuildError(f"the spec's file name {spec_name!r} needs quoting in a shell script; "
+                         "rename it with letters, digits, '.', '_' and '-' only.")
+    export = f'export AUTOGRADER_SPEC="${{AUTOGRADER_SPEC:-$here/specs/{spec_name}}}"  # set by autograder.build\n'
+    for name in SCRIPTS:
+        lines = scripts[name].decode("utf-8").splitlines(keepends=True)
+        found = [index for index, line in enumerate(lines) if line.startswith("here=")]
+        if len(found) != 1:
+            raise BuildError(f"{name} no longer has exactly one line starting with 'here=', after "
+                             "which autograder/build.py sets AUTOGRADER_SPEC; update _scripts_for_spec.")
+        lines.insert(found[0] + 1, export)
+        scripts[name] = "".join(lines).encode("utf-8")
+    return scripts
+
+
+# ---------------------------------------------------------------------------
+# The dry run
+
+
+@dataclass
+class DryRun:
+    """What the dry run saw: the grader's exit code, the score it gave, how
+    results.json fared against the schema, and the time each step took."""
+
+    exit_code: int | None = None
+    folder: Path | None = None  # the temporary /autograder, when kept
+    score: float | None = None
+    max_score: float | None = None
+    schema: str = "not checked"
+    install_seconds: float = 0.0
+    grade_seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and bool(self.max_score) and self.score == self.max_score
+
+
+def dry_run(zip_path: Path, *, venv: Path | None = None, sample: Path = SOLVED_SAMPLE,
+            keep: bool = False, log=print) -> DryRun:
+    """Install and run `zip_path` as Gradescope would, in a temporary folder, on `sample`.
+
+    `venv` (an environment with the requirements installed) skips setup.sh,
+    reusing this checkout's prepared references; otherwise the zip's setup.sh
+    installs into a venv in the temporary folder (with pip's usual cache) and
+    prepares them. `keep` leaves the folder for inspection. `sample` must
+    deserve full marks.
+    """
+    report = DryRun()
+    base = Path(tempfile.mkdtemp(prefix="autograder-dry-run-")) / "autograder"
+    try:
+        _dry_run_in(base, Path(zip_path), venv, Path(sample), report, log)
+    finally:
+        if keep:
+            report.folder = base
+            log(f"dry run: kept {base}")
+        else:
+            shutil.rmtree(base.parent, ignore_errors=True)
+    return report
+
+
+def _dry_run_in(base: Path, zip_path: Path, venv: Path | None, sample: Path, report: DryRun,
+                log) -> None:
+    source, submission, results = base / "source", base / "submission", base / "results"
+    for folder in (source, submission, results):
+        folder.mkdir(parents=True)
+    extract_with_modes(zip_path, source)
+    shutil.copy2(sample, submission / "answers.yaml")
+    environment = _clean_environment()
+
+    started = time.perf_counter()
+    if venv is None:
+        venv = base / "venv"
+        install = _run([str(source / "setup.sh")], source, {**environment, "VENV": str(venv)},
+                       INSTALL_TIMEOUT_SECONDS)
+        report.install_seconds = time.perf_counter() - started
+        if install.returncode != 0:
+            report.problems.append(f"setup.sh failed (exit {install.returncode}):\n"
+                                   + _tail(install.stdout + install.stderr))
+            return
+        log(f"dry run: setup.sh installed {venv} in {report.install_seconds:.1f} s")
+    else:
+        venv = Path(venv).absolute()
+        if not (venv / "bin" / "python").exists():
+            report.problems.append(f"--venv {venv} has no bin/python")
+            return
+        reused = _reuse_prepared_references(source / ".cache")
+        log(f"dry run: using the existing environment {venv} (no install); reusing {reused} "
+            "prepared reference file(s) of this checkout")
+
+    results_file = results / "results.json"
+    started = time.perf_counter()
+    # From Gradescope's working directory. Gradescope runs a copy of the script
+    # at /autograder/run_autograder, which the script recognises by that exact
+    # path, so the dry run, elsewhere, runs the original in source/.
+    graded = _run([str(source / "run_autograder"), "--submission", str(submission),
+                   "--results", str(results_file)],
+                  base, {**environment, "AUTOGRADER_VENV": str(venv)}, GRADING_TIMEOUT_SECONDS)
+    report.grade_seconds = time.perf_counter() - started
+    report.exit_code = graded.returncode
+    log(f"dry run: run_autograder exited {graded.returncode} after {report.grade_seconds:.1f} s")
+    if graded.returncode != 0:
+        report.problems.append(f"run_autograder exited {graded.returncode}:\n"
+                               + _tail(graded.stdout + graded.stderr))
+    if not results_file.exists():
+        report.problems.append("run_autograder wrote no results.json")
+        return
+    try:
+        document = json.loads(results_file.read_text(encoding="utf-8"),
+                              parse_constant=_refuse_constant)
+    except ValueError as error:
+        report.problems.append(f"results.json is not valid JSON: {error}")
+        return
+    report.schema = _schema_check(document, source / "autograder" / "results.schema.json")
+    if report.schema.startswith("INVALID"):
+        report.problems.append(f"results.json does not match the schema: {report.schema}")
+    tests = document.get("tests", [])
+    report.score = document.get("score", sum(test.get("score", 0) for test in tests))
+    report.max_score = sum(test.get("max_score", 0) for test in tests)
+    if report.score != report.max_score:
+        lost = [f"{test.get('name')}: {test.get('score')}/{test.get('max_score')}"
+                for test in tests if test.get("score") != test.get("max_score")]
+        report.problems.append("the sample did not get full marks; lost on:\n  " + "\n  ".join(lost))
+
+
+def _reuse_prepared_references(cache: Path) -> int:
+    """Copy this checkout's prepared references into the unpacked zip's cache;
+    how many were copied.
+
+    setup.sh prepares them on Gradescope, and a dry run that skips setup.sh
+    would otherwise prove them again while grading (tens of seconds). They
+    are keyed by the content of the spec and of the code that computes them,
+    so one that does not match the zip is never used: grading then prepares
+    its own, as it would without this.
+    """
+    from autograder.prepared import CACHE_DIR
+
+    cache.mkdir(parents=True, exist_ok=True)
+    prepared = sorted(CACHE_DIR.glob("prepared-*.json"))
+    for path in prepared:
+        shutil.copy2(path, cache / path.name)
+    return len(prepared)
+
+
+def _run(command: list[str], cwd: Path, environment: dict[str, str],
+         timeout: float) -> subprocess.CompletedProcess:
+    """Run `command`; one that outlives `timeout` is stopped and reported as exit 124 (timeout(1)'s code)."""
+    try:
+        return subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        output = "".join(part.decode(errors="replace") if isinstance(part, bytes) else part or ""
+                         for part in (expired.stdout, expired.stderr))
+        return subprocess.CompletedProcess(command, 124, output + f"\n(stopped after {timeout:g} s)", "")
+
+
+def extract_with_modes(zip_path: Path, destination: Path) -> None:
+    """Unzip like unzip(1) does, keeping each entry's Unix mode (zipfile drops
+    them, which would hide a script shipped without its executable bit)."""
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            target = (destination / info.filename).resolve()
+            if not target.is_relative_to(destination.resolve()):
+                raise BuildError(f"{zip_path} has an entry outside its root: {info.filename}")
+            archive.extract(info, destination)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode and not info.is_dir():
+                target.chmod(mode)
+
+
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without the variables that would make the
+    zip grade with files from outside it (a spec, a cache, a Python path)."""
+    ignored = {"PYTHONPATH", "PYTHONHOME", "AUTOGRADER_SPEC", "AUTOGRADER_CACHE", "AUTOGRADER_VENV",
+               "VIRTUAL_ENV", "VENV"}
+    return {name: value for name, value in os.environ.items() if name not in ignored}
+
+
+def _schema_check(document: dict, schema_path: Path) -> str:
+    """'valid', 'INVALID: ...', or why it was skipped (jsonschema is a test dependency)."""
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError:
+        return "skipped (jsonschema is not installed here)"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    errors = sorted(Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
+    if errors:
+        return "INVALID: " + "; ".join(f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}"
+                                       for e in errors[:5])
+    return "valid"
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON (Gradescope cannot read it)")
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def print_dry_run(report: DryRun, log=print) -> None:
+    score = "none" if report.score is None else f"{report.score:g}/{report.max_score:g}"
+    log(f"dry run: results.json schema: {report.schema}")
+    log(f"dry run: score {score}")
+    for problem in report.problems:
+        log(f"dry run: problem: {problem}")
+    log("PASS" if report.passed else "FAIL")
+
+
+# ---------------------------------------------------------------------------
+# The students' self-check bundle
+
+
+def item_manifest(spec: Spec) -> dict:
+    """What the self-check needs to know about the sheet: every blank's key,
+    number, name and kind. Nothing about values or how they are graded."""
+    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind}
+                      for item in spec.items]}
+
+
+def student_bundle_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
+    """Every file of the students' zip, by its name in the zip. The answer
+    sheet is written from the spec (for the default spec it is
+    student_template/answers.yaml, which is kept equal to it)."""
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as error:
+        raise BuildError(str(error)) from None
+    manifest = json.dumps(item_manifest(spec), indent=1, ensure_ascii=False) + "\n"
+    files = {
+        "answers.yaml": template(spec).encode("utf-8"),
+        "check.py": CHECKER.read_bytes(),
+        "README.txt": STUDENT_README.format(assignment=spec.assignment).encode("utf-8"),
+        "items.json": manifest.encode("utf-8"),
+    }
+    for path in checker_modules():
+        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    return files
+
+
+def build_student_bundle(spec_path: Path = DEFAULT_SPEC,
+                         out: Path = DIST / "student_template.zip") -> Path:
+    write_zip(out, student_bundle_files(spec_path), executables=frozenset({"check.py"}))
+    return out
+
+
+def checker_modules(entry: Path = CHECKER, root: Path = ROOT) -> list[Path]:
+    """The modules under `root` that the self-check `entry` needs, found by following imports.
+
+    Imports are followed from `entry` through every module it reaches, as
+    Python would run them on import: module-level imports, including those
+    under `if`/`try`, but not those inside functions (which run only when
+    called: check.py's reading of the spec in the repository is one) nor
+    under `if TYPE_CHECKING:`. Parent packages' __init__ files are included.
+    Raises BuildError, naming the chain of imports, when a module reaches
+    one of NOT_FOR_STUDENTS or a library students do not have.
+    """
+    imported_by: dict[str, str] = {}
+    files: dict[str, Path] = {}
+    pending = [(entry.name, entry, "")]
+    while pending:
+        module, path, package = pending.pop()
+        for name, required in _imports(path, package):
+            for candidate in _with_parents(name):
+                if candidate in files or candidate in imported_by:
+                    continue
+                top = candidate.split(".")[0]
+                if top in sys.stdlib_module_names or top == "__future__" or top in STUDENT_THIRD_PARTY:
+                    continue
+                imported_by[candidate] = module
+                chain = _chain(candidate, imported_by)
+                forbidden = next((reason for forbidden_name, reason in NOT_FOR_STUDENTS.items()
+                                  if candidate == forbidden_name
+                                  or candidate.startswith(forbidden_name + ".")), None)
+                if forbidden:
+                    raise BuildError(f"the self-check would import {candidate}, which {forbidden} "
+                                     f"({chain}); students must not get it.")
+                if top != "autograder":
+                    raise BuildError(f"the self-check would import {candidate} ({chain}), which is "
+                                     "not in the standard library or PyYAML; students have only "
+                                     "those.")
+                module_path = _module_path(candidate, root)
+                if module_path is None:
+                    if required or candidate != name:
+                        raise BuildError(f"the self-check imports {candidate} ({chain}), which "
+                                         "does not exist in this repository.")
+                    continue  # `from package import name` named a function or class
+                files[candidate] = module_path
+                own_package = candidate if module_path.name == "__init__.py" else candidate.rpartition(".")[0]
+                pending.append((candidate, module_path, own_package))
+    return sorted(files.values())
+
+
+def _imports(path: Path, package: str):
+    """(module name, whether it must be a module) for each import run when
+    `path` is imported; `package` resolves relative imports."""
+    statements = list(ast.parse(path.read_bytes(), filename=str(path)).body)
+    while statements:
+        node = statements.pop()
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, True) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            yield base, True
+            yield from ((f"{base}.{alias.name}", False) for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            statements.extend(node.orelse)
+        else:
+            statements.extend(child for child in ast.iter_child_nodes(node)
+                              if isinstance(child, (ast.stmt, ast.excepthandler)))
+
+
+def _with_parents(name: str) -> list[str]:
+    """'a.b.c' -> ['a', 'a.b', 'a.b.c']: importing a module runs its packages' __init__ first."""
+    parts = name.split(".")
+    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+
+
+def _module_path(name: str, root: Path) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _chain(name: str, imported_by: dict[str, str]) -> str:
+    """'check.py -> autograder.kinds.number -> autograder.prepared', for messages."""
+    links = [name]
+    while links[-1] in imported_by:
+        links.append(imported_by[links[-1]])
+    return " -> ".join(reversed(links))
+
+
+# ---------------------------------------------------------------------------
+# Command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.build",
+                                     description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    upload = commands.add_parser("autograder-zip", help="the zip to upload to Gradescope")
+    upload.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (default: %(default)s)")
+    upload.add_argument("--out", type=Path, default=DIST / "autograder.zip", help="default: %(default)s")
+    upload.add_argument("--dry-run", action="store_true", help="then install and test it as Gradescope would")
+    _dry_run_options(upload)
+
+    rehearse = commands.add_parser("dry-run", help="install and test a built zip as Gradescope would")
+    rehearse.add_argument("zip", type=Path, nargs="?", default=DIST / "autograder.zip",
+                          help="default: %(default)s")
+    _dry_run_options(rehearse)
+
+    bundle = commands.add_parser("student-bundle", help="the answer template with its self-check")
+    bundle.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (default: %(default)s)")
+    bundle.add_argument("--out", type=Path, default=DIST / "student_template.zip", help="default: %(default)s")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "student-bundle":
+            print(f"wrote {describe_zip(build_student_bundle(args.spec, args.out))}")
+            return 0
+        zip_path = args.zip if args.command == "dry-run" else args.out
+        if args.command == "autograder-zip":
+            started = time.perf_counter()
+            build_autograder_zip(args.spec, args.out)
+            print(f"wrote {describe_zip(zip_path)} (spec {args.spec.name}) "
+                  f"in {time.perf_counter() - started:.1f} s")
+            if not args.dry_run:
+                return 0
+        elif not zip_path.is_file():
+            raise BuildError(f"{zip_path} does not exist; build it with "
+                             "`python -m autograder.build autograder-zip`.")
+        print(f"dry run of {describe_zip(zip_path)} on {_shown(args.sample)}")
+        report = dry_run(zip_path, venv=args.venv, sample=args.sample, keep=args.keep)
+        print_dry_run(report)
+        return 0 if report.passed else 1
+    except BuildError as error:
+        print(f"build: {error}", file=sys.stderr)
+        return 2
+
+
+def _dry_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--venv", type=Path,
+                        help="an environment with the requirements installed: skips setup.sh "
+                             "(install and reference preparation), for speed")
+    parser.add_argument("--sample", type=Path, default=SOLVED_SAMPLE,
+                        help="an answer sheet that deserves full marks (default: %(default)s; for "
+                             "another spec: python -m autograder.sheets solved --spec SPEC --output FILE)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary /autograder folder")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

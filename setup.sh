@@ -13,7 +13,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Gradescope may run a copy of this script from /autograder; the code is in source/.
-[ "$here" = /autograder ] && [ -d /autograder/source/autograder ] && here=/autograder/source
+if [ ! -d "$here/autograder" ] && [ -d "$here/source/autograder" ]; then here="$here/source"; fi
 extra=""
 for arg in "$@"; do
   case "$arg" in

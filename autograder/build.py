@@ -36,7 +36,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from autograder.sheets import template
 from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
@@ -165,36 +164,34 @@ def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
 
     The spec is validated first (a broken spec is a build error, not a
     failure on the first student's submission) and shipped in specs/ with
-    every spec it extends; when it is not the code's default, the zip's
-    scripts are pointed at it (see `_scripts_for_spec`).
+    every spec it extends; when it is not the code's default, the zip names
+    it in specs/DEFAULT, which the grader reads for its default.
     """
     spec_path = Path(spec_path)
     try:
-        load_spec(spec_path)
+        spec = load_spec(spec_path)
     except SpecError as error:
         raise BuildError(str(error)) from None
     files = {"requirements.txt": pinned_requirements(ROOT / "requirements.txt")}
-    files.update(spec_files(spec_path))
-    files.update(_scripts_for_spec(spec_path.name))
+    files.update(spec_files(spec))
+    files.update(_scripts())
+    if spec.path.resolve() != DEFAULT_SPEC.resolve():
+        files["specs/DEFAULT"] = f"{spec.path.name}\n".encode()
     for package in PACKAGES:
         files.update(package_files(package))
     return files
 
 
-def spec_files(spec_path: Path) -> dict[str, bytes]:
+def spec_files(spec: Spec) -> dict[str, bytes]:
     """The spec and the specs it `extends`, by their names in the zip: specs/
     holds them where they were relative to the chosen spec, so each finds
     its parent as it did here. A parent outside the spec's folder is refused."""
-    folder = spec_path.resolve().parent
+    folder = spec.path.resolve().parent
     files = {}
-    path: Path | None = spec_path.resolve()
-    while path is not None:
+    for path in (p.resolve() for p in spec.files):
         if not path.is_relative_to(folder):
-            raise BuildError(f"{spec_path} extends {path}, outside its folder; move them together.")
-        data = path.read_bytes()
-        files[f"specs/{path.relative_to(folder).as_posix()}"] = data
-        parent = yaml.safe_load(data).get("extends")
-        path = (path.parent / str(parent)).resolve() if parent else None
+            raise BuildError(f"{spec.path} extends {path}, outside its folder; move them together.")
+        files[f"specs/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
     return files
 
 
@@ -239,16 +236,9 @@ def pinned_requirements(path: Path) -> bytes:
     return data
 
 
-def _scripts_for_spec(spec_name: str) -> dict[str, bytes]:
-    """setup.sh and run_autograder, grading with specs/`spec_name`.
-
-    The scripts are shipped unchanged for the default spec. For another one,
-    both get one line right after they find their folder (`here=`) that sets
-    the grader's own switch, AUTOGRADER_SPEC, to the zip's spec unless it is
-    already set: setup.sh then prepares the references of that spec and
-    run_autograder grades with it. A script without exactly one `here=` line
-    is a build error rather than a zip that grades with the wrong spec.
-    """
+def _scripts() -> dict[str, bytes]:
+    """setup.sh and run_autograder as they are; CRLF line endings, which bash
+    on Gradescope cannot run, are a build error."""
     scripts = {}
     for name in SCRIPTS:
         data = (ROOT / name).read_bytes()
@@ -256,20 +246,6 @@ def _scripts_for_spec(spec_name: str) -> dict[str, bytes]:
             raise BuildError(f"{name} has Windows (CRLF) line endings, which bash on Gradescope "
                              "cannot run; convert it to LF.")
         scripts[name] = data
-    if spec_name == DEFAULT_SPEC.name:
-        return scripts
-    if not re.fullmatch(r"[A-Za-z0-9._-]+", spec_name):
-        raise BuildError(f"the spec's file name {spec_name!r} needs quoting in a shell script; "
-                         "rename it with letters, digits, '.', '_' and '-' only.")
-    export = f'export AUTOGRADER_SPEC="${{AUTOGRADER_SPEC:-$here/specs/{spec_name}}}"  # set by autograder.build\n'
-    for name in SCRIPTS:
-        lines = scripts[name].decode("utf-8").splitlines(keepends=True)
-        found = [index for index, line in enumerate(lines) if line.startswith("here=")]
-        if len(found) != 1:
-            raise BuildError(f"{name} no longer has exactly one line starting with 'here=', after "
-                             "which autograder/build.py sets AUTOGRADER_SPEC; update _scripts_for_spec.")
-        lines.insert(found[0] + 1, export)
-        scripts[name] = "".join(lines).encode("utf-8")
     return scripts
 
 

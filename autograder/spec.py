@@ -20,7 +20,11 @@ KINDS = ("number", "shape", "big_o", "ratio", "written", "variable", "feedback")
 UNTESTED_KINDS = ("variable", "feedback")
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 FACTS = "facts"
-DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "specs" / "hw3.yaml"
+SPECS = Path(__file__).resolve().parent.parent / "specs"
+#: An upload built for another spec names it in specs/DEFAULT (see
+#: autograder.build); a checkout grades the homework's own spec.
+DEFAULT_SPEC = SPECS / ((SPECS / "DEFAULT").read_text(encoding="utf-8").strip()
+                        if (SPECS / "DEFAULT").is_file() else "hw3.yaml")
 
 
 class SpecError(ValueError):
@@ -112,6 +116,7 @@ class Spec:
     sections: dict[str, str]
     digest: str
     path: Path
+    files: tuple[Path, ...]  # this spec, then each spec it extends
     raw: dict = field(repr=False, compare=False, default_factory=dict)
 
     def item(self, key: str) -> Item:
@@ -133,9 +138,10 @@ def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
     term's variant states only what changes."""
     path = Path(path)
     digest = hashlib.sha256()
-    raw = _read_with_parents(path, digest, depth=0)
+    files: list[Path] = []
+    raw = _read_with_parents(path, digest, files, depth=0)
     try:
-        return _build(raw, path, digest.hexdigest())
+        return _build(raw, path, digest.hexdigest(), tuple(files))
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, SpecError):
             raise
@@ -145,7 +151,7 @@ def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
 _MERGED_BY_NAME = ("configurations", "mistakes", "big_o", "defaults", "sections")
 
 
-def _read_with_parents(path: Path, digest, *, depth: int) -> dict:
+def _read_with_parents(path: Path, digest, files: list[Path], *, depth: int) -> dict:
     if depth > 4:
         raise SpecError(f"the assignment spec {path} extends too many levels (a loop?)")
     try:
@@ -153,6 +159,7 @@ def _read_with_parents(path: Path, digest, *, depth: int) -> dict:
     except OSError as error:
         raise SpecError(f"cannot read the assignment spec {path}: {error.strerror}") from None
     digest.update(text)
+    files.append(path)
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -162,7 +169,7 @@ def _read_with_parents(path: Path, digest, *, depth: int) -> dict:
     parent_name = raw.pop("extends", None)
     if parent_name is None:
         return raw
-    parent = _read_with_parents(path.parent / str(parent_name), digest, depth=depth + 1)
+    parent = _read_with_parents(path.parent / str(parent_name), digest, files, depth=depth + 1)
     merged = {**parent, **raw}
     for key in _MERGED_BY_NAME:
         if isinstance(parent.get(key), dict) and isinstance(raw.get(key), dict):
@@ -170,7 +177,7 @@ def _read_with_parents(path: Path, digest, *, depth: int) -> dict:
     return merged
 
 
-def _build(raw: dict, path: Path, digest: str) -> Spec:
+def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
     from solutions.facts import CUTOUT
 
     configurations = _configurations(raw["configurations"])
@@ -204,6 +211,7 @@ def _build(raw: dict, path: Path, digest: str) -> Spec:
         sections={text(k): text(v) for k, v in raw.get("sections", {}).items()},
         digest=digest,
         path=path,
+        files=files,
         raw=raw,
     )
 

@@ -99,17 +99,18 @@ def fall_spec(folder: Path) -> Path:
     return fall
 
 
-def test_another_spec_is_shipped_with_its_parent_and_the_scripts_grade_with_it(tmp_path):
+def test_another_spec_is_shipped_with_its_parent_and_named_the_default(tmp_path):
     with zipfile.ZipFile(build.build_autograder_zip(fall_spec(tmp_path), tmp_path / "fall.zip")) as archive:
         assert sorted(n for n in archive.namelist() if n.startswith("specs/")) == [
-            "specs/hw3.yaml", "specs/hw3_fall.yaml"]
-        scripts = {name: archive.read(name).decode() for name in ("setup.sh", "run_autograder")}
-    export = 'export AUTOGRADER_SPEC="${AUTOGRADER_SPEC:-$here/specs/hw3_fall.yaml}"'
-    for name, text in scripts.items():
-        lines = text.splitlines()
-        here = next(i for i, line in enumerate(lines) if line.startswith("here="))
-        assert lines[here + 1].startswith(export), name
-        assert lines[:here + 1] + lines[here + 2:] == (ROOT / name).read_text().splitlines()
+            "specs/DEFAULT", "specs/hw3.yaml", "specs/hw3_fall.yaml"]
+        assert archive.read("specs/DEFAULT").decode().strip() == "hw3_fall.yaml"
+        for name in ("setup.sh", "run_autograder"):
+            assert archive.read(name) == (ROOT / name).read_bytes(), name
+        archive.extractall(tmp_path / "unpacked")
+    probe = ("import autograder.spec as s; print(s.DEFAULT_SPEC.name, s.load_spec().assignment)")
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "unpacked",
+                           capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "hw3_fall.yaml HW3 Fall Rerun"
 
 
 def test_a_spec_extending_one_outside_its_folder_is_refused(tmp_path):

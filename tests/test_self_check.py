@@ -335,13 +335,7 @@ def test_the_leak_search_finds_values_written_every_way():
         "other:1: the number 7056 ('7056')", "other:1: the number 784 ('784')"}
 
 
-@pytest.mark.parametrize("kind", [
-    "number", "shape",
-    pytest.param("growth", marks=pytest.mark.xfail(strict=True, reason=(
-        "docstrings of autograder/kinds/big_o.py and errors.py still give O(N^2), O(N^2 k^2) and "
-        "O(n^2 k^2), accepted Big-O answers, as examples; their owner is to use others (O(N^3)); "
-        "remove this mark then"))),
-])
+@pytest.mark.parametrize("kind", ["number", "shape", "growth"])
 def test_neither_the_template_folder_nor_the_bundle_holds_an_accepted_value(bundle_zip, kind):
     found = []
     for path in sorted(TEMPLATE.rglob("*")):

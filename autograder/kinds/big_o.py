@@ -1,9 +1,9 @@
-"""Reading an answer that is a growth rate: `O(N^2)`, `Θ(n log n)`,
-`Omega(n)`, `O(n^2 k^2)`, `O(n^(3/2))`, `big O of n squared`, or a bare
+"""Reading an answer that is a growth rate: `O(N^5)`, `Θ(m log m)`,
+`Omega(m)`, `O(m^5 k^3)`, `O(n^(3/2))`, `big O of n squared`, or a bare
 `n^2` (no notation: a statement of how the count grows).
 
 The expression is expanded into terms (coefficient · size^a · k^b · log^c
-size), so `O(N*N)`, `O((N^2)^2)` and `O(n^2 + n)` are compared by what they
+size), so `O(N*N*N)`, `O((N^3)^2)` and `O(m^5 + m)` are compared by what they
 say, not how they are written. One letter names the input size (any letter,
 case kept); k or K names the kernel side. Grading policy (whether constant
 factors or lower-order terms cost credit, what the kernel exponent should be)
@@ -40,8 +40,8 @@ class GrowthReading:
     terms: tuple[Term, ...]     # fastest-growing first
     dominant: Term              # terms[0]: highest size_exp, then log_exp, then kernel_exp
     has_constant_factor: bool   # the dominant coefficient is not 1: O(2n), O(400 n)
-    has_lower_order_terms: bool  # more than one term: O(n^2 + n)
-    shown: str                  # canonical rendering, e.g. "O(N^2 k^2)"
+    has_lower_order_terms: bool  # more than one term: O(m^5 + m)
+    shown: str                  # canonical rendering, e.g. "O(N^5 k^3)"
     remark: str                 # words after the growth rate
 
 
@@ -117,7 +117,7 @@ def _rank(term: Term) -> tuple[Fraction, int, Fraction]:
 
 
 def _render_terms(terms: tuple[Term, ...], size_letter: str | None, kernel_letter: str) -> str:
-    """`N^2 k^2`, `n^2 + n`, `N^2/7`, `400 n`, `n log n`, `1`."""
+    """`N^5 k^3`, `m^5 + m`, `N^5/7`, `400 m`, `m log m`, `1`."""
     rendered = ""
     for index, term in enumerate(terms):
         body = _render_term(term, size_letter or "n", kernel_letter)
@@ -154,7 +154,7 @@ def _power(letter: str, exponent: Fraction) -> str:
 
 
 def describe(reading: GrowthReading) -> str:
-    """How the answer was read: 'read as O(N^2 k^2), N = the size letter'."""
+    """How the answer was read: 'read as O(N^5 k^3), N = the size letter'."""
     if reading.size_letter is None:
         return f"read as {reading.shown}, with no letter for the input size"
     return f"read as {reading.shown}, {reading.size_letter} = the size letter"

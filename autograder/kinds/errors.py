@@ -20,5 +20,5 @@ class ParseError(ValueError):
 
 
 class NotANumber(ParseError):
-    """The answer is math with letters or growth notation (`2n`, `O(N^2)`), so
+    """The answer is math with letters or growth notation (`2m`, `O(N^5)`), so
     it is not a number but may still be read as a growth rate."""

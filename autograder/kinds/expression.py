@@ -19,7 +19,7 @@ Grammar, loosest first::
     function   := ('log' | 'lg' | 'ln') ('_' primary)? ('^' primary)? argument
                 | ('sqrt' | '√') argument | 'frac' bracket bracket
 
-An implicit factor is `2n`, `n log n`, `n^2 k^2`, `2(n+1)`. A *cross* (`x`,
+An implicit factor is `2m`, `m log m`, `m^5 k^3`, `2(m+1)`. A *cross* (`x`,
 `×`, `times`, `by`) multiplies or separates the dimensions of a shape,
 depending on the kind's `Mode`. Each kind reads the text around the
 expression itself (leading prose, `=` chains, separators, trailing remarks)

@@ -50,6 +50,10 @@ CHECKER = STUDENT_TEMPLATE / "check.py"
 SCRIPTS = ("setup.sh", "run_autograder")
 #: Packages shipped to Gradescope: the grader and the formulas it grades with.
 PACKAGES = ("autograder", "solutions")
+#: Tools that run on a TA's or instructor's machine, never on Gradescope (the
+#: class report needs matplotlib, which the upload does not install).
+NOT_FOR_GRADESCOPE = frozenset({"autograder/build.py", "autograder/regrade.py",
+                                "autograder/report.py", "autograder/synthetic.py"})
 
 #: Zip timestamps are this fixed date (the earliest a zip can hold), so the
 #: bytes depend on the content only.
@@ -178,7 +182,8 @@ def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
     if spec.path.resolve() != DEFAULT_SPEC.resolve():
         files["specs/DEFAULT"] = f"{spec.path.name}\n".encode()
     for package in PACKAGES:
-        files.update(package_files(package))
+        files.update({name: data for name, data in package_files(package).items()
+                      if name not in NOT_FOR_GRADESCOPE})
     return files
 
 

@@ -68,13 +68,15 @@ def test_nothing_but_sources_and_data_is_shipped(upload):
         assert not name.endswith((".pyc", ".pyo")), name
 
 
-def test_every_module_of_the_grader_and_its_formulas_is_shipped(upload):
+def test_every_module_of_the_grader_and_its_formulas_is_shipped_and_no_ta_tool(upload):
     shipped = set(entries(upload))
     for package in ("autograder", "solutions"):
         for path in (ROOT / package).rglob("*.py"):
+            name = path.relative_to(ROOT).as_posix()
             if "__pycache__" not in path.parts:
-                assert path.relative_to(ROOT).as_posix() in shipped
+                assert (name in shipped) == (name not in build.NOT_FOR_GRADESCOPE), name
     assert "autograder/results.schema.json" in shipped
+    assert "autograder/regrade.py" not in shipped
 
 
 def test_the_chosen_spec_alone_is_shipped_and_the_scripts_are_unchanged_for_it(upload):

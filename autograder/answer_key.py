@@ -33,6 +33,7 @@ def render(spec: Spec) -> str:
     for name, config in spec.configurations.items():
         lines += _layer_table(name, config)
     lines += _growth(spec)
+    lines += _speed_ups(spec)
     lines += _items(spec)
     lines += _facts(spec)
     return "\n".join(lines) + "\n"
@@ -124,6 +125,26 @@ def _growth(spec: Spec) -> list[str]:
     return rows
 
 
+def _speed_ups(spec: Spec) -> list[str]:
+    """How many times more work each layer does than the convolution, at the
+    base configuration and as the side grows."""
+    base = spec.configurations[spec.growth_configuration]
+    values = quantities(base)
+    rows = [f"## Speed-ups of the convolution ({base.height}×{base.width} input)", "",
+            "| pass | compared | non-weight-sharing / standard | fully-connected / standard |",
+            "|---|---|---|---|"]
+    for title, quantity in (("forward", "multiplications"), ("backward", "jacobian_entries")):
+        cells = []
+        for layer in ("non_weight_sharing", "fully_connected"):
+            ratio = Fraction(values[f"{layer}.{quantity}"], values[f"standard.{quantity}"])
+            growth = growth_in_side(f"{layer}.{quantity}", base.padding) / growth_in_side(
+                f"standard.{quantity}", base.padding)
+            cells.append(f"{_show(ratio)}× (grows as {growth.render('side')})")
+        compared = "multiplications" if title == "forward" else "dz/dW sizes"
+        rows.append(f"| {title} | {compared} | " + " | ".join(cells) + " |")
+    return rows + [""]
+
+
 def _items(spec: Spec) -> list[str]:
     rows = ["## Graded items", "",
             "| # | key | reference | accepted variants | recognised mistakes |", "|---|---|---|---|---|"]
@@ -153,7 +174,8 @@ def _show(value) -> str:
         return " × ".join(f"{int(v):,}" for v in value)
     if value.denominator == 1:
         return f"{int(value):,}"
-    return f"{value} ≈ {float(value):,.4g}"
+    approx = f"{float(value):,.1f}" if abs(value) >= 1 else f"{float(value):.4g}"
+    return f"{value} ≈ {approx}"
 
 
 def _facts(spec: Spec) -> list[str]:

@@ -72,3 +72,10 @@ def test_a_spec_can_only_extend_what_exists(tmp_path):
     looping.write_text("extends: loop.yaml\n")
     with pytest.raises(SpecError, match="too many levels"):
         load_spec(looping)
+
+
+def test_the_answer_key_states_the_homework_speed_ups():
+    key = answer_key.render(load_spec(DEFAULT_SPEC))
+    assert "784/9 ≈ 87.1×" in key
+    assert "614656/9 ≈ 68,295.1×" in key
+    assert "O(N^4/k^2)" in key

@@ -25,9 +25,17 @@ from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
+
+try:  # libyaml's scanner and parser, when PyYAML was built with it (PyPI's wheels are)
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a pure-Python PyYAML
+    _CParser = None
 
 ANSWER_FILE_NAMES = ("answers.yaml", "answers.yml")
 """Accepted sheet names, matched case-insensitively; ``.yaml`` wins a tie."""
@@ -144,11 +152,7 @@ def load_sheet(path: Path, *, root: Path) -> Sheet:
     display = _display_path(path, root)
     text = _decode(_read_bounded(path, root, display), display)
     try:
-        loader = _SheetLoader(text)
-        try:
-            document = loader.get_single_node()
-        finally:
-            loader.dispose()
+        document = _compose(text)
     except _Refused as refusal:
         raise SubmissionError(f"{display} was not accepted: {refusal.describe()}") from None
     except yaml.YAMLError as error:
@@ -407,8 +411,9 @@ def _tag_for_display(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-class _SheetLoader(yaml.SafeLoader):
-    """A SafeLoader that keeps scalars as text and refuses hostile structure.
+class _SheetPolicy:
+    """What makes a SafeLoader a sheet loader: scalars kept as text, hostile
+    structure refused. Mixed into a loader before its Composer.
 
     Only the null resolver remains, so a plain scalar is a string unless it
     is empty, ``~`` or ``null``. Composition is where aliases are resolved,
@@ -418,8 +423,7 @@ class _SheetLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers: dict = {}
 
-    def __init__(self, text: str):
-        super().__init__(text)
+    def _start_policy(self) -> None:
         self._nodes_expanded = 0
         self._depth = 0
         self._open_anchors: set = set()
@@ -466,7 +470,77 @@ class _SheetLoader(yaml.SafeLoader):
             )
 
 
+class _SheetLoader(_SheetPolicy, yaml.SafeLoader):
+    """The pure-Python sheet loader: its errors are the ones students see."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self._start_policy()
+
+
 _SheetLoader.add_implicit_resolver("tag:yaml.org,2002:null", _UNANSWERED_RE, ["~", "n", "N", ""])
+
+if _CParser is not None:
+    class _FastSheetLoader(_SheetPolicy, Composer, _CParser, SafeConstructor, Resolver):
+        """The same policy over libyaml's parser: about nine times faster on a
+        sheet. Used only where libyaml reads as the pure-Python loader does,
+        and only when it succeeds (see `_compose`)."""
+
+        def __init__(self, text: str):
+            _CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self._start_policy()
+
+    _FastSheetLoader.add_implicit_resolver("tag:yaml.org,2002:null", _UNANSWERED_RE,
+                                           ["~", "n", "N", ""])
+else:  # pragma: no cover - a pure-Python PyYAML
+    _FastSheetLoader = None
+
+
+#: What the pure-Python reader refuses, and what libyaml reads otherwise (see `_compose`).
+_LIBYAML_READS_OTHERWISE = re.compile(f"{Reader.NON_PRINTABLE.pattern}|[\t\ufeff]|[|>][-+0-9]*#")
+
+
+def _libyaml_reads_alike(text: str) -> bool:
+    """Whether `text` has none of what libyaml reads otherwise (see `_compose`)."""
+    if "?" in text and ("[" in text or "{" in text):
+        return False
+    return not _LIBYAML_READS_OTHERWISE.search(text)
+
+
+def _compose(text: str) -> Optional[Node]:
+    """The sheet's node graph, composed under the sheet policy.
+
+    libyaml composes it when it can; whenever it cannot (no libyaml, a
+    character the pure-Python reader refuses, any error or refusal), the
+    pure-Python loader composes it again and its error is the one raised,
+    so what is accepted, and every message and line number, is the same
+    with or without libyaml. Text libyaml reads otherwise goes straight to
+    the pure-Python loader: a tab (libyaml reads `9<tab>weights` as one
+    plain scalar, which the pure-Python scanner refuses), a U+FEFF (libyaml
+    skips it, the pure-Python reader keeps it as text) and a block scalar
+    header with '#' right after it (`|#`, `>-#`: libyaml reads an empty
+    text, the pure-Python scanner refuses it), and a '?' in a sheet with
+    brackets (libyaml reads `[x?]` as a list, the pure-Python parser
+    refuses it). tools/fuzz.py and tests/test_fuzz_properties.py compare
+    the two loaders.
+    """
+    if _CParser is not None and _libyaml_reads_alike(text):
+        try:
+            fast = _FastSheetLoader(text)
+            try:
+                return fast.get_single_node()
+            finally:
+                fast.dispose()
+        except Exception:  # noqa: BLE001 - said again below, in the pure-Python loader's words
+            pass
+    loader = _SheetLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _nesting_reason() -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -260,15 +261,22 @@ def escape_markdown(text: str, *, limit: int = MAX_ESCAPED_CHARS) -> str:
     """
     for sequence, newline in _LINE_BREAKS.items():
         text = text.replace(sequence, newline)
-    text = "".join(ch for ch in text if ch == "\n" or not _is_invisible(ch))
+    if text.isascii():  # most text: its only invisible characters are the controls
+        text = _ASCII_INVISIBLE.sub("", text)
+    else:
+        text = "".join(ch for ch in text if ch == "\n" or not _is_invisible(ch))
     omitted = len(text) - limit
     if omitted > 0:
         text = text[:limit]
-    lines = ("".join(_escape_char(ch) for ch in line.lstrip()) for line in text.split("\n"))
+    lines = (line.lstrip().translate(_ESCAPES) for line in text.split("\n"))
     escaped = "  \n".join(lines)
     if omitted > 0:
         escaped += f" … ({omitted} more characters not shown)"
     return escaped
+
+
+#: The ASCII characters `_is_invisible` drops: controls but tab and newline.
+_ASCII_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _is_invisible(ch: str) -> bool:
@@ -277,6 +285,7 @@ def _is_invisible(ch: str) -> bool:
 
 
 def _escape_char(ch: str) -> str:
+    """One character as `escape_markdown` writes it (`_ESCAPES` is this as a table)."""
     if ch in _HTML_ENTITIES:
         return _HTML_ENTITIES[ch]
     if ch in _MARKDOWN_SPECIALS:
@@ -284,6 +293,9 @@ def _escape_char(ch: str) -> str:
     if ch == "\t":
         return " "
     return ch
+
+
+_ESCAPES = {ord(ch): _escape_char(ch) for ch in map(chr, range(128)) if _escape_char(ch) != ch}
 
 
 def _rounded(value: float) -> float:

@@ -514,10 +514,12 @@ def _compose(text: str) -> Optional[Node]:
     """The sheet's node graph, composed under the sheet policy.
 
     libyaml composes it when it can; whenever it cannot (no libyaml, a
-    character the pure-Python reader refuses, any error or refusal), the
+    character the pure-Python reader refuses, any YAML error), the
     pure-Python loader composes it again and its error is the one raised,
     so what is accepted, and every message and line number, is the same
-    with or without libyaml. Text libyaml reads otherwise goes straight to
+    with or without libyaml. A refusal of the sheet policy (a tag, a bomb)
+    is raised as it is: both loaders give the policy the same events, so
+    it would refuse the same node again. Text libyaml reads otherwise goes straight to
     the pure-Python loader: a tab (libyaml reads `9<tab>weights` as one
     plain scalar, which the pure-Python scanner refuses), a U+FEFF (libyaml
     skips it, the pure-Python reader keeps it as text) and a block scalar
@@ -534,6 +536,8 @@ def _compose(text: str) -> Optional[Node]:
                 return fast.get_single_node()
             finally:
                 fast.dispose()
+        except _Refused:
+            raise
         except Exception:  # noqa: BLE001 - said again below, in the pure-Python loader's words
             pass
     loader = _SheetLoader(text)

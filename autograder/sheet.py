@@ -504,42 +504,66 @@ _LIBYAML_READS_OTHERWISE = re.compile(f"{Reader.NON_PRINTABLE.pattern}|[\t\ufeff
 
 
 def _libyaml_reads_alike(text: str) -> bool:
-    """Whether `text` has none of what libyaml reads otherwise (see `_compose`)."""
-    if "?" in text and ("[" in text or "{" in text):
-        return False
+    """Whether `text` has none of the characters libyaml reads otherwise (see `_compose`)."""
     return not _LIBYAML_READS_OTHERWISE.search(text)
+
+
+def _question_in_flow(root: Optional[Node]) -> bool:
+    """Whether a plain scalar holding '?' sits in a flow collection (`[x?]`,
+    `{x?}`): libyaml reads the '?' as text there, the pure-Python scanner
+    as a key indicator. Walks the graph once per node, aliases included."""
+    stack, seen = [(root, False)], set()
+    while stack:
+        node, in_flow = stack.pop()
+        if node is None or (id(node), in_flow) in seen:
+            continue
+        seen.add((id(node), in_flow))
+        if isinstance(node, ScalarNode):
+            if in_flow and not node.style and "?" in node.value:
+                return True
+            continue
+        in_flow = in_flow or bool(node.flow_style)
+        if isinstance(node, SequenceNode):
+            stack.extend((item, in_flow) for item in node.value)
+        else:
+            stack.extend((part, in_flow) for pair in node.value for part in pair)
+    return False
 
 
 def _compose(text: str) -> Optional[Node]:
     """The sheet's node graph, composed under the sheet policy.
 
     libyaml composes it when it can; whenever it cannot (no libyaml, a
-    character the pure-Python reader refuses, any YAML error), the
-    pure-Python loader composes it again and its error is the one raised,
-    so what is accepted, and every message and line number, is the same
-    with or without libyaml. A refusal of the sheet policy (a tag, a bomb)
-    is raised as it is: both loaders give the policy the same events, so
-    it would refuse the same node again. Text libyaml reads otherwise goes straight to
-    the pure-Python loader: a tab (libyaml reads `9<tab>weights` as one
-    plain scalar, which the pure-Python scanner refuses), a U+FEFF (libyaml
-    skips it, the pure-Python reader keeps it as text) and a block scalar
-    header with '#' right after it (`|#`, `>-#`: libyaml reads an empty
-    text, the pure-Python scanner refuses it), and a '?' in a sheet with
-    brackets (libyaml reads `[x?]` as a list, the pure-Python parser
-    refuses it). tools/fuzz.py and tests/test_fuzz_properties.py compare
-    the two loaders.
+    character the pure-Python reader refuses, any YAML error or refusal of
+    the sheet policy), the pure-Python loader composes it again and its
+    error is the one raised, so what is accepted, and every message and
+    line number, is the same with or without libyaml. (A refusal is not
+    raised as libyaml's loader met it: libyaml accepts tags such as `!?!`
+    that the pure-Python scanner calls a syntax error.)
+
+    Where fuzzing found libyaml reading otherwise, the pure-Python loader
+    decides: text with a tab (libyaml reads `9<tab>weights` as one plain
+    scalar, which the pure-Python scanner refuses), a U+FEFF (libyaml skips
+    it, the pure-Python reader keeps it) or a block scalar header with '#'
+    right after it (`|#`, `>-#`: libyaml reads an empty text, the
+    pure-Python scanner refuses it) never reaches libyaml; and a graph with
+    a '?' in a plain scalar inside brackets (`[x?]`) is composed again (the
+    pure-Python scanner reads that '?' as a key indicator). tools/fuzz.py
+    and tests/test_fuzz_properties.py compare the two loaders.
     """
     if _CParser is not None and _libyaml_reads_alike(text):
+        may_differ = "?" in text and ("[" in text or "{" in text)
         try:
             fast = _FastSheetLoader(text)
             try:
-                return fast.get_single_node()
+                node = fast.get_single_node()
             finally:
                 fast.dispose()
-        except _Refused:
-            raise
         except Exception:  # noqa: BLE001 - said again below, in the pure-Python loader's words
             pass
+        else:
+            if not (may_differ and _question_in_flow(node)):
+                return node
     loader = _SheetLoader(text)
     try:
         return loader.get_single_node()

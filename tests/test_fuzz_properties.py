@@ -57,7 +57,7 @@ _YAML_PIECES = st.sampled_from([
     "---", "...", "~", "null", "\\", "é", "²", "×", "\u2028", "\u00a0", "\ufeff", "9", "x",
     "q2:", "\n  b: ", "&anchor [1, 2]", "*anchor", "{a: 1}", "[[[[1]]]]", "!!python/object:x ",
     "\nbomb: &b [*anchor, *anchor, *anchor, *anchor, *anchor, *anchor, *anchor, *anchor]",
-    "\nbig: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "[" * 25, "&r [*r]",
+    "\nbig: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "[" * 25, "&r [*r]", "!?!", "!:",
 ])
 
 
@@ -85,14 +85,24 @@ SHEET_TEXT = st.one_of(damaged_sheets(), st.text(max_size=300),
 _SHEETS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def _fast_node(text: str):
+    loader = sheet._FastSheetLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 @pytest.mark.skipif(sheet._CParser is None, reason="PyYAML without libyaml")
 @_SHEETS
 @given(SHEET_TEXT)
-def test_libyaml_never_accepts_what_the_pure_python_loader_composes_otherwise(text):
+def test_every_text_libyaml_composes_otherwise_is_caught_by_a_guard(text):
+    """Where libyaml accepts a text and composes something else than the
+    pure-Python loader, `_compose` never uses its graph."""
     assume(sheet._libyaml_reads_alike(text))
     fast = _composed(sheet._FastSheetLoader, text)
-    if fast[0] == "ok":
-        assert fast == _composed(sheet._SheetLoader, text)
+    if fast[0] == "ok" and fast != _composed(sheet._SheetLoader, text):
+        assert "?" in text and sheet._question_in_flow(_fast_node(text))
 
 
 @_SHEETS
@@ -104,16 +114,24 @@ def test_composing_a_sheet_is_the_pure_python_loaders_result(text):
 
 
 @pytest.mark.parametrize("text", ["q2:\n  b: 9\tweights\n", "\u2028\ufeff", "q2:\n  b: |#\n",
-                                  "q2:\n  b: >-#\n", "q2: [x?]\n", "q2: {x?}\n"])
-def test_what_libyaml_reads_otherwise_never_reaches_it(text):
-    """Each case the fuzzing found where libyaml composes what the
-    pure-Python loader refuses or reads otherwise (see `sheet._compose`):
-    such text is composed by the pure-Python loader alone."""
-    assert not sheet._libyaml_reads_alike(text)
+                                  "q2:\n  b: >-#\n", "q2: [x?]\n", "q2: {x?}\n",
+                                  "q2: [28, 28?]\n", "q2: [x?, !!str y]\n", "q2: !?! 9\n"])
+def test_what_libyaml_reads_otherwise_is_composed_by_the_pure_python_loader(text):
+    """Each case fuzzing found where libyaml composes what the pure-Python
+    loader refuses or reads otherwise (see `sheet._compose`)."""
     got = _composed(_Compose, text)
     assert got == _composed(sheet._SheetLoader, text)
     if sheet._CParser is not None:
-        assert _composed(sheet._FastSheetLoader, text) != got  # what the guard avoids
+        assert _composed(sheet._FastSheetLoader, text) != got  # what the guards avoid
+
+
+def test_a_question_mark_outside_brackets_stays_on_the_fast_path():
+    text = SOLVED_TEXT.replace("h:\n", "h:\n    note: ?? not sure\n", 1)
+    assert "?" in text and "[" in text
+    if sheet._CParser is not None:
+        node = _fast_node(text)
+        assert not sheet._question_in_flow(node)
+        assert _composed(_Compose, text) == _composed(sheet._SheetLoader, text)
 
 
 class _Compose:

@@ -404,10 +404,16 @@ def report_big_o(args, misses: list[str]) -> None:
           f"{TARGET_BIG_O_MEDIAN_MS} ms): {verdict(median_ms < TARGET_BIG_O_MEDIAN_MS)}")
     print("   slowest answers (median): " + ", ".join(f"{text!r} {seconds * 1e3:.3f} ms"
                                                    for seconds, text in big["slowest"]))
+    ours_mean_ms = statistics.fmean(big["samples"]) * 1e3
+    sympy_mean_ms = statistics.fmean(big["sympy"]) * 1e3
+    sympy_p99_ms = _percentile(big["sympy"], 0.99) * 1e3
+    print(f"   mean {ours_mean_ms:.3f} ms")
     print(f"   SymPy limit grader on the same answers ({args.sympy_rounds} rounds, cache cleared "
-          f"before each): median {sympy_median_ms:.1f} ms, p99 "
-          f"{_percentile(big['sympy'], 0.99) * 1e3:.1f} ms: {sympy_median_ms / median_ms:,.0f}x "
-          f"the median; verdicts agree on {big['answers'] - len(big['disagreements'])}/{big['answers']}")
+          f"before each; sympify of our canonical rendering + limit, import not counted): median "
+          f"{sympy_median_ms:.2f} ms ({sympy_median_ms / median_ms:,.1f}x ours), mean "
+          f"{sympy_mean_ms:.2f} ms ({sympy_mean_ms / ours_mean_ms:,.1f}x), p99 {sympy_p99_ms:.1f} ms "
+          f"({sympy_p99_ms / p99_ms:,.1f}x); verdicts agree on "
+          f"{big['answers'] - len(big['disagreements'])}/{big['answers']}")
     for line in big["disagreements"]:
         print(f"     disagreement: {line}")
     if median_ms >= TARGET_BIG_O_MEDIAN_MS:
@@ -424,7 +430,7 @@ def report_regrade(args, workdir: Path, misses: list[str]) -> None:
     print(f"   export generated in {outcome['generate']:.1f} s ({outcome['export_mb']:.1f} MB zip)")
     print(f"   wall time including start-up, {len(outcome['seconds'])} runs: "
           f"{', '.join(f'{s:.2f} s' for s in outcome['seconds'])}; {outcome['graded']} results "
-          f"written, exit {outcome['code']}, peak memory {outcome['memory']:.0f} MB (parent)")
+          f"written, exit {outcome['code']}, peak memory {outcome['memory']:.0f} MB (ru_maxrss from wait4)")
     print(f"   regrade says: {outcome['summary']}")
     print(f"   best {best:.2f} s (target <= {TARGET_REGRADE_SECONDS} s for 1,000): "
           f"{verdict(best <= TARGET_REGRADE_SECONDS * args.count / 1000)}; "

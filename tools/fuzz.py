@@ -720,7 +720,7 @@ class LoaderComparison:
 
         self.sheet = sheet
         self.findings = findings
-        self.compared = self.fallbacks = self.skipped = 0
+        self.compared = self.fallbacks = self.skipped = self.recomposed = 0
 
     def check(self, data: bytes, label: str) -> None:
         sheet = self.sheet
@@ -747,8 +747,16 @@ class LoaderComparison:
         if fast[0] == "error":
             self.fallbacks += slow[0] == "ok"
         elif fast != slow:
-            self.findings.add("libyaml loader", f"composes differently ({slow[:2]})",
-                              f"{label}: {text[:300]!r}")
+            loader = sheet._FastSheetLoader(text)
+            try:
+                guarded = sheet._question_in_flow(loader.get_single_node())
+            finally:
+                loader.dispose()
+            if guarded:
+                self.recomposed += 1
+            else:
+                self.findings.add("libyaml loader", f"composes differently, unguarded ({slow[:2]})",
+                                  f"{label}: {text[:300]!r}")
 
 
 # ----------------------------------------------------------------------------
@@ -834,9 +842,10 @@ def main(argv: list[str] | None = None) -> int:
     loaders = sheets.loaders
     print(f"YAML loaders compared on {loaders.compared:,} decodable sheets ({args.sheets} graded + "
           f"{args.loader_sheets:,} more, {loader_seconds:.0f} s): libyaml refused and the pure-Python "
-          f"loader accepted {loaders.fallbacks} (fallback used); {loaders.skipped:,} not decodable, "
-          f"given only to the pure-Python loader (tab, BOM, non-printable, '|#', '?' with brackets) "
-          f"or over 100 kB")
+          f"loader accepted {loaders.fallbacks} (fallback used); libyaml composed otherwise and "
+          f"the '?'-in-brackets guard recomposed {loaders.recomposed}; {loaders.skipped:,} not "
+          f"decodable, given only to the pure-Python loader (tab, BOM, non-printable, '|#') or over "
+          f"100 kB; 0 differences between sheet._compose and the pure-Python loader is the target")
     print(f"peak memory (ru_maxrss): fuzzer {own:.0f} MiB, largest child {children:.0f} MiB")
     print(f"unexpected exceptions and findings: {findings.total}")
     for signature, count in sorted(findings.counts.items(), key=lambda kv: -kv[1]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from autograder.kinds import KINDS, ParseError
 from autograder.kinds import big_o
@@ -73,13 +74,31 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dic
     if answer is None or not answer.strip():
         return Verdict(0.0, "no answer", f"No answer found at {item.key}.", "missing")
     try:
-        reading = kind.parse(answer)
+        reading = _parse(item.kind, answer)
     except ParseError as error:
         hint = f" Hint: {error.hint[:1].upper()}{error.hint[1:]}." if error.hint else ""
         return Verdict(0.0, "could not be read",
                        f"Could not read this answer: {error.message.rstrip('.')}.{hint}",
                        "unreadable")
     return kind.grade(reading, entry, item, context)
+
+
+@lru_cache(maxsize=8192)
+def _read(parse, answer: str):
+    """A parser's reading of an answer, or the ParseError it raised. Parsers
+    are pure and readings immutable, so a class regrade, where many students
+    write the same answer, reads each distinct answer once per worker."""
+    try:
+        return parse(answer), None
+    except ParseError as error:
+        return None, error
+
+
+def _parse(kind: str, answer: str):
+    reading, error = _read(KINDS[kind].parse, answer)
+    if error is not None:
+        raise error
+    return reading
 
 
 def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[ItemGrade],

@@ -31,6 +31,12 @@ generated answers in random blanks), go through the real entry point
 results carry an "internal error" outcome, or whose output shows a
 traceback is a finding.
 
+YAML loaders. Every mutated sheet (and --loader-sheets more) is composed by
+the pure-Python sheet loader, by the libyaml one and by `sheet._compose`:
+`_compose` must give the pure-Python loader's graph, refusal or error
+message every time, and any text libyaml composes otherwise must be caught
+by one of `_compose`'s guards.
+
 Prints answers tried, unexpected exceptions with examples, the slowest answer
 (time and text), peak memory, sheets tried and invalid results.json count.
 Exit status 0 when the targets hold (no unexpected exception, no answer over

@@ -85,19 +85,25 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dic
 
 @lru_cache(maxsize=8192)
 def _read(parse, answer: str):
-    """A parser's reading of an answer, or the ParseError it raised. Parsers
+    """A parser's reading of an answer, or what its ParseError said. Parsers
     are pure and readings immutable, so a class regrade, where many students
-    write the same answer, reads each distinct answer once per worker."""
+    write the same answer, reads each distinct answer once per worker.
+
+    An error is kept as its type, message and hint, not as the exception:
+    a cached exception would keep the parser's frames (and its tokens)
+    alive through its traceback, and grow that traceback each time it is
+    raised again."""
     try:
         return parse(answer), None
     except ParseError as error:
-        return None, error
+        return None, (type(error), error.message, error.hint)
 
 
 def _parse(kind: str, answer: str):
     reading, error = _read(KINDS[kind].parse, answer)
     if error is not None:
-        raise error
+        error_type, message, hint = error
+        raise error_type(message, hint)
     return reading
 
 

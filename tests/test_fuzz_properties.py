@@ -214,3 +214,43 @@ def test_any_answer_in_any_blank_is_graded_without_an_internal_error(grade, key,
     assert not [k for k, o in outcomes.items() if o.startswith("internal error")], outcomes
     others = [t for t in graded.data["tests"] if t["max_score"] > 0]
     assert sum(t["score"] < t["max_score"] for t in others) <= 1 + (key == "q2.g.variable") * 6
+
+
+# ----------------------------------------------------------------------------
+# The per-process cache of readings keeps nothing but readings
+
+
+def _traceback_length(error: BaseException) -> int:
+    length, tb = 0, error.__traceback__
+    while tb is not None:
+        length, tb = length + 1, tb.tb_next
+    return length
+
+
+def test_a_cached_parse_error_does_not_grow_with_every_student_who_wrote_it():
+    """A class regrade meets 'no idea' hundreds of times: each time is a
+    fresh error, not the cached one with one more traceback link each."""
+    from autograder import grading
+    from autograder.kinds import ParseError
+
+    lengths = []
+    for _ in range(50):
+        with pytest.raises(ParseError) as caught:
+            grading._parse("number", "no idea, sorry (fuzz cache test)")
+        lengths.append(_traceback_length(caught.value))
+    assert len(set(lengths)) == 1, lengths
+
+
+def test_the_reading_cache_keeps_no_parser_alive():
+    """Cached errors hold no traceback: each would keep the parser's frames
+    and up to 2,000 characters of tokens alive for the life of a worker."""
+    import gc
+
+    from autograder import grading
+    from autograder.kinds import ParseError, expression
+
+    answer = "(" * 30 + " no idea " * 200  # long and unreadable: many tokens
+    with pytest.raises(ParseError):
+        grading._parse("shape", answer)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, expression.Parser)]

@@ -53,13 +53,21 @@ TARGET_MEMORY_MB = 150
 # Running a child and measuring it
 
 
+#: CPU seconds (user + system) of the last child `run_child` reaped, with its
+#: own reaped children (a regrade's workers): a figure other jobs on the
+#: machine disturb less than wall time.
+last_cpu_seconds = 0.0
+
+
 def run_child(argv: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int, float, str]:
     """(wall seconds, exit code, peak resident MB of that child alone, stderr tail)."""
+    global last_cpu_seconds
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(argv, stdout=stdout, stderr=errors, cwd=ROOT)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
+        last_cpu_seconds = usage.ru_utime + usage.ru_stime
         process.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         tail = errors.read()[-600:].decode("utf-8", "replace")
@@ -305,7 +313,7 @@ def regrade(count: int, workdir: Path, runs: int) -> dict:
         return {"pending": f"synthetic export failed (exit {code}): {tail.strip()[-300:]}"}
     out = workdir / "regrade"
     command = [PYTHON, "-m", "autograder.regrade", str(export), "--out", str(out)]
-    seconds, codes, memory, summary, tail = [], [], 0.0, "", ""
+    seconds, codes, memory, summary, tail, cpu = [], [], 0.0, "", "", []
     for _ in range(max(runs, 1)):
         shutil.rmtree(out, ignore_errors=True)
         with tempfile.TemporaryFile() as stdout:
@@ -313,12 +321,13 @@ def regrade(count: int, workdir: Path, runs: int) -> dict:
             stdout.seek(0)
             lines = stdout.read().decode("utf-8", "replace").splitlines()
         seconds.append(elapsed)
+        cpu.append(last_cpu_seconds)
         codes.append(code)
         memory = max(memory, peak)
         summary = next((line for line in lines if line.startswith("Graded")), summary)
     graded = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
     return {"generate": generate_seconds, "seconds": seconds, "code": max(codes), "memory": memory,
-            "graded": graded, "tail": tail, "summary": summary,
+            "graded": graded, "tail": tail, "summary": summary, "cpu": cpu,
             "export_mb": export.stat().st_size / 1e6}
 
 
@@ -431,6 +440,9 @@ def report_regrade(args, workdir: Path, misses: list[str]) -> None:
     print(f"   wall time including start-up, {len(outcome['seconds'])} runs: "
           f"{', '.join(f'{s:.2f} s' for s in outcome['seconds'])}; {outcome['graded']} results "
           f"written, exit {outcome['code']}, peak memory {outcome['memory']:.0f} MB (ru_maxrss from wait4)")
+    print(f"   CPU time (user + system, the command and its workers): "
+          f"{', '.join(f'{c:.1f} s' for c in outcome['cpu'])}; "
+          f"{min(outcome['cpu']) / max(args.count, 1) * 1e3:.1f} ms per submission")
     print(f"   regrade says: {outcome['summary']}")
     print(f"   best {best:.2f} s (target <= {TARGET_REGRADE_SECONDS} s for 1,000): "
           f"{verdict(best <= TARGET_REGRADE_SECONDS * args.count / 1000)}; "

@@ -16,8 +16,9 @@ from autograder.kinds.errors import NotANumber, ParseError
 from autograder.kinds.normalize import normalize
 
 PARSERS = {"number": number, "shape": shape, "big_o": big_o, "ratio": ratio}
-#: Loose on purpose: the parsers take milliseconds, CI machines vary.
-TIME_LIMIT_SECONDS = 0.5
+#: A hang guard, not a speed target (tools/benchmark.py measures speed): the
+#: parsers take milliseconds, but a loaded 2-core machine was seen at 0.7 s.
+TIME_LIMIT_SECONDS = 2.0
 
 
 def parse_error(kind, text) -> ParseError:

@@ -1,0 +1,3 @@
+"""The HW3 (CNNs) autograder; `autograder --help` lists what it does."""
+
+__version__ = "0.2.0"

@@ -193,8 +193,9 @@ def _facts(spec: Spec) -> list[str]:
     return rows + [""]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "autograder key") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")
     parser.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
     args = parser.parse_args(argv)

@@ -1,8 +1,8 @@
 """Build what leaves the repository: Gradescope's upload and the students' self-check bundle.
 
-    python -m autograder.build autograder-zip [--spec SPEC] [--out dist/autograder.zip] [--dry-run [--venv DIR]]
-    python -m autograder.build dry-run [ZIP] [--venv DIR] [--sample SHEET] [--keep]
-    python -m autograder.build student-bundle [--spec SPEC] [--out dist/student_template.zip]
+    autograder build autograder-zip [--spec SPEC] [--out ZIP] [--dry-run [--venv DIR]]
+    autograder build dry-run [ZIP] [--spec SPEC] [--venv DIR] [--sample SHEET] [--keep]
+    autograder build student-bundle [--spec SPEC] [--out dist/student_template.zip]
 
 Both zips are deterministic (the same sources give the same bytes: sorted
 entries, fixed timestamps, normalised modes), so a rebuilt zip can be
@@ -12,7 +12,11 @@ The dry run is the last step before uploading: it unpacks the zip into a
 temporary copy of Gradescope's /autograder layout, installs it with the
 zip's own setup.sh, grades the solved sample with the zip's own
 run_autograder, and checks results.json. PASS means full marks for the
-solved sample; anything else exits 1.
+spec's solved sample; anything else exits 1. `autograder-zip --dry-run`
+without --out builds into a temporary folder, so trying a variant never
+replaces dist/autograder.zip. The solved sample is the spec's own:
+examples/<spec name>/answers.yaml (examples/solved/ for the default spec),
+or else the solved sheet written from the spec's proved references.
 
 The student bundle holds the answer template, `check.py` and the parsing
 modules it imports, copied from this repository so students' self-check
@@ -42,7 +46,8 @@ from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-SOLVED_SAMPLE = ROOT / "examples" / "solved" / "answers.yaml"
+EXAMPLES = ROOT / "examples"
+SOLVED_SAMPLE = EXAMPLES / "solved" / "answers.yaml"
 STUDENT_TEMPLATE = ROOT / "student_template"
 CHECKER = STUDENT_TEMPLATE / "check.py"
 
@@ -582,20 +587,24 @@ def _chain(name: str, imported_by: dict[str, str]) -> str:
 # Command line
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.build",
-                                     description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str = "autograder build") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     upload = commands.add_parser("autograder-zip", help="the zip to upload to Gradescope")
     upload.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (default: %(default)s)")
-    upload.add_argument("--out", type=Path, default=DIST / "autograder.zip", help="default: %(default)s")
+    upload.add_argument("--out", type=Path,
+                        help=f"default: {_shown(DIST / 'autograder.zip')}; with --dry-run, a "
+                             "temporary file removed afterwards")
     upload.add_argument("--dry-run", action="store_true", help="then install and test it as Gradescope would")
     _dry_run_options(upload)
 
     rehearse = commands.add_parser("dry-run", help="install and test a built zip as Gradescope would")
     rehearse.add_argument("zip", type=Path, nargs="?", default=DIST / "autograder.zip",
                           help="default: %(default)s")
+    rehearse.add_argument("--spec", type=Path, default=DEFAULT_SPEC,
+                          help="the spec the zip was built for, whose solved sample is graded "
+                               "(default: %(default)s)")
     _dry_run_options(rehearse)
 
     bundle = commands.add_parser("student-bundle", help="the answer template with its self-check")
@@ -607,33 +616,61 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "student-bundle":
             print(f"wrote {describe_zip(build_student_bundle(args.spec, args.out))}")
             return 0
-        zip_path = args.zip if args.command == "dry-run" else args.out
-        if args.command == "autograder-zip":
-            started = time.perf_counter()
-            build_autograder_zip(args.spec, args.out)
-            print(f"wrote {describe_zip(zip_path)} (spec {args.spec.name}) "
-                  f"in {time.perf_counter() - started:.1f} s")
-            if not args.dry_run:
-                return 0
-        elif not zip_path.is_file():
-            raise BuildError(f"{zip_path} does not exist; build it with "
-                             "`python -m autograder.build autograder-zip`.")
-        print(f"dry run of {describe_zip(zip_path)} on {_shown(args.sample)}")
-        report = dry_run(zip_path, venv=args.venv, sample=args.sample, keep=args.keep)
-        print_dry_run(report)
-        return 0 if report.passed else 1
+        with tempfile.TemporaryDirectory(prefix="autograder-build-") as scratch:
+            return _build_and_try(args, Path(scratch))
     except BuildError as error:
-        print(f"build: {error}", file=sys.stderr)
+        print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
+
+
+def _build_and_try(args: argparse.Namespace, scratch: Path) -> int:
+    """The autograder-zip and dry-run subcommands; `scratch` holds what is
+    built only to be tried (a dry run's zip without --out, a written sample)."""
+    if args.command == "dry-run":
+        zip_path = args.zip
+        if not zip_path.is_file():
+            raise BuildError(f"{zip_path} does not exist; build it with "
+                             "`autograder build autograder-zip`.")
+    else:
+        zip_path = args.out or (scratch / "autograder.zip" if args.dry_run else DIST / "autograder.zip")
+        started = time.perf_counter()
+        build_autograder_zip(args.spec, zip_path)
+        print(f"wrote {describe_zip(zip_path)} (spec {args.spec.name}) "
+              f"in {time.perf_counter() - started:.1f} s")
+        if not args.dry_run:
+            return 0
+    sample = args.sample or solved_sample(args.spec, scratch)
+    print(f"dry run of {describe_zip(zip_path)} on {_shown(sample)}")
+    report = dry_run(zip_path, venv=args.venv, sample=sample, keep=args.keep)
+    print_dry_run(report)
+    return 0 if report.passed else 1
+
+
+def solved_sample(spec_path: Path, scratch: Path) -> Path:
+    """The answer sheet that deserves full marks under `spec_path`: the one
+    kept in examples/ for it, or else its solved sheet written into `scratch`
+    from its proved references."""
+    kept = SOLVED_SAMPLE if Path(spec_path).resolve() == Path(DEFAULT_SPEC).resolve() \
+        else EXAMPLES / Path(spec_path).stem / "answers.yaml"
+    if kept.is_file():
+        return kept
+    from autograder.prepared import load_or_prepare
+    from autograder.sheets import solved
+
+    spec = load_spec(spec_path)
+    written = scratch / "answers.yaml"
+    written.write_text(solved(spec, load_or_prepare(spec)), encoding="utf-8")
+    return written
 
 
 def _dry_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--venv", type=Path,
                         help="an environment with the requirements installed: skips setup.sh "
                              "(install and reference preparation), for speed")
-    parser.add_argument("--sample", type=Path, default=SOLVED_SAMPLE,
-                        help="an answer sheet that deserves full marks (default: %(default)s; for "
-                             "another spec: python -m autograder.sheets solved --spec SPEC --output FILE)")
+    parser.add_argument("--sample", type=Path,
+                        help="an answer sheet that deserves full marks (default: the spec's solved "
+                             "sample, examples/<spec name>/answers.yaml, or else its solved sheet "
+                             "written from the proved references)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary /autograder folder")
 
 

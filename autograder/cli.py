@@ -1,14 +1,17 @@
-"""`run_autograder`: grade one submission and write Gradescope's results.json.
+"""`autograder grade` (what `run_autograder` runs): grade one submission and
+write Gradescope's results.json.
 
-    run_autograder                      # on Gradescope: /autograder/submission -> /autograder/results/results.json
-    run_autograder --submission PATH --results FILE [--spec SPEC]
+    autograder grade                       # on Gradescope: /autograder/submission -> /autograder/results/results.json
+    autograder grade --submission PATH [--results FILE] [--spec SPEC]
 
-PATH is a submission folder or an answer sheet. A summary table is printed.
+PATH is a submission folder or an answer sheet. Off Gradescope, results.json
+is written where --results says, or else as results.json in the current
+folder (and the summary says where); nothing is written under /autograder.
 
 Exit codes: 0 graded (a bad submission is graded too, with messages);
-1 the autograder failed on this submission (results.json says so);
-2 wrong arguments; 3 results.json could not be written; 4 the assignment
-spec is missing or broken (results.json says so).
+1 the autograder could not grade (internal error, a broken spec, results.json
+not writable; results.json says so where it can be written); 2 a usage error
+(a submission path that does not exist, no submission off Gradescope).
 """
 from __future__ import annotations
 
@@ -25,22 +28,32 @@ from autograder.results import (GRADESCOPE_METADATA, GRADESCOPE_RESULTS, GRADESC
                                 failure_results, write_results)
 from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
 
-EXIT_GRADED, EXIT_FAILED, EXIT_USAGE, EXIT_UNWRITABLE, EXIT_BAD_SPEC = 0, 1, 2, 3, 4
+EXIT_GRADED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="run_autograder", description="Grade an HW3 answer sheet and write results.json.",
-        epilog="With no arguments it behaves as on Gradescope.")
-    parser.add_argument("--submission", type=Path, help="submission folder or answers.yaml")
-    parser.add_argument("--results", type=Path, help="where to write results.json")
+def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submission", type=Path,
+                        help="submission folder or answers.yaml (default on Gradescope: %s)"
+                        % GRADESCOPE_SUBMISSION)
+    parser.add_argument("--results", type=Path,
+                        help="where to write results.json (default: %s on Gradescope, "
+                             "else ./results.json)" % GRADESCOPE_RESULTS)
     parser.add_argument("--spec", type=Path, default=Path(os.environ.get("AUTOGRADER_SPEC", DEFAULT_SPEC)),
                         help="assignment spec (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="print no summary table")
     args = parser.parse_args(argv)
-    on_gradescope = args.submission is None and args.results is None
+    on_gradescope = (args.submission is None and args.results is None
+                     and GRADESCOPE_SUBMISSION.parent.is_dir())  # /autograder exists
+    if args.submission is None and not on_gradescope:
+        parser.error(f"give --submission PATH (this is not Gradescope: {GRADESCOPE_SUBMISSION.parent} "
+                     "does not exist)")
+    if args.submission is not None and not os.path.lexists(args.submission):
+        parser.error(f"--submission {args.submission}: no such file or folder")
     submission = (args.submission or GRADESCOPE_SUBMISSION).absolute()
-    results_path = (args.results or GRADESCOPE_RESULTS).absolute()
+    default_results = GRADESCOPE_RESULTS if on_gradescope else Path("results.json")
+    results_path = (args.results or default_results).absolute()
     started = time.perf_counter()
     try:
         results, code = grade_submission(submission, args.spec, on_gradescope=on_gradescope,
@@ -56,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         write_results(results, results_path)
     except ResultsWriteError as error:
         print(f"run_autograder: cannot write results: {error}", file=sys.stderr)
-        return EXIT_UNWRITABLE
+        return EXIT_FAILED
     if not args.quiet:
         print(summary(results, results_path))
     return code
@@ -74,7 +87,7 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     except SpecError as error:
         print(f"run_autograder: {error}", file=sys.stderr)
         return failure_results("The autograder's assignment spec is missing or broken: "
-                               f"{error}", execution_time=time.perf_counter() - started), EXIT_BAD_SPEC
+                               f"{error}", execution_time=time.perf_counter() - started), EXIT_FAILED
     prepared = load_or_prepare(spec)
     try:
         sheet = read_submission(submission)

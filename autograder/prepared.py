@@ -171,14 +171,17 @@ def _write_quietly(path: Path, data: dict) -> None:
         pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m autograder.prepared [--spec SPEC]`: build the cache now
-    (setup.sh does, so that the first student is graded as fast as the rest)."""
+def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
+    """`autograder verify [--spec SPEC]`: prove the spec's references against
+    the simulation and cache them now (setup.sh does, so that the first
+    student is graded as fast as the rest). Exits 1 if the simulation
+    contradicts any reference: those items would not be graded."""
     import argparse
 
     from autograder.spec import DEFAULT_SPEC, load_spec
 
-    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog, description=main.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spec", default=DEFAULT_SPEC, help="assignment spec (YAML)")
     args = parser.parse_args(argv)
     spec = load_spec(args.spec)
@@ -188,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
           f" by the simulation; cache {cache_path(spec)}")
     for failure in summary["contradicted"]:
         print(f"  CONTRADICTED (those items will not be graded): {failure}")
-    return 0
+    return 1 if summary["contradicted"] else 0
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ from typing import Sequence, TextIO
 
 import yaml
 
-from autograder.cli import (EXIT_BAD_SPEC, EXIT_FAILED, EXIT_GRADED, EXIT_UNWRITABLE, EXIT_USAGE,
+from autograder.cli import (EXIT_FAILED, EXIT_GRADED, EXIT_USAGE,
                             unreadable_results)
 from autograder.grading import SHEET_BUDGET_SECONDS, ItemGrade, build_results, grade_sheet
 from autograder.kinds.verdict import Verdict
@@ -580,7 +580,7 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int) -> int:
         spec = load_spec(spec_path)
     except SpecError as error:
         print(f"regrade: {error}", file=sys.stderr)
-        return EXIT_BAD_SPEC
+        return EXIT_FAILED
     load_or_prepare(spec)  # build the cache once here, so workers only read it
     with tempfile.TemporaryDirectory(prefix="regrade-") as scratch:
         try:
@@ -597,7 +597,7 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int) -> int:
             results_folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             print(f"regrade: cannot create {results_folder}: {error.strerror}", file=sys.stderr)
-            return EXIT_UNWRITABLE
+            return EXIT_FAILED
         _warn_about_stale_results(results_folder, submissions)
         started = time.perf_counter()
         workers = max(1, min(jobs, len(submissions)))
@@ -612,7 +612,7 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int) -> int:
                             for s in submissions], out)
     except OSError as error:
         print(f"regrade: cannot write to {out}: {error.strerror}", file=sys.stderr)
-        return EXIT_UNWRITABLE
+        return EXIT_FAILED
     print(_summary(submissions, outcomes, out, elapsed, workers))
     failed = any(outcome.status == FAILED for outcome in outcomes.values())
     return EXIT_FAILED if failed else EXIT_GRADED
@@ -651,10 +651,8 @@ def _summary(submissions, outcomes: dict[str, Outcome], out: Path, elapsed: floa
             f"and {out / 'results'}/<id>.json.")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m autograder.regrade",
-        description="Regrade every submission of a Gradescope export and write a gradebook "
+def main(argv: list[str] | None = None, prog: str = "autograder regrade") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Regrade every submission of a Gradescope export and write a gradebook "
                     "and a class report.")
     parser.add_argument("export", type=Path, help="the export: a .zip or its unpacked folder")
     parser.add_argument("--out", type=Path, required=True, help="folder for the outputs")

@@ -130,8 +130,9 @@ def _number(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "autograder sheet") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", choices=("template", "solved"))
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")
     parser.add_argument("--output", type=Path, help="write here instead of stdout")

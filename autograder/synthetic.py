@@ -364,9 +364,8 @@ def write_export(export: SyntheticExport, out: Path) -> None:
         target.write_bytes(data)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.synthetic",
-                                     description="Write a synthetic Gradescope export.")
+def main(argv: list[str] | None = None, prog: str = "autograder synthetic") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Write a synthetic Gradescope export.")
     parser.add_argument("out", type=Path, help="OUT.zip, or a folder")
     parser.add_argument("--count", type=int, default=200, help="submissions (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from autograder import cli, grading, prepared, results
-from autograder.cli import EXIT_BAD_SPEC, EXIT_FAILED, EXIT_GRADED, EXIT_UNWRITABLE, EXIT_USAGE
+from autograder.cli import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
 from autograder.kinds import big_o, shape, written
 from autograder.spec import DEFAULT_SPEC, load_spec
 from conftest import ROOT, SOLVED
@@ -92,7 +92,7 @@ def test_a_missing_spec_exits_4_and_says_so(tmp_path, capsys):
     missing = tmp_path / "nowhere" / "hw3.yaml"
     argv, out = solved_args(tmp_path, "--spec", str(missing))
     code, stdout, stderr = run(argv, capsys)
-    assert code == EXIT_BAD_SPEC
+    assert code == EXIT_FAILED
     assert "cannot read the assignment spec" in stderr and str(missing) in stderr
     data = read_results(out)
     assert_honest_failure(data)
@@ -111,7 +111,7 @@ def test_a_broken_spec_exits_4_with_the_reason(tmp_path, capsys, name):
         spec.write_text(content, encoding="utf-8")
     argv, out = solved_args(tmp_path, "--spec", str(spec))
     code, _, stderr = run(argv, capsys)
-    assert code == EXIT_BAD_SPEC, stderr
+    assert code == EXIT_FAILED, stderr
     for word in words:
         assert word in stderr
     data = read_results(out)
@@ -124,7 +124,7 @@ def test_the_spec_can_come_from_the_environment(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("AUTOGRADER_SPEC", str(write_spec(tmp_path, "- not a spec\n")))
     argv, out = solved_args(tmp_path)
     code, _, stderr = run(argv, capsys)
-    assert code == EXIT_BAD_SPEC and "must be a mapping" in stderr
+    assert code == EXIT_FAILED and "must be a mapping" in stderr
     assert_honest_failure(read_results(out))
 
 
@@ -137,7 +137,7 @@ def test_results_under_a_file_exit_3(tmp_path, capsys):
     blocker.write_text("I am a file\n")
     target = blocker / "results.json"
     code, _, stderr = run(["--submission", str(SOLVED.parent), "--results", str(target)], capsys)
-    assert code == EXIT_UNWRITABLE
+    assert code == EXIT_FAILED
     assert "cannot write results" in stderr and str(target) in stderr
     assert blocker.read_text() == "I am a file\n"  # untouched
     assert "Traceback" not in stderr
@@ -148,7 +148,7 @@ def test_results_path_that_is_a_folder_exits_3(tmp_path, capsys):
     target.mkdir()
     (target / "keep").write_text("x")
     code, _, stderr = run(["--submission", str(SOLVED.parent), "--results", str(target)], capsys)
-    assert code == EXIT_UNWRITABLE
+    assert code == EXIT_FAILED
     assert "cannot write results" in stderr
     assert (target / "keep").read_text() == "x"
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".results-")]
@@ -161,7 +161,7 @@ def test_unwritable_results_win_over_a_broken_spec(tmp_path, capsys):
     code, _, stderr = run(["--submission", str(SOLVED.parent), "--results",
                            str(blocker / "results.json"), "--spec", str(tmp_path / "none.yaml")],
                           capsys)
-    assert code == EXIT_UNWRITABLE
+    assert code == EXIT_FAILED
     assert "cannot read the assignment spec" in stderr and "cannot write results" in stderr
 
 
@@ -174,7 +174,7 @@ def test_wrong_arguments_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as exited:
         cli.main(argv)
     assert exited.value.code == EXIT_USAGE
-    assert "usage: run_autograder" in capsys.readouterr().err
+    assert "usage: autograder grade" in capsys.readouterr().err
 
 
 def test_the_script_passes_exit_codes_through(tmp_path):
@@ -186,7 +186,7 @@ def test_the_script_passes_exit_codes_through(tmp_path):
     bad_spec = subprocess.run([script, "--submission", str(SOLVED.parent), "--results", str(out),
                                "--spec", str(tmp_path / "missing.yaml")],
                               capture_output=True, text=True, timeout=120)
-    assert bad_spec.returncode == EXIT_BAD_SPEC, bad_spec.stderr
+    assert bad_spec.returncode == EXIT_FAILED, bad_spec.stderr
     assert_honest_failure(read_results(out))
 
 
@@ -333,7 +333,7 @@ def test_a_failure_that_cannot_be_written_exits_3(tmp_path, capsys, monkeypatch)
     blocker.write_text("")
     code, _, stderr = run(["--submission", str(SOLVED.parent), "--results",
                            str(blocker / "results.json")], capsys)
-    assert code == EXIT_UNWRITABLE and "cannot write results" in stderr
+    assert code == EXIT_FAILED and "cannot write results" in stderr
 
 
 # ----------------------------------------------------------------------------

@@ -31,12 +31,17 @@ _SOURCES = ("solutions", "autograder/references.py", "autograder/spec.py",
 
 @dataclass(frozen=True)
 class Candidate:
-    """A value an answer may match: the reference, a variant or a mistake."""
+    """A value an answer may match, and what matching it means: the
+    reference, an accepted variant or a recognised mistake. The one record
+    of a reference value, from its computation to grading."""
 
-    name: str
+    name: str  # "reference", "variant N" or a catalogue mistake's name
     value: Fraction | tuple[Fraction, ...]
     credit: float
     feedback: str
+    #: The (configuration, quantity) pairs it was computed from, which the
+    #: proof checks; not cached, since grading needs only the value.
+    uses: frozenset = frozenset()
 
     @property
     def is_reference(self) -> bool:

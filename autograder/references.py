@@ -9,10 +9,11 @@ still read with a grammar of their own, not `eval`: quantity names (optionally
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from fractions import Fraction
 from functools import lru_cache
 
+from autograder.prepared import Candidate
 from autograder.spec import FACTS, Item, Spec, SpecError
 from solutions.growth import growth_in_side
 from solutions.order import Growth
@@ -22,22 +23,7 @@ from solutions.layers import Config, quantities
 Use = tuple[Config | str, str]
 
 
-@dataclass(frozen=True)
-class Expected:
-    """One value an answer is compared with, and what matching it means."""
-
-    name: str  # "reference", "variant N" or a catalogue mistake's name
-    value: Fraction | tuple[Fraction, ...]
-    credit: float
-    feedback: str
-    uses: frozenset[Use]
-
-    @property
-    def is_reference(self) -> bool:
-        return self.name == "reference"
-
-
-def expectations(spec: Spec, item: Item) -> tuple[Expected, ...]:
+def expectations(spec: Spec, item: Item) -> tuple[Candidate, ...]:
     """The reference first, then accepted variants, then recognised mistakes.
 
     A mistake whose value equals an accepted one is dropped: a right answer
@@ -45,10 +31,10 @@ def expectations(spec: Spec, item: Item) -> tuple[Expected, ...]:
     """
     base_config = _configuration(spec, item.configuration)
     value, uses = _value(spec, item, item.expect, base_config)
-    accepted = [Expected("reference", value, 1.0, "", uses)]
+    accepted = [Candidate("reference", value, 1.0, "", uses)]
     for variant in item.variants:
         value, uses = _value(spec, item, variant.expect, base_config)
-        accepted.append(Expected(variant.name, value, variant.credit, variant.feedback, uses))
+        accepted.append(Candidate(variant.name, value, variant.credit, variant.feedback, uses))
     wrong = []
     for mistake in item.mistakes:
         config = _assume(base_config, dict(mistake.assume))
@@ -56,11 +42,11 @@ def expectations(spec: Spec, item: Item) -> tuple[Expected, ...]:
             v.expect for v in item.variants]
         for source in sources:
             value, uses = _value(spec, item, source, config)
-            wrong.append(Expected(mistake.name, value, mistake.credit, mistake.feedback, uses))
+            wrong.append(Candidate(mistake.name, value, mistake.credit, mistake.feedback, uses))
     return _first_per_value(accepted + wrong)
 
 
-def _first_per_value(candidates: list[Expected]) -> tuple[Expected, ...]:
+def _first_per_value(candidates: list[Candidate]) -> tuple[Candidate, ...]:
     """Keep the first candidate for each value: the reference beats variants,
     variants beat mistakes, and a mistake listed twice shows once."""
     seen: set = set()

@@ -37,26 +37,31 @@ else
   venv="${VENV:-$here/.venv}"
 fi
 python="${PYTHON:-python3}"
+fail() { echo "setup.sh: $*" >&2; exit 1; }
 
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
-  echo "setup.sh: $("$python" --version 2>&1) is too old; Python 3.10 or newer is required" >&2
-  exit 1
+command -v "$python" >/dev/null 2>&1 \
+  || fail "no Python interpreter '$python' on PATH; install Python 3.10+ or name one with PYTHON=python3.12"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+  fail "$("$python" --version 2>&1 | head -n 1) is too old; Python 3.10 or newer is required (PYTHON=python3.12 ./setup.sh picks another)"
 fi
 
 requirements="$here/requirements${extra:+-$extra}.txt"
 stamp="$venv/.installed-$(cat "$here"/requirements*.txt | cksum | cut -d' ' -f1)-${extra:-run}"
 
 if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
+  "$python" -m venv "$venv" \
+    || fail "could not create a virtual environment at $venv (on Debian/Ubuntu: apt install python3-venv; or choose another place with VENV=...)"
 fi
 if [ ! -e "$stamp" ]; then
-  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements"
+  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip \
+    && "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements" \
+    || fail "installing $(basename "$requirements") into $venv failed (pip's message is above); check that PyPI can be reached"
   rm -f "$venv"/.installed-*
   touch "$stamp"
 fi
 
 # Prove the references against the simulation once and cache them, so that
 # grading stays fast (the spec run_autograder uses: AUTOGRADER_SPEC or the default).
-(cd "$here" && "$venv/bin/python" -m autograder.prepared ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"})
+(cd "$here" && "$venv/bin/python" -m autograder verify ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"}) \
+  || fail "the references could not be proved (the message is above); grading would refuse the items concerned"
 echo "setup.sh: ready ($("$venv/bin/python" --version), $venv)"

@@ -221,7 +221,7 @@ def test_a_folder_is_searched_like_a_submission_and_one_without_a_sheet_is_a_usa
                                         "the path of your answer sheet.")
 
 
-@pytest.mark.parametrize("arguments", [["answers.yaml"], ["--help"]], ids=["report", "help"])
+@pytest.mark.parametrize("arguments", [[str(SOLVED)], ["--help"]], ids=["report", "help"])
 def test_output_cut_short_stops_quietly_with_the_status_it_earned(python, bundle, arguments):
     """`check.py | head -1`: the reader has gone before check.py writes (its end of
     the pipe is closed here before the check starts), deterministically."""

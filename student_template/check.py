@@ -63,6 +63,7 @@ HOW_TO_REINSTALL = ("download student_template.zip again, unzip all of it, and r
 
 
 def _one_line(text) -> str:
+    """`text` with its line breaks and runs of spaces as single spaces: a failure is one line."""
     return " ".join(str(text).split())
 
 
@@ -124,6 +125,7 @@ def main(argv=None) -> int:
 
 
 def run(arguments) -> int:
+    """Read the arguments, the items and the sheet, print the report; the status it earned."""
     parser = argparse.ArgumentParser(
         prog="check.py",
         description="Show how the autograder reads each answer of your answer sheet. Needs Python "

@@ -466,3 +466,33 @@ def test_the_shipped_parsers_and_yaml_loader_read_as_the_grader_under_every_stud
         assert len(student[part]) == len(grader_reading[part])
     assert not any(result[0] == "crashed" for result in student["answers"] + student["sheets"])
     assert {result[0] for result in student["sheets"]} == {"read", "refused"}
+
+
+def alias_text_bomb(folder: Path) -> Path:
+    """Issue 10's sheet: 146 KB whose answer is a list of 9,000 aliases of one
+    110 KB text, which joined as one answer is about 1 GB."""
+    text = "x" * 110_000
+    content = f"text: &t {text}\nq2:\n  b: [{', '.join(['*t'] * 9_000)}]\n"
+    return write(folder, "bomb/answers.yaml", content)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory limit is set with Linux's RLIMIT_AS")
+@pytest.mark.parametrize("which", ["oldest", "this"])
+def test_a_sheet_that_expands_past_memory_is_one_line_or_refused_never_a_traceback(which, bundle, tmp_path):
+    import resource
+
+    python = student_python(which)
+    sheet = alias_text_bomb(tmp_path)
+    limit = 512 * 1024 * 1024
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    completed = subprocess.run(python.command("check.py", str(sheet)), cwd=bundle, capture_output=True,
+                               text=True, encoding="utf-8", timeout=300, preexec_fn=limit_memory)
+    assert "Traceback" not in completed.stderr
+    if completed.returncode == EXIT["memory"]:
+        assert one_line(completed.stderr).startswith("check.py ran out of memory reading your sheet")
+    else:  # the sheet loader's budget for text repeated by aliases refuses it first
+        assert completed.returncode == EXIT["fix"], completed.stdout + completed.stderr
+        assert "was not accepted" in completed.stdout

@@ -22,12 +22,18 @@ The student bundle holds the answer template, `check.py` and the parsing
 modules it imports, copied from this repository so students' self-check
 reads answers with exactly the grader's code. It never holds a reference:
 the import closure is computed and refused if it reaches the spec, the
-solutions or anything that computes answers.
+solutions or anything that computes answers. Students install nothing: the
+pure-Python part of PyYAML (its `yaml` package without the C extension,
+with its license) is copied into the bundle from the build environment,
+whose PyYAML must be the version requirements.txt pins. The bundle runs on
+Python 3.9+ (tests/test_student_bundle.py runs it under 3.9 and 3.13).
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import importlib.metadata
+import importlib.util
 import json
 import os
 import re
@@ -35,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -71,8 +78,12 @@ _FILE_MODE, _EXECUTABLE_MODE = 0o100644, 0o100755
 INSTALL_TIMEOUT_SECONDS = 1800
 GRADING_TIMEOUT_SECONDS = 600
 
-#: Third-party modules the self-check may import: students have Python and PyYAML only.
-STUDENT_THIRD_PARTY = frozenset({"yaml"})
+#: The third-party packages the self-check may import (import name ->
+#: distribution). Students install nothing: the build copies each one's
+#: pure-Python modules and license into the bundle (see `vendored_files`).
+VENDORED_FOR_STUDENTS = {"yaml": "PyYAML"}
+#: Where the vendored packages' versions are pinned.
+REQUIREMENTS = ROOT / "requirements.txt"
 #: Modules that hold, compute or grade against references; the student bundle
 #: must not import them, even indirectly.
 NOT_FOR_STUDENTS = {
@@ -89,7 +100,8 @@ NOT_FOR_STUDENTS = {
     "autograder.sheets": "writes the solved sample",
 }
 
-#: The bundle's README.txt, written for students; {assignment} is the spec's title.
+#: The bundle's README.txt, written for students; {assignment} is the spec's
+#: title, {exit_statuses} check.py's table of them, {yaml_version} PyYAML's.
 STUDENT_README = """\
 {assignment} -- answer sheet and self-check
 
@@ -100,12 +112,16 @@ STUDENT_README = """\
    Leave a blank empty if you do not know it, but never delete or rename a key.
 
 2. Check how your answers are read
-   In a terminal, in this folder, run:
+   Open a terminal in this folder and run (Python 3.9 or newer, nothing to install):
 
-       python check.py answers.yaml
+       macOS:    python3 check.py answers.yaml
+       Windows:  py check.py answers.yaml
+       Linux:    python3 check.py answers.yaml
 
-   (python3 on macOS and Linux.) It needs Python 3.10 or newer and PyYAML;
-   if PyYAML is missing, install it with:  python -m pip install pyyaml
+   A terminal in this folder: on Windows, type cmd in File Explorer's address
+   bar; on macOS, open Terminal, type cd and a space, drag this folder onto it,
+   and press Return. No Python yet? On macOS, python3 offers to install it;
+   elsewhere, get it from python.org.
 
    For every answer it prints how the autograder reads it, for example
    "read as the shape 20 × 20". It also lists the blanks you left empty, the
@@ -115,6 +131,12 @@ STUDENT_README = """\
 
    check.py does NOT know the answers: it cannot tell you whether an answer
    is right, only whether the autograder understands what you wrote.
+
+   Keep the folders autograder/ and yaml/ next to check.py: they are the
+   autograder's own reading code and PyYAML {yaml_version} (MIT license, in
+   yaml/LICENSE), which reads the sheet. When check.py cannot go on it says
+   why in one line; its exit status says which kind of failure it was:
+{exit_statuses}
 
 3. Submit answers.yaml on Gradescope
    Upload the file itself (answers.yaml), not this folder or the zip.
@@ -472,16 +494,103 @@ def student_bundle_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
         spec = load_spec(spec_path)
     except SpecError as error:
         raise BuildError(str(error)) from None
+    closure = checker_closure()
+    vendored: dict[str, bytes] = {}
+    for import_name in sorted(closure.vendored):
+        vendored.update(vendored_files(import_name, VENDORED_FOR_STUDENTS[import_name]))
+    readme = STUDENT_README.format(
+        assignment=spec.assignment,
+        yaml_version=importlib.metadata.version(VENDORED_FOR_STUDENTS["yaml"]),
+        exit_statuses="\n".join(textwrap.fill(meaning, width=80, initial_indent=f"     {code}  ",
+                                               subsequent_indent=" " * 8)
+                                 for code, meaning in exit_statuses()))
     manifest = json.dumps(item_manifest(spec), indent=1, ensure_ascii=False) + "\n"
     files = {
         "answers.yaml": template(spec).encode("utf-8"),
         "check.py": CHECKER.read_bytes(),
-        "README.txt": STUDENT_README.format(assignment=spec.assignment).encode("utf-8"),
+        "README.txt": readme.encode("utf-8"),
         "items.json": manifest.encode("utf-8"),
+        **vendored,
     }
-    for path in checker_modules():
+    for path in closure.modules:
         files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     return files
+
+
+def exit_statuses(checker: Path = CHECKER) -> tuple[tuple[int, str], ...]:
+    """check.py's EXIT_STATUSES table, read from its source (importing it would
+    run its start-up), so that README.txt documents the codes check.py uses."""
+    for node in ast.parse(checker.read_bytes(), filename=str(checker)).body:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "EXIT_STATUSES"
+                                                for target in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise BuildError(f"{_shown(checker)} has no EXIT_STATUSES table for README.txt")
+
+
+def vendored_files(import_name: str, distribution: str,
+                   requirements: Path = REQUIREMENTS) -> dict[str, bytes]:
+    """The pure-Python modules of the installed package `import_name` and its
+    license, by their names in the bundle (`yaml/reader.py`, `yaml/LICENSE`).
+
+    The repository does not vendor them: they come from the build environment,
+    which must have the version `requirements` pins, so the students' reader is
+    the grader's. Compiled extensions are left out (they would fit one Python
+    and one platform; the package must run without them, as PyYAML does), and
+    a module importing anything but the standard library and the package
+    itself is refused: students have nothing else.
+    """
+    pinned = pinned_version(distribution, requirements)
+    try:
+        installed = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        raise BuildError(f"{distribution} is not installed here, so it cannot be copied into the "
+                         f"student bundle: pip install -r {_shown(requirements)}") from None
+    if installed.version != pinned:
+        raise BuildError(f"{distribution} {installed.version} is installed here but "
+                         f"{_shown(requirements)} pins {pinned}; the bundle must carry the grader's "
+                         f"version: pip install -r {_shown(requirements)}")
+    found = importlib.util.find_spec(import_name)
+    if found is None or not found.submodule_search_locations:
+        raise BuildError(f"{import_name} is not an installed package")
+    package = Path(list(found.submodule_search_locations)[0])
+    files: dict[str, bytes] = {}
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(package.parent)
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        own_package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for name, _ in _imports(path, own_package):
+            top = name.split(".")[0]
+            if not (top in sys.stdlib_module_names or top in ("__future__", import_name)):
+                raise BuildError(f"{distribution}'s {module} imports {name}, which students do not "
+                                 "have; it cannot be vendored into the student bundle.")
+        files[relative.as_posix()] = path.read_bytes()
+    licenses = [file for file in installed.files or ()
+                if file.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
+    if len(licenses) != 1:
+        raise BuildError(f"{distribution}'s license file was not found in its installed metadata "
+                         f"({len(licenses)} candidates); the bundle must carry it.")
+    files[f"{import_name}/LICENSE"] = Path(installed.locate_file(licenses[0])).read_bytes()
+    return files
+
+
+def pinned_version(distribution: str, requirements: Path = REQUIREMENTS) -> str:
+    """The version `requirements` pins for `distribution` (`PyYAML==6.0.3`)."""
+    wanted = _normalized_name(distribution)
+    pins = set()
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)", line)
+        if match and _normalized_name(match.group(1)) == wanted:
+            pins.add(match.group(2))
+    if len(pins) != 1:
+        raise BuildError(f"{_shown(requirements)} must pin exactly one version of {distribution} "
+                         f"(found {sorted(pins) or 'none'}); the student bundle carries that version.")
+    return pins.pop()
+
+
+def _normalized_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def build_student_bundle(spec_path: Path = DEFAULT_SPEC,
@@ -490,19 +599,35 @@ def build_student_bundle(spec_path: Path = DEFAULT_SPEC,
     return out
 
 
+@dataclass(frozen=True)
+class CheckerClosure:
+    """What the self-check imports: the repository's modules (paths under the
+    root) and the VENDORED_FOR_STUDENTS packages (import names) it reaches."""
+    modules: list[Path]
+    vendored: frozenset[str]
+
+
 def checker_modules(entry: Path = CHECKER, root: Path = ROOT) -> list[Path]:
-    """The modules under `root` that the self-check `entry` needs, found by following imports.
+    """The modules under `root` that the self-check `entry` needs (see `checker_closure`)."""
+    return checker_closure(entry, root).modules
+
+
+def checker_closure(entry: Path = CHECKER, root: Path = ROOT) -> CheckerClosure:
+    """The modules under `root` and the vendored packages that the self-check
+    `entry` needs, found by following imports.
 
     Imports are followed from `entry` through every module it reaches, as
     Python would run them on import: module-level imports, including those
     under `if`/`try`, but not those inside functions (which run only when
     called: check.py's reading of the spec in the repository is one) nor
     under `if TYPE_CHECKING:`. Parent packages' __init__ files are included.
-    Raises BuildError, naming the chain of imports, when a module reaches
-    one of NOT_FOR_STUDENTS or a library students do not have.
+    A VENDORED_FOR_STUDENTS package is recorded, not followed (it is shipped
+    whole). Raises BuildError, naming the chain of imports, when a module
+    reaches one of NOT_FOR_STUDENTS or a library students do not have.
     """
     imported_by: dict[str, str] = {}
     files: dict[str, Path] = {}
+    vendored: set[str] = set()
     pending = [(entry.name, entry, "")]
     while pending:
         module, path, package = pending.pop()
@@ -511,7 +636,10 @@ def checker_modules(entry: Path = CHECKER, root: Path = ROOT) -> list[Path]:
                 if candidate in files or candidate in imported_by:
                     continue
                 top = candidate.split(".")[0]
-                if top in sys.stdlib_module_names or top == "__future__" or top in STUDENT_THIRD_PARTY:
+                if top in VENDORED_FOR_STUDENTS:
+                    vendored.add(top)
+                    continue
+                if top in sys.stdlib_module_names or top == "__future__":
                     continue
                 imported_by[candidate] = module
                 chain = _chain(candidate, imported_by)
@@ -523,8 +651,8 @@ def checker_modules(entry: Path = CHECKER, root: Path = ROOT) -> list[Path]:
                                      f"({chain}); students must not get it.")
                 if top != "autograder":
                     raise BuildError(f"the self-check would import {candidate} ({chain}), which is "
-                                     "not in the standard library or PyYAML; students have only "
-                                     "those.")
+                                     "neither in the standard library nor vendored into the bundle "
+                                     "(VENDORED_FOR_STUDENTS); students have only those.")
                 module_path = _module_path(candidate, root)
                 if module_path is None:
                     if required or candidate != name:
@@ -534,7 +662,7 @@ def checker_modules(entry: Path = CHECKER, root: Path = ROOT) -> list[Path]:
                 files[candidate] = module_path
                 own_package = candidate if module_path.name == "__init__.py" else candidate.rpartition(".")[0]
                 pending.append((candidate, module_path, own_package))
-    return sorted(files.values())
+    return CheckerClosure(sorted(files.values()), frozenset(vendored))
 
 
 def _imports(path: Path, package: str):

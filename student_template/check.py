@@ -1,92 +1,276 @@
 """Self-check for your HW3 answer sheet: shows how the autograder READS each answer.
 
-    python check.py answers.yaml
+    python3 check.py answers.yaml      (macOS and Linux)
+    py check.py answers.yaml           (Windows)
 
-Needs only Python 3.10 or newer and PyYAML (install it with:
-python -m pip install pyyaml). It reads answers with the autograder's own
-code, so what it prints is what the autograder will understand.
+Needs Python 3.9 or newer and nothing to install: the autograder's own
+reading code and the YAML reader it uses come with this file (the
+autograder/ and yaml/ folders next to it), so what it prints is what the
+autograder will understand.
 
 It prints, for every answer, how it was read ("read as the shape 20 × 20"),
 the blanks left empty, the answers it could not read with a hint on how to
 write them, and keys that are not in the template (usually typos). It knows
 no answers: it never says whether an answer is right.
 
-Exit status: 0 nothing to fix; 1 something in the sheet to fix (an answer
-that cannot be read, an unknown key, a sheet that cannot be read); 2 this
-check could not run.
+Every failure is one line that says what to do, and the exit status says
+which kind of failure it was (EXIT_STATUSES below; --help shows them).
 """
 import sys
 
-EXIT_CLEAN, EXIT_FIX, EXIT_CANNOT_RUN = 0, 1, 2
+#: What each exit status means. --help shows this table, and the bundle's
+#: README.txt is written from it (autograder/build.py reads it from here).
+EXIT_STATUSES = (
+    (0, "nothing to fix (blanks left empty are listed, not counted)"),
+    (1, "something in your sheet to fix: an answer that cannot be read, a key that is "
+        "not in the template, or YAML that cannot be read"),
+    (2, "no answer sheet where you said, or wrong arguments"),
+    (3, "the sheet is there but could not be opened (no permission to read it, a folder, "
+        "or another program holding it)"),
+    (4, "this check cannot run: Python older than 3.9, or its own files are missing or damaged"),
+    (5, "out of memory while reading the sheet"),
+    (6, "this check failed unexpectedly: a bug to tell course staff about"),
+)
+EXIT_CLEAN, EXIT_FIX, EXIT_USAGE, EXIT_UNREADABLE, EXIT_BROKEN, EXIT_MEMORY, EXIT_BUG = (
+    code for code, _ in EXIT_STATUSES)
+#: Ctrl-C, as shells report a program stopped by it.
+EXIT_INTERRUPTED = 130
 
-if sys.version_info < (3, 10):
-    print("check.py needs Python 3.10 or newer; this is Python "
-          f"{sys.version.split()[0]}. Install a newer Python from python.org.", file=sys.stderr)
-    sys.exit(EXIT_CANNOT_RUN)
+if sys.version_info < (3, 9):  # before anything newer is used, so that old Pythons can say it
+    sys.stderr.write("check.py needs Python 3.9 or newer; this is Python %s. Install a newer "
+                     "Python from python.org, then run check.py again.\n" % sys.version.split()[0])
+    sys.exit(EXIT_BROKEN)
 
 import argparse  # noqa: E402  (after the version check, which must run on any Python)
 import json  # noqa: E402
+import os  # noqa: E402
+import stat  # noqa: E402
+import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-#: In the students' bundle the grader's parsing modules sit next to this
-#: file; in the repository they are in the folder above student_template/.
-CODE_ROOT = HERE if (HERE / "autograder").is_dir() else HERE.parent
+#: In the students' bundle the grader's parsing modules and the pure-Python
+#: PyYAML sit next to this file; in the repository the modules are in the
+#: folder above student_template/ and PyYAML is installed.
+IN_BUNDLE = (HERE / "autograder").is_dir()
+CODE_ROOT = HERE if IN_BUNDLE else HERE.parent
 sys.path.insert(0, str(CODE_ROOT))
 #: The sheet's items (keys, numbers, names, kinds), written by the bundle's build.
 ITEMS_FILE = HERE / "items.json"
+SHEET_NAME = "answers.yaml"
+HOW_TO_REINSTALL = ("download student_template.zip again, unzip all of it, and run check.py "
+                    "inside the unzipped folder")
+
+
+def _one_line(text) -> str:
+    """`text` with its line breaks and runs of spaces as single spaces: a failure is one line."""
+    return " ".join(str(text).split())
+
 
 try:
     from autograder.kinds import big_o, number, ratio, shape
     from autograder.kinds.errors import ParseError
-    from autograder.sheet import SubmissionError, read_submission
-except ModuleNotFoundError as missing:
-    if missing.name != "yaml":
+    from autograder.sheet import SubmissionError, find_answer_file, read_submission
+except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
+    if __name__ != "__main__":
         raise
-    print("check.py shows how the autograder reads your answers.yaml. It needs PyYAML:\n"
-          "    python -m pip install pyyaml\n"
-          "(python3 instead of python on macOS and Linux), then run it again.", file=sys.stderr)
-    sys.exit(EXIT_CANNOT_RUN)
+    where = (HOW_TO_REINSTALL if IN_BUNDLE else
+             "in the repository, run it with the project's environment (.venv/bin/python)")
+    sys.stderr.write(f"check.py could not load its own code ({type(error).__name__}: "
+                     f"{_one_line(error)}): {where}.\n")
+    sys.exit(EXIT_BROKEN)
 
 #: The reader of each graded kind; written answers are graded by hand.
 READERS = {"number": number, "shape": shape, "big_o": big_o, "ratio": ratio}
 
 
+class CheckFailure(Exception):
+    """The check cannot go on; `line` tells the student what to do, `status` which kind of failure it is."""
+
+    def __init__(self, status: int, line: str):
+        super().__init__(line)
+        self.status = status
+        self.line = _one_line(line)
+
+
 def main(argv=None) -> int:
+    """Run the check; every failure becomes one line on stderr and an exit status, never a traceback."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    real_streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ReaderSafeStream(sys.stdout), ReaderSafeStream(sys.stderr)
+    try:
+        return run(arguments)
+    except CheckFailure as failure:
+        print(failure.line, file=sys.stderr)
+        return failure.status
+    except MemoryError:
+        print("check.py ran out of memory reading your sheet: an answer sheet is a small text file, so "
+              "look for a pasted file or aliases '*name' that repeat large parts, or start again from "
+              "the template answers.yaml.", file=sys.stderr)
+        return EXIT_MEMORY
+    except KeyboardInterrupt:
+        print("check.py was stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug of the check: one line, the traceback only when asked
+        if "--debug" in arguments:
+            traceback.print_exc()
+        print(f"check.py failed unexpectedly ({type(error).__name__}); please tell course staff, "
+              "with your answers.yaml and what you ran (add --debug to see the details).",
+              file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = real_streams
+
+
+def run(arguments) -> int:
+    """Read the arguments, the items and the sheet, print the report; the status it earned."""
     parser = argparse.ArgumentParser(
         prog="check.py",
-        description="Show how the autograder reads each answer of your answer sheet. "
-                    "Needs Python 3.10+ and PyYAML (python -m pip install pyyaml). "
-                    "It knows no answers and never says whether one is right.")
-    parser.add_argument("sheet", nargs="?", default="answers.yaml", type=Path,
-                        help="your answer sheet, or the folder holding it (default: %(default)s)")
-    args = parser.parse_args(argv)
-    if hasattr(sys.stdout, "reconfigure"):  # a console that cannot show × shows ? instead of failing
-        sys.stdout.reconfigure(errors="replace")
+        description="Show how the autograder reads each answer of your answer sheet. Needs Python "
+                    "3.9+ and nothing else. It knows no answers and never says whether one is right.",
+        epilog="exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_STATUSES)
+               + ". If the output is cut short (check.py | head), it stops quietly with the same status.")
+    parser.add_argument("sheet", nargs="?", type=Path,
+                        help=f"your answer sheet, or the folder holding it (default: {SHEET_NAME} in "
+                             "this folder, else the one next to check.py)")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an unexpected failure, show Python's traceback (for course staff)")
+    args = parser.parse_args(arguments)
 
-    if not args.sheet.exists():
-        print(f"{args.sheet} does not exist: run check.py in the folder that holds your "
-              "answers.yaml, or give the sheet's path.", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     manifest = load_manifest()
+    given = args.sheet if args.sheet is not None else default_sheet()
+    locate(given)
     try:
-        sheet = read_submission(args.sheet)
+        sheet = read_submission(given)
     except SubmissionError as error:
         print(f"Your answer sheet could not be read:\n{error.message}")
         return EXIT_FIX
-    report = check(sheet, manifest)
+    except OSError as error:  # the sheet went away or became unreadable after locate()
+        raise unreadable(given, error) from None
+    shown = given / sheet.path if given.is_dir() else given
+    report = check(sheet, manifest, shown)
     print("\n".join(report.lines))
     return EXIT_FIX if report.to_fix else EXIT_CLEAN
 
 
+class ReaderSafeStream:
+    """stdout or stderr that goes quiet once its reader has gone (`check.py | head -1`,
+    a closed console) instead of raising: the check's exit status stays the one it earned.
+
+    The stream's file descriptor is pointed at the null device then, so that what is
+    still buffered is not flushed into the closed pipe when Python exits."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._gone = stream is None  # pythonw on Windows has no console streams
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # a console that cannot show × shows ? instead
+
+    def write(self, text: str) -> int:
+        self._attempt(lambda: self._stream.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._attempt(lambda: self._stream.flush())
+
+    def _attempt(self, action) -> None:
+        if self._gone:
+            return
+        try:
+            action()
+        except (OSError, ValueError):  # a broken pipe (EINVAL on Windows), or a closed stream
+            self._gone = True
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, self._stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def default_sheet() -> Path:
+    """answers.yaml in the current folder, else the one next to check.py (run from elsewhere)."""
+    here = Path(SHEET_NAME)
+    beside = HERE / SHEET_NAME
+    if not os.path.lexists(here) and os.path.lexists(beside):
+        return beside
+    return here
+
+
+def locate(given: Path) -> None:
+    """Raise CheckFailure unless `given` is a sheet that can be opened, or a folder holding one."""
+    try:
+        info = given.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise CheckFailure(EXIT_USAGE, f"{given} does not exist: run check.py in the folder that holds "
+                                       f"your {SHEET_NAME}, or give the sheet's path.") from None
+    except OSError as error:
+        raise unreadable(given, error) from None
+    sheet = given
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            sheet = find_answer_file(given)
+        except SubmissionError:
+            if given.suffix.lower() in (".yaml", ".yml"):
+                raise CheckFailure(EXIT_UNREADABLE, f"{given} is a folder, not a file: give the path of "
+                                                    "your answer sheet itself.") from None
+            raise CheckFailure(EXIT_USAGE, f"there is no {SHEET_NAME} in the folder {given}: give the "
+                                           "path of your answer sheet.") from None
+        except OSError as error:
+            raise unreadable(given, error) from None
+    try:  # non-blocking, as the grader opens it: a named pipe must not hang the check
+        os.close(os.open(sheet, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as error:
+        raise unreadable(sheet, error) from None
+
+
+def unreadable(path: Path, error: OSError) -> CheckFailure:
+    reason = error.strerror or type(error).__name__
+    return CheckFailure(EXIT_UNREADABLE, f"{path} could not be opened ({reason}): make sure it is your "
+                                         "answer sheet, that you may read it and that no other program "
+                                         "holds it, then run check.py again.")
+
+
 def load_manifest() -> dict:
     """The items of the sheet: items.json in the bundle, the assignment spec in the repository."""
-    if ITEMS_FILE.is_file():
-        return json.loads(ITEMS_FILE.read_text(encoding="utf-8"))
-    from autograder.build import item_manifest
-    from autograder.spec import load_spec
+    if not IN_BUNDLE and not ITEMS_FILE.exists():
+        from autograder.build import item_manifest
+        from autograder.spec import load_spec
 
-    return item_manifest(load_spec())
+        return item_manifest(load_spec())
+    try:
+        manifest = json.loads(ITEMS_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CheckFailure(EXIT_BROKEN, f"check.py's {ITEMS_FILE.name} is missing: "
+                                        f"{HOW_TO_REINSTALL}.") from None
+    except (OSError, ValueError) as error:  # ValueError: not UTF-8, or not JSON
+        raise CheckFailure(EXIT_BROKEN, f"check.py's {ITEMS_FILE.name} is damaged "
+                                        f"({type(error).__name__}): {HOW_TO_REINSTALL}.") from None
+    problem = manifest_problem(manifest)
+    if problem:
+        raise CheckFailure(EXIT_BROKEN, f"check.py's {ITEMS_FILE.name} is damaged ({problem}): "
+                                        f"{HOW_TO_REINSTALL}.")
+    return manifest
+
+
+#: The fields of each item the check uses (items.json may hold more).
+ITEM_FIELDS = ("key", "number", "name", "kind")
+
+
+def manifest_problem(manifest) -> str:
+    """What is wrong with a manifest read from items.json, or '' when it can be used."""
+    items = manifest.get("items") if isinstance(manifest, dict) else None
+    if not isinstance(items, list) or not items:
+        return "it lists no items"
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not all(isinstance(item.get(field), str) for field in ITEM_FIELDS):
+            return f"item {position} lacks one of {', '.join(ITEM_FIELDS)}"
+    return ""
 
 
 class Report:
@@ -102,12 +286,13 @@ class Report:
             self.to_fix = self.to_fix or to_fix
 
 
-def check(sheet, manifest: dict) -> Report:
-    """How every item of `manifest` is read in `sheet`, and what is empty or unknown."""
+def check(sheet, manifest: dict, shown=None) -> Report:
+    """How every item of `manifest` is read in `sheet`, and what is empty or unknown;
+    `shown` is the sheet's path as the student gave it (default: the sheet's own)."""
     report = Report()
-    report.lines += [f"How the autograder reads {sheet.path}",
+    report.lines += [f"How the autograder reads {sheet.path if shown is None else shown}",
                      "(this check knows no answers: it only shows how each one is read)"]
-    read, empty, unreadable = [], [], []
+    read, empty, unreadable_answers = [], [], []
     variable = size_variable(sheet, manifest)
     for item in manifest["items"]:
         label = f"{item['number']:<7} {item['key']}"
@@ -121,20 +306,20 @@ def check(sheet, manifest: dict) -> Report:
             read.append(f"{label}: a written answer of {words} word{'s' * (words != 1)} ({how})")
         elif item["kind"] == "variable":
             if variable is None:
-                unreadable.append(f"{label}: could not tell whether your letter means the image side "
-                                  f"or the number of pixels\n{'':<10}hint: {VARIABLE_PROMPT}")
+                unreadable_answers.append(f"{label}: could not tell whether your letter means the image "
+                                          f"side or the number of pixels\n{'':<10}hint: {VARIABLE_PROMPT}")
             else:
                 read.append(f"{label}: your Big-O letter means {big_o.SIZE_WORDS[variable]}")
         else:
             outcome, text = read_answer(item["kind"], answer, variable)
-            (read if outcome == "read" else unreadable).append(f"{label}: {text}")
+            (read if outcome == "read" else unreadable_answers).append(f"{label}: {text}")
     report.section("Read", read)
     report.section("Left empty", empty)
-    report.section("Could not be read -- rewrite these", unreadable, to_fix=True)
+    report.section("Could not be read -- rewrite these", unreadable_answers, to_fix=True)
     report.section("Not in the template, so the autograder ignores them -- a typo?",
                    sheet.unexpected_keys(item["key"] for item in manifest["items"]), to_fix=True)
     report.section("Notes about the sheet", list(sheet.problems), to_fix=True)
-    report.lines += ["", f"{len(read)} read, {len(empty)} empty, {len(unreadable)} unreadable."]
+    report.lines += ["", f"{len(read)} read, {len(empty)} empty, {len(unreadable_answers)} unreadable."]
     return report
 
 
@@ -143,9 +328,9 @@ VARIABLE_PROMPT = 'say what your Big-O letter means: "image side" or "number of 
 
 def size_variable(sheet, manifest: dict):
     """'side' or 'pixels' as declared in the sheet's variable item, read as
-    the autograder reads it; None when it is empty or unclear."""
-    key = next(item["key"] for item in manifest["items"] if item["kind"] == "variable")
-    return big_o.parse_variable(sheet.get(key))
+    the autograder reads it; None when it is empty or unclear, or the sheet has no such item."""
+    key = next((item["key"] for item in manifest["items"] if item["kind"] == "variable"), None)
+    return None if key is None else big_o.parse_variable(sheet.get(key))
 
 
 def read_answer(kind: str, answer: str, variable):
@@ -164,10 +349,12 @@ def read_answer(kind: str, answer: str, variable):
     except ParseError as error:
         hint = f"\n{'':<10}hint: {error.hint}" if error.hint else ""
         return "unreadable", f"{error.message}{hint}"
+    except MemoryError:
+        raise
     except Exception as error:  # a bug in the reader must not hide the other answers
         return "unreadable", (f"this check failed on this answer ({type(error).__name__}); "
                               "please tell course staff what you wrote")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -1,9 +1,12 @@
-"""The students' self-check: it runs from its bundle with Python and PyYAML
-alone, reads every answer with the grader's own parsers, and neither holds
-nor says any answer."""
+"""The students' self-check: its bundle holds the grader's own parsers and
+PyYAML's pure-Python modules and nothing else; it reads every answer with
+those parsers, and neither holds nor says any answer. (Every Python students
+have, and every way the check can fail: tests/test_student_bundle.py.)"""
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
 import json
 import math
 import re
@@ -20,26 +23,7 @@ import yaml
 from autograder import build
 from autograder.references import expectations, growth_reference
 from autograder.spec import load_spec
-
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "student_template"
-SOLVED = ROOT / "examples" / "solved" / "answers.yaml"
-
-#: Runs a script the way a student's machine would: only the standard
-#: library, PyYAML and the bundle's own `autograder` modules can be imported,
-#: so a parser that needed SymPy, numpy or the repository would fail here.
-STUDENT_PYTHON = '''
-import runpy, sys
-from importlib.abc import MetaPathFinder
-ALLOWED = (set(sys.stdlib_module_names) | {"yaml", "_yaml", "autograder"}) - set(sys.argv[1].split(","))
-class OnlyWhatStudentsHave(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] not in ALLOWED:
-            raise ModuleNotFoundError(f"No module named {name!r} on a student's machine", name=name)
-sys.meta_path.insert(0, OnlyWhatStudentsHave())
-sys.argv = sys.argv[2:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-'''
+from student_bundle import ROOT, SOLVED, TEMPLATE, build_and_unpack, run_check, section, this_python
 
 #: Words that would tell a student whether an answer is right.
 VERDICT_WORDS = re.compile(r"\b(correct|incorrect|wrong|right|score|points?|credit|mistakes?|reference)\b",
@@ -47,25 +31,24 @@ VERDICT_WORDS = re.compile(r"\b(correct|incorrect|wrong|right|score|points?|cred
 
 
 @pytest.fixture(scope="module")
-def bundle_zip(tmp_path_factory) -> Path:
-    return build.build_student_bundle(out=tmp_path_factory.mktemp("bundle") / "student_template.zip")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    return build_and_unpack(tmp_path_factory.mktemp("bundle"))
 
 
 @pytest.fixture(scope="module")
-def bundle(bundle_zip, tmp_path_factory) -> Path:
+def bundle_zip(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def bundle(built) -> Path:
     """The bundle unzipped into a fresh folder outside the repository."""
-    folder = tmp_path_factory.mktemp("student")
-    build.extract_with_modes(bundle_zip, folder)
-    return folder
+    return built[1]
 
 
-def run_check(folder: Path, *args: str, blocked: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    """`python check.py ARGS` in `folder`, isolated (-I: no PYTHONPATH, no user site) and
-    limited to what students have; `blocked` also hides those modules (e.g. yaml)."""
-    guard = folder.parent / "student_python.py"
-    guard.write_text(STUDENT_PYTHON, encoding="utf-8")
-    return subprocess.run([sys.executable, "-I", str(guard), ",".join(blocked), "check.py", *args],
-                          cwd=folder, capture_output=True, text=True, encoding="utf-8")
+def check(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """check.py run by this test run's Python made bare (-I -S: no PyYAML, no site-packages)."""
+    return run_check(this_python(), folder, *args)
 
 
 def write_sheet(folder: Path, answers: dict) -> Path:
@@ -73,20 +56,6 @@ def write_sheet(folder: Path, answers: dict) -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_text(yaml.safe_dump(answers, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
-
-
-def section(output: str, title: str) -> list[str]:
-    """The entry lines under the heading that starts with `title`."""
-    lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(title)), None)
-    if start is None:
-        return []
-    entries = []
-    for line in lines[start + 1:]:
-        if not line.startswith("  "):
-            break
-        entries.append(line.strip())
-    return entries
 
 
 def items() -> list[dict]:
@@ -97,13 +66,24 @@ def items() -> list[dict]:
 # What the bundle holds
 
 
-def test_the_bundle_holds_the_template_the_check_its_instructions_and_the_parsers_only(bundle_zip):
+def installed_yaml() -> dict[str, bytes]:
+    """The installed PyYAML's pure-Python modules by their name in the bundle."""
+    package = Path(importlib.util.find_spec("yaml").origin).parent
+    return {f"yaml/{path.name}": path.read_bytes() for path in package.glob("*.py")}
+
+
+def test_the_bundle_holds_the_template_the_check_its_instructions_the_parsers_and_pure_python_yaml(bundle_zip):
     with zipfile.ZipFile(bundle_zip) as archive:
         names = set(archive.namelist())
         assert archive.read("answers.yaml") == (TEMPLATE / "answers.yaml").read_bytes()
         assert archive.read("check.py") == (TEMPLATE / "check.py").read_bytes()
+        vendored = {name: archive.read(name) for name in names if name.startswith("yaml/")}
     modules = {path.relative_to(ROOT).as_posix() for path in build.checker_modules()}
-    assert names == {"answers.yaml", "check.py", "README.txt", "items.json"} | modules
+    assert names == {"answers.yaml", "check.py", "README.txt", "items.json"} | modules | set(vendored)
+    license_text = vendored.pop("yaml/LICENSE").decode("utf-8")
+    assert "Permission is hereby granted" in license_text and "Kirill Simonov" in license_text
+    assert vendored == installed_yaml() and "yaml/reader.py" in vendored
+    assert not any(name.endswith((".so", ".pyd", ".pyc", ".dylib")) or "_yaml" in name for name in names)
     assert {"autograder/sheet.py", "autograder/kinds/errors.py", "autograder/kinds/number.py",
             "autograder/kinds/shape.py", "autograder/kinds/big_o.py", "autograder/kinds/ratio.py"} <= modules
     for forbidden in ("solutions/", "specs/", "autograder/spec.py", "autograder/prepared.py",
@@ -123,11 +103,27 @@ def test_two_bundle_builds_give_the_same_bytes(bundle_zip, tmp_path):
     assert build.build_student_bundle(out=tmp_path / "again.zip").read_bytes() == bundle_zip.read_bytes()
 
 
-def test_the_readme_tells_students_how_to_fill_check_and_submit(bundle):
+#: Issue 12's limit: a download students do not think twice about.
+MAX_BUNDLE_BYTES = 500_000
+
+
+def test_the_bundle_stays_small(bundle_zip):
+    assert bundle_zip.stat().st_size < MAX_BUNDLE_BYTES
+
+
+def test_the_readme_says_how_to_run_it_on_each_system_and_what_its_exit_statuses_mean(bundle):
     readme = (bundle / "README.txt").read_text(encoding="utf-8")
-    for needed in ("answers.yaml", "python check.py answers.yaml", "python -m pip install pyyaml",
-                   "Python 3.10", "does NOT know the answers", "Gradescope"):
+    for system, command in (("macOS", "python3"), ("Windows", "py"), ("Linux", "python3")):
+        assert re.search(rf"^ +{system}: +{command} check\.py answers\.yaml$", readme, re.MULTILINE), system
+    for needed in ("Python 3.9 or newer, nothing to install", "does NOT know the answers", "Gradescope",
+                   f"PyYAML {importlib.metadata.version('PyYAML')} (MIT license, in\n   yaml/LICENSE)"):
         assert needed in readme
+    assert "pip install" not in readme
+    statuses = build.exit_statuses()
+    assert [code for code, _ in statuses] == list(range(7))
+    for code, meaning in statuses:
+        shown = re.search(rf"^ {{5}}{code}  (.+(?:\n {{8}}.+)*)", readme, re.MULTILINE)
+        assert shown and " ".join(shown.group(1).split()) == meaning
 
 
 # ---------------------------------------------------------------------------
@@ -135,7 +131,7 @@ def test_the_readme_tells_students_how_to_fill_check_and_submit(bundle):
 
 
 def test_the_blank_template_is_all_empty_and_nothing_to_fix(bundle):
-    completed = run_check(bundle, "answers.yaml")
+    completed = check(bundle, "answers.yaml")
     assert completed.returncode == 0, completed.stderr
     empty = section(completed.stdout, "Left empty")
     assert len(empty) == len([item for item in items() if item["kind"] != "feedback"])  # optional
@@ -144,7 +140,7 @@ def test_the_blank_template_is_all_empty_and_nothing_to_fix(bundle):
 
 
 def test_the_solved_sample_is_read_item_by_item_without_a_word_on_right_or_wrong(bundle):
-    completed = run_check(bundle, str(SOLVED))
+    completed = check(bundle, str(SOLVED))
     assert completed.returncode == 0, completed.stdout + completed.stderr
     read = section(completed.stdout, "Read")
     shown = {"written": "written answer", "feedback": "written answer",
@@ -165,7 +161,7 @@ def test_a_typo_key_and_an_unreadable_answer_are_reported_with_a_hint(bundle):
     answers["q2"]["b"] = "(3*3"
     answers["q2"]["g"]["variable"] = "the letter I used"
     sheet = write_sheet(bundle, answers)
-    completed = run_check(bundle, str(sheet))
+    completed = check(bundle, str(sheet))
     assert completed.returncode == 1
     unreadable = section(completed.stdout, "Could not be read")
     at = next(i for i, line in enumerate(unreadable) if line.startswith("2.b "))
@@ -177,42 +173,23 @@ def test_a_typo_key_and_an_unreadable_answer_are_reported_with_a_hint(bundle):
     assert any(line.startswith("2.e.1") for line in section(completed.stdout, "Left empty"))
 
 
-def test_a_sheet_that_is_not_yaml_is_explained(bundle):
-    sheet = bundle / "broken" / "answers.yaml"
-    sheet.parent.mkdir()
-    sheet.write_text("q2:\n  b: 9\n\tc: 10\n", encoding="utf-8")
-    completed = run_check(bundle, str(sheet))
-    assert completed.returncode == 1
-    assert "could not be read" in completed.stdout and "tab" in completed.stdout
-
-
-def test_a_sheet_that_is_not_there_is_a_usage_error(bundle):
-    completed = run_check(bundle, "answer.yaml")
-    assert completed.returncode == 2
-    assert "answer.yaml does not exist" in completed.stderr
-
-
-def test_without_pyyaml_it_says_how_to_install_it(bundle):
-    completed = run_check(bundle, "answers.yaml", blocked=("yaml", "_yaml"))
-    assert completed.returncode == 2
-    assert "python -m pip install pyyaml" in completed.stderr
-    assert "Traceback" not in completed.stderr
-
-
-def test_help_names_what_it_needs_and_what_it_does_not_do(bundle):
-    completed = run_check(bundle, "--help")
+def test_help_names_what_it_needs_what_it_does_not_do_and_every_exit_status(bundle):
+    completed = check(bundle, "--help")
     assert completed.returncode == 0
     help_text = " ".join(completed.stdout.split())
-    assert "Python 3.10+" in help_text and "python -m pip install pyyaml" in help_text
+    assert "Needs Python 3.9+ and nothing else" in help_text
     assert "never says whether one is right" in help_text
+    for code, meaning in build.exit_statuses():
+        assert f"{code} {meaning}" in help_text
     top = (TEMPLATE / "check.py").read_text(encoding="utf-8").split('"""')[1]
-    assert "Python 3.10" in top and "python -m pip install pyyaml" in top
+    assert "Python 3.9 or newer and nothing to install" in " ".join(top.split())
+    assert "py check.py answers.yaml" in top and "python3 check.py answers.yaml" in top
 
 
 def test_in_the_repository_it_reads_the_spec_and_agrees_with_the_bundle(bundle):
     in_repository = subprocess.run([sys.executable, "-I", str(TEMPLATE / "check.py"), str(SOLVED)],
                                    capture_output=True, text=True, encoding="utf-8")
-    in_bundle = run_check(bundle, str(SOLVED))
+    in_bundle = check(bundle, str(SOLVED))
     assert in_repository.returncode == in_bundle.returncode
     assert in_repository.stdout == in_bundle.stdout
 
@@ -367,15 +344,26 @@ def test_the_bundle_follows_module_level_imports_including_relative_ones(tmp_pat
     entry = tmp_path / "check.py"
     entry.write_text("import yaml\nfrom autograder.kinds import number\n"
                      "def repository_only():\n    from autograder.spec import load_spec\n", encoding="utf-8")
-    found = {path.relative_to(tmp_path).as_posix() for path in build.checker_modules(entry, tmp_path)}
+    closure = build.checker_closure(entry, tmp_path)
+    found = {path.relative_to(tmp_path).as_posix() for path in closure.modules}
     assert found == {"autograder/__init__.py", "autograder/kinds/__init__.py",
                      "autograder/kinds/number.py", "autograder/kinds/errors.py"}
+    assert closure.vendored == {"yaml"}
+    entry.write_text("from autograder.kinds import number\n", encoding="utf-8")
+    assert build.checker_closure(entry, tmp_path).vendored == frozenset()
+
+
+def test_the_real_self_check_needs_pyyaml_vendored_and_nothing_else():
+    assert build.checker_closure().vendored == {"yaml"}
 
 
 @pytest.mark.parametrize("imported, refused", [
     ("from autograder.prepared import Candidate", "autograder.prepared, which holds the computed references"),
     ("from solutions.order import Growth", "solutions, which holds the answer formulas"),
-    ("import numpy", "numpy (check.py -> autograder.kinds.number -> numpy), which is not in the standard"),
+    ("import numpy", "numpy (check.py -> autograder.kinds.number -> numpy), which is neither in the "
+                     "standard library nor vendored"),
+    ("import yaml\nfrom autograder.grading import grade_sheet",
+     "autograder.grading, which grades against the references"),
     ("from .missing import x", "autograder.kinds.missing"),
 ])
 def test_the_bundle_refuses_modules_students_must_not_or_cannot_have(tmp_path, imported, refused):
@@ -385,3 +373,56 @@ def test_the_bundle_refuses_modules_students_must_not_or_cannot_have(tmp_path, i
     with pytest.raises(build.BuildError) as error:
         build.checker_modules(entry, tmp_path)
     assert refused in str(error.value)
+
+
+# ---------------------------------------------------------------------------
+# What the build copies from PyYAML
+
+
+def test_vendoring_needs_the_version_requirements_txt_pins(tmp_path):
+    installed = importlib.metadata.version("PyYAML")
+    assert build.pinned_version("PyYAML") == installed  # requirements.txt and the environment agree
+    requirements = tmp_path / "requirements.txt"
+    for text, message in ((f"pyyaml == 0.1  # old\n", f"PyYAML {installed} is installed here but"),
+                          ("sympy==1.14.0\n", "must pin exactly one version of PyYAML (found none)"),
+                          ("PyYAML==6.0.2; python_version < '3.11'\nPyYAML==6.0.3\n",
+                           "must pin exactly one version of PyYAML (found ['6.0.2', '6.0.3'])")):
+        requirements.write_text(text, encoding="utf-8")
+        with pytest.raises(build.BuildError, match=re.escape(message)):
+            build.vendored_files("yaml", "PyYAML", requirements)
+
+
+def write_distribution(site: Path, imports: str, license_name: str | None = "LICENSE") -> None:
+    """An installed distribution 'fakeyaml' 1.0 of the package fakeyaml, whose reader imports `imports`."""
+    package, info = site / "fakeyaml", site / "fakeyaml-1.0.dist-info"
+    package.mkdir(parents=True)
+    info.mkdir()
+    (package / "__init__.py").write_text("from .reader import *\n", encoding="utf-8")
+    (package / "reader.py").write_text(imports + "\n", encoding="utf-8")
+    (package / "_speedups.so").write_bytes(b"\x7fELF compiled")
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeyaml\nVersion: 1.0\n", encoding="utf-8")
+    records = ["fakeyaml/__init__.py,,", "fakeyaml/reader.py,,", "fakeyaml/_speedups.so,,"]
+    if license_name:
+        (info / license_name).write_text("MIT License, fake\n", encoding="utf-8")
+        records.append(f"fakeyaml-1.0.dist-info/{license_name},,")
+    (info / "RECORD").write_text("\n".join(records) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("imports, license_name, refused", [
+    ("import re\nfrom . import _speedups\nfrom fakeyaml.nodes import Node", "LICENSE", None),
+    ("import numpy", "LICENSE", "fakeyaml's fakeyaml.reader imports numpy, which students do not have"),
+    ("import re", None, "fakeyaml's license file was not found"),
+])
+def test_vendoring_copies_pure_python_modules_and_the_license_and_refuses_other_dependencies(
+        tmp_path, monkeypatch, imports, license_name, refused):
+    write_distribution(tmp_path / "site", imports, license_name)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("fakeyaml==1.0\n", encoding="utf-8")
+    if refused:
+        with pytest.raises(build.BuildError, match=re.escape(refused)):
+            build.vendored_files("fakeyaml", "fakeyaml", requirements)
+        return
+    files = build.vendored_files("fakeyaml", "fakeyaml", requirements)
+    assert set(files) == {"fakeyaml/__init__.py", "fakeyaml/reader.py", "fakeyaml/LICENSE"}
+    assert files["fakeyaml/LICENSE"] == b"MIT License, fake\n"

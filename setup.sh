@@ -27,7 +27,7 @@ done
 if [ "$(id -u)" = 0 ] && [ "$here" = /autograder/source ]; then
   on_gradescope=1
   venv="${VENV:-/autograder/venv}"
-  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if ! python3 -I -c 'import venv, ensurepip' >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -y
     apt-get install -y --no-install-recommends python3-venv python3-pip
@@ -38,7 +38,7 @@ else
 fi
 python="${PYTHON:-python3}"
 
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+if ! "$python" -I -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
   echo "setup.sh: $("$python" --version 2>&1) is too old; Python 3.10 or newer is required" >&2
   exit 1
 fi
@@ -47,16 +47,38 @@ requirements="$here/requirements${extra:+-$extra}.txt"
 stamp="$venv/.installed-$(cat "$here"/requirements*.txt | cksum | cut -d' ' -f1)-${extra:-run}"
 
 if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
+  "$python" -I -m venv "$venv"
 fi
 if [ ! -e "$stamp" ]; then
-  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements"
+  "$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet --upgrade pip
+  "$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet -r "$requirements"
   rm -f "$venv"/.installed-*
   touch "$stamp"
 fi
 
+# The grader itself, editable: its code keeps reading specs/ and the references
+# cache beside it (this checkout, or /autograder/source on Gradescope), and the
+# `autograder` console script and `python -I -m autograder.*` find it without
+# the current folder on sys.path. Reinstalled when it points elsewhere (a
+# moved checkout, or a venv shared with another one).
+installed_root() {
+  "$venv/bin/python" -I -c 'import pathlib, autograder
+print(pathlib.Path(autograder.__file__).resolve().parent.parent)' 2>/dev/null || true
+}
+if [ "$(installed_root)" != "$(cd "$here" && pwd -P)" ]; then
+  # (setuptools warns that a folder named like the package may take precedence:
+  # that is the current folder, which -I keeps off sys.path; shown on failure only.)
+  if ! log="$("$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet --no-deps \
+              -e "$here" 2>&1)"; then
+    echo "$log" >&2
+    echo "setup.sh: installing the autograder package into $venv failed" >&2
+    exit 1
+  fi
+fi
+
 # Prove the references against the simulation once and cache them, so that
 # grading stays fast (the spec run_autograder uses: AUTOGRADER_SPEC or the default).
-(cd "$here" && "$venv/bin/python" -m autograder.prepared ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"})
+# Every Python here runs isolated (-I): neither the current folder (setup.sh may
+# be run from anywhere) nor PYTHONPATH nor the user site-packages is on sys.path.
+(cd "$here" && "$venv/bin/python" -I -m autograder.prepared ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"})
 echo "setup.sh: ready ($("$venv/bin/python" --version), $venv)"

@@ -15,7 +15,8 @@ import pytest
 from autograder import build
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "autograder", "solutions", "specs"}
+EXPECTED_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "pyproject.toml",
+                      "autograder", "solutions", "specs"}
 #: Path parts that must never reach Gradescope: tests, environments, caches, local output.
 FORBIDDEN_PARTS = {"tests", ".git", "__pycache__", ".cache", "dist", "examples", "student_template",
                    ".pytest_cache", ".hypothesis", ".benchmarks", ".ci"}

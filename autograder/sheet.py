@@ -15,6 +15,7 @@ written. Only an empty value or ``~``/``null`` means "no answer" (``None``).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 import re
@@ -45,8 +46,15 @@ MAX_SEARCH_DEPTH = 4
 folder of a folder is common; deeper than this is not a sheet we want)."""
 
 MAX_ENTRIES_SCANNED = 2_000
-"""Directory entries looked at before the search gives up, so a submission
+"""Directory entries examined (listed, followed into, checked for links)
+before the search gives up, first by name in each folder, so a submission
 holding a dataset or a virtualenv cannot stall the grader."""
+
+MAX_ENTRIES_LISTED = 200_000
+"""Directory entries whose names are compared with the sheet's names, in
+all: an answers.yaml among 20,000 other files is found whatever order the
+file system lists them in. Past this, the sheet's exact names are still
+looked up directly in every folder searched."""
 
 MAX_SHEET_BYTES = 1024 * 1024
 """A genuine sheet is a few kilobytes; anything past 1 MiB is refused unread."""
@@ -206,7 +214,16 @@ def load_sheet(path: Path, *, root: Path) -> Sheet:
 
 
 def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
-    """The chosen sheet and the remarks the search produced."""
+    """The chosen sheet and the remarks the search produced.
+
+    Folders are searched breadth first. In each, the sheet is found by name
+    before anything else: every entry the folder lists (up to
+    :data:`MAX_ENTRIES_LISTED` in all) is compared with the sheet's names,
+    and where a folder lists more, ``answers.yaml``/``answers.yml`` are
+    looked up directly; only the first :data:`MAX_ENTRIES_SCANNED` entries
+    by name are examined further. Which sheet is found never depends on the
+    order the file system lists a folder in.
+    """
     if submission.is_file():
         return submission, ()
     if not submission.is_dir():
@@ -218,14 +235,17 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     seen: List[str] = []
     near_misses: List[str] = []
     problems: List[str] = []
-    entries_scanned = 0
+    entries_scanned = entries_listed = 0
     queue = deque([(submission, 0)])
     while queue:
         folder, depth = queue.popleft()
         budget = MAX_ENTRIES_SCANNED - entries_scanned
-        entries = _sorted_entries(folder, budget + 1)
-        for entry in entries[:budget]:
-            entries_scanned += 1
+        listing = _list_folder(folder, budget, MAX_ENTRIES_LISTED - entries_listed)
+        entries_listed += listing.listed
+        entries_scanned += len(listing.first)
+        examined = {entry.name for entry in listing.first}
+        sheets_elsewhere = [entry for entry in listing.sheets if entry.name not in examined]
+        for entry in [*listing.first, *sheets_elsewhere]:
             if entry.name.startswith(".") or entry.name == "__MACOSX":
                 continue
             relative = Path(entry.path).relative_to(submission).as_posix()
@@ -248,10 +268,10 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                     candidates.append((depth, relative, Path(entry.path)))
                 elif _looks_like_a_sheet(entry.name):
                     near_misses.append(relative)
-        if len(entries) > budget:
+        if listing.truncated:
             problems.append(
                 f"Your submission has more than {MAX_ENTRIES_SCANNED} files and folders; "
-                "only the first ones were searched for answers.yaml."
+                "answers.yaml was looked for by name, but only the first ones were searched."
             )
             break
     if not candidates:
@@ -270,17 +290,72 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     return chosen[2], tuple(problems)
 
 
-def _sorted_entries(folder: Path, budget: int) -> List[os.DirEntry]:
-    """Up to ``budget`` entries of ``folder`` in name order; unreadable folders are empty.
+@dataclass
+class _Listing:
+    """One folder as the search sees it: ``first``, its first entries by
+    name (at most the examination budget); ``sheets``, every listed entry
+    named like a sheet, plus the exact names found by direct lookup when
+    the folder lists more than was read; ``listed``, how many entries were
+    read; ``truncated``, whether the folder holds more than ``first``."""
 
-    Only ``budget`` entries are pulled from the OS, so a folder with a
-    million files costs no more than the budget.
-    """
+    first: List["os.DirEntry[str] | _LookedUp"]
+    sheets: List["os.DirEntry[str] | _LookedUp"]
+    listed: int
+    truncated: bool
+
+
+class _LookedUp:
+    """A sheet name looked up directly (``lstat``), with a DirEntry's questions."""
+
+    def __init__(self, folder: Path, name: str, info: os.stat_result):
+        self.name, self.path, self._mode = name, str(folder / name), info.st_mode
+
+    def is_symlink(self) -> bool:
+        return stat.S_ISLNK(self._mode)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return stat.S_ISDIR(self._mode)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return stat.S_ISREG(self._mode)
+
+
+def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
+    """What the search needs of ``folder`` in one pass over its listing,
+    holding at most ``examine`` entries (plus sheet-named ones) in memory
+    whatever the folder holds; unreadable folders are empty."""
+    sheets: list = []
+    listed = 0
+
+    def names_checked(iterator):
+        nonlocal listed
+        for entry in itertools.islice(iterator, max(list_at_most, 0)):
+            listed += 1
+            if entry.name.lower() in ANSWER_FILE_NAMES:
+                sheets.append(entry)
+            yield entry
+
     try:
         with os.scandir(folder) as iterator:
-            return sorted(itertools.islice(iterator, max(budget, 0)), key=lambda e: e.name)
+            entries = names_checked(iterator)
+            if examine > 0:
+                first = heapq.nsmallest(examine, entries, key=lambda entry: entry.name)
+            else:  # nothing more is examined, but every name is still compared
+                first = []
+                deque(entries, maxlen=0)
+            read_all = listed < list_at_most or next(iterator, None) is None
     except OSError:
-        return []
+        return _Listing([], [], listed, False)
+    if not read_all:
+        found = {entry.name for entry in sheets}
+        for name in ANSWER_FILE_NAMES:
+            if name not in found:
+                try:
+                    sheets.append(_LookedUp(folder, name, os.lstat(folder / name)))
+                except OSError:
+                    pass
+    sheets.sort(key=lambda entry: entry.name)
+    return _Listing(first, sheets, listed, truncated=not read_all or listed > len(first))
 
 
 def _outside_link_message(relative: Union[str, Path]) -> str:

@@ -16,12 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from autograder.prepared import load_or_prepare
 from autograder.sheet import MAX_SHEET_TEXT_CHARS, load_sheet
 from autograder.spec import load_spec
 from results_schema import validate_results_file
 from test_grading import HOSTILE
+from test_parsers import HOSTILE as HOSTILE_ANSWERS
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADESCOPE_MEMORY_KB = 786_432  # 768 MB, as `ulimit -v` counts
@@ -60,7 +62,30 @@ ALIAS_TEXT_BOMBS = {
         for q in (1, 2, 3)),
 }
 
+def billion_laughs() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def hostile_answers_in_every_item() -> str:
+    """The parsers' hostile answers (tests/test_parsers.py), spread over every item."""
+    answers = [text for text in HOSTILE_ANSWERS if len(text) < 100_000]
+    sheet: dict = {}
+    for index, item in enumerate(load_spec().items):
+        *parents, last = item.key.split(".")
+        node = sheet
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = answers[index % len(answers)]
+    return yaml.safe_dump(sheet, width=1_000_000)
+
+
 SHEETS = {**HOSTILE, **ALIAS_TEXT_BOMBS,
+          "billion laughs": billion_laughs(),
+          "3,000 aliases of a small anchor": "base: &x [a, b, c, d]\nuses: [" + ", ".join(["*x"] * 3000) + "]\n",
+          "hostile answers in every item": hostile_answers_in_every_item(),
           "4,900 duplicated keys": "q2:\n" + "  b: 9\n" * 4_900,
           "a 900 KB key above 9,000 keys": "? " + "k" * 900_000 + "\n:\n" + "".join(
               f"  k{n}: 1\n" for n in range(9_000)),

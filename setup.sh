@@ -60,12 +60,13 @@ fi
 # cache beside it (this checkout, or /autograder/source on Gradescope), and the
 # `autograder` console script and `python -I -m autograder.*` find it without
 # the current folder on sys.path. Reinstalled when it points elsewhere (a
-# moved checkout, or a venv shared with another one).
+# moved checkout, or a venv shared with another one) or when pyproject.toml changed.
 installed_root() {
   "$venv/bin/python" -I -c 'import pathlib, autograder
 print(pathlib.Path(autograder.__file__).resolve().parent.parent)' 2>/dev/null || true
 }
-if [ "$(installed_root)" != "$(cd "$here" && pwd -P)" ]; then
+package_stamp="$venv/.package-$(cksum < "$here/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -e "$package_stamp" ] || [ "$(installed_root)" != "$(cd "$here" && pwd -P)" ]; then
   # (setuptools warns that a folder named like the package may take precedence:
   # that is the current folder, which -I keeps off sys.path; shown on failure only.)
   if ! log="$("$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet --no-deps \
@@ -74,6 +75,8 @@ if [ "$(installed_root)" != "$(cd "$here" && pwd -P)" ]; then
     echo "setup.sh: installing the autograder package into $venv failed" >&2
     exit 1
   fi
+  rm -f "$venv"/.package-*
+  touch "$package_stamp"
 fi
 
 # Prove the references against the simulation once and cache them, so that

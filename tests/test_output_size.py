@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli
+from autograder import cli, grading
 from autograder.sheet import MAX_PROBLEMS_LISTED
 from results_schema import validate_results_file
 from autograder.spec import load_spec
@@ -101,6 +101,9 @@ def test_results_json_stays_under_256_kb(tmp_path, name):
     assert size < MAX_RESULTS_BYTES, f"{name}: {size:,} bytes"
     document = json.loads(results.read_text(encoding="utf-8"))
     assert "No readable answer sheet" not in document["output"], "the sheet must be read to be a worst case"
+    # Each test's share is bounded too, so a spec with more items stays in proportion.
+    largest = max(len(json.dumps(test["output"])) for test in document["tests"])
+    assert largest <= grading.QUOTED_ANSWER_BYTES + grading.FEEDBACK_BYTES + 600, largest
 
 
 def test_duplicated_keys_are_listed_then_counted(grade):

@@ -141,7 +141,11 @@ def test_setup_sh_from_inside_a_submission_runs_none_of_it(planted):
     installed environment is reused, so this installs nothing."""
     installed_here()
     submission, markers = planted
-    completed = run_from(submission, [str(ROOT / "setup.sh")],
+    stamps = [path.name for path in VENV.glob(".installed-*")]
+    assert stamps, f"{VENV} was not made by setup.sh; run ./setup.sh --dev"
+    # The same extras as the venv has, so that nothing is installed or removed.
+    extras = {"dev": ["--dev"], "ta": ["--ta"]}.get(stamps[0].rsplit("-", 1)[-1], [])
+    completed = run_from(submission, [str(ROOT / "setup.sh"), *extras],
                          {**attacker_environment(submission), "VENV": str(VENV)})
     assert "setup.sh: ready" in completed.stdout
     assert_nothing_ran(markers)

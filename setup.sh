@@ -27,7 +27,7 @@ done
 if [ "$(id -u)" = 0 ] && [ "$here" = /autograder/source ]; then
   on_gradescope=1
   venv="${VENV:-/autograder/venv}"
-  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if ! python3 -I -c 'import venv, ensurepip' >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -y
     apt-get install -y --no-install-recommends python3-venv python3-pip
@@ -41,7 +41,7 @@ fail() { echo "setup.sh: $*" >&2; exit 1; }
 
 command -v "$python" >/dev/null 2>&1 \
   || fail "no Python interpreter '$python' on PATH; install Python 3.10+ or name one with PYTHON=python3.12"
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+if ! "$python" -I -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
   fail "$("$python" --version 2>&1 | head -n 1) is too old; Python 3.10 or newer is required (PYTHON=python3.12 ./setup.sh picks another)"
 fi
 
@@ -49,19 +49,43 @@ requirements="$here/requirements${extra:+-$extra}.txt"
 stamp="$venv/.installed-$(cat "$here"/requirements*.txt | cksum | cut -d' ' -f1)-${extra:-run}"
 
 if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv" \
+  "$python" -I -m venv "$venv" \
     || fail "could not create a virtual environment at $venv (on Debian/Ubuntu: apt install python3-venv; or choose another place with VENV=...)"
 fi
 if [ ! -e "$stamp" ]; then
-  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip \
-    && "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$requirements" \
+  "$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet --upgrade pip \
+    && "$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet -r "$requirements" \
     || fail "installing $(basename "$requirements") into $venv failed (pip's message is above); check that PyPI can be reached"
   rm -f "$venv"/.installed-*
   touch "$stamp"
 fi
 
+# The grader itself, editable: its code keeps reading specs/ and the references
+# cache beside it (this checkout, or /autograder/source on Gradescope), and the
+# `autograder` console script and `python -I -m autograder.*` find it without
+# the current folder on sys.path. Reinstalled when it points elsewhere (a
+# moved checkout, or a venv shared with another one) or when pyproject.toml changed.
+installed_root() {
+  "$venv/bin/python" -I -c 'import pathlib, autograder
+print(pathlib.Path(autograder.__file__).resolve().parent.parent)' 2>/dev/null || true
+}
+package_stamp="$venv/.package-$(cksum < "$here/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -e "$package_stamp" ] || [ "$(installed_root)" != "$(cd "$here" && pwd -P)" ]; then
+  # (setuptools warns that a folder named like the package may take precedence:
+  # that is the current folder, which -I keeps off sys.path; shown on failure only.)
+  if ! log="$("$venv/bin/python" -I -m pip install --disable-pip-version-check --quiet --no-deps \
+              -e "$here" 2>&1)"; then
+    echo "$log" >&2
+    fail "installing the autograder package into $venv failed (pip's message is above)"
+  fi
+  rm -f "$venv"/.package-*
+  touch "$package_stamp"
+fi
+
 # Prove the references against the simulation once and cache them, so that
 # grading stays fast (the spec run_autograder uses: AUTOGRADER_SPEC or the default).
-(cd "$here" && "$venv/bin/python" -m autograder verify ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"}) \
+# Every Python here runs isolated (-I): neither the current folder (setup.sh may
+# be run from anywhere) nor PYTHONPATH nor the user site-packages is on sys.path.
+(cd "$here" && "$venv/bin/python" -I -m autograder verify ${AUTOGRADER_SPEC:+--spec "$AUTOGRADER_SPEC"}) \
   || fail "the references could not be proved (the message is above); grading would refuse the items concerned"
 echo "setup.sh: ready ($("$venv/bin/python" --version), $venv)"

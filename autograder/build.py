@@ -203,7 +203,9 @@ def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
         spec = load_spec(spec_path)
     except SpecError as error:
         raise BuildError(str(error)) from None
-    files = {"requirements.txt": pinned_requirements(ROOT / "requirements.txt")}
+    files = {"requirements.txt": pinned_requirements(ROOT / "requirements.txt"),
+             # setup.sh installs the package from it (see pyproject.toml)
+             "pyproject.toml": (ROOT / "pyproject.toml").read_bytes()}
     files.update(spec_files(spec))
     files.update(_scripts())
     if spec.path.resolve() != DEFAULT_SPEC.resolve():

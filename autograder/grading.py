@@ -5,6 +5,7 @@ caller's business (see `autograder.cli`).
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,17 @@ from autograder.spec import Item, Spec
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
 SHEET_BUDGET_SECONDS = 20.0
+
+#: Bytes of results.json (JSON-escaped, as written) that one piece of text
+#: from the sheet may take: a quoted answer, a feedback, a note about the
+#: sheet, an unexpected key. With notes capped at 20 (`autograder.sheet`)
+#: and keys listed at 20, a results.json of the 52-item homework stays
+#: under 256 KB whatever the sheet holds (an emoji is 12 bytes of JSON).
+QUOTED_ANSWER_BYTES = 1_500
+FEEDBACK_BYTES = 2_000
+NOTE_BYTES = 1_500
+KEY_BYTES = 600
+UNEXPECTED_KEYS_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -114,10 +126,11 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
     unexpected = sheet.unexpected_keys(spec.answer_keys)
     lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
     lines.append(escape_markdown(context["note"]))
-    lines += [f"- {escape_markdown(p)}" for p in sheet.problems]
+    lines += [f"- {_shown(p, NOTE_BYTES)}" for p in sheet.problems]
     if unexpected:
-        shown = ", ".join(f"`{escape_markdown(k)}`" for k in unexpected[:20])
-        more = f" and {len(unexpected) - 20} more" if len(unexpected) > 20 else ""
+        shown = ", ".join(f"`{_shown(k, KEY_BYTES)}`" for k in unexpected[:UNEXPECTED_KEYS_LISTED])
+        more = (f" and {len(unexpected) - UNEXPECTED_KEYS_LISTED} more"
+                if len(unexpected) > UNEXPECTED_KEYS_LISTED else "")
         lines.append(f"- Keys not in the answer sheet were ignored (typo?): {shown}{more}.")
     internal = [g.item.key for g in grades if g.verdict.outcome.startswith("internal error")]
     if internal:
@@ -139,8 +152,8 @@ def _test(grade: ItemGrade) -> TestResult:
     item, verdict = grade.item, grade.verdict
     parts = [escape_markdown(verdict.read[:1].upper() + verdict.read[1:] + ".")]
     if grade.answer is not None and item.kind != "written":
-        parts.append(f"**You wrote:** {escape_markdown(grade.answer, limit=300)}")
-    parts.append(escape_markdown(verdict.feedback))
+        parts.append(f"**You wrote:** {_shown(grade.answer, QUOTED_ANSWER_BYTES, chars=300)}")
+    parts.append(_shown(verdict.feedback, FEEDBACK_BYTES))
     score = round(verdict.credit * item.points, 4)
     status = None
     if item.kind == "written" or verdict.outcome.startswith("internal error"):
@@ -149,3 +162,17 @@ def _test(grade: ItemGrade) -> TestResult:
                       max_score=item.points, output="\n\n".join(parts),
                       visibility=item.visibility, status=status,
                       tags=(item.kind, verdict.outcome.split(":")[0]))
+
+
+def _shown(text: str, json_bytes: int, *, chars: int = 2_000) -> str:
+    """`text` escaped for Markdown, cut to at most `chars` characters and to
+    what takes at most about `json_bytes` in results.json: characters cost
+    1 to 12 bytes there (`&` is written `&amp;`, an emoji as two \\u
+    escapes), so a character limit alone does not bound the file."""
+    escaped = escape_markdown(text, limit=chars)
+    size = len(json.dumps(escaped))
+    while size > json_bytes and chars > 1:
+        chars = max(1, min(chars - 1, chars * json_bytes // size))
+        escaped = escape_markdown(text, limit=chars)
+        size = len(json.dumps(escaped))
+    return escaped

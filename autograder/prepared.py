@@ -6,13 +6,19 @@ Computing and proving references takes SymPy and several seconds of numpy;
 grading one sheet must not. `prepare(spec)` does that work once (setup.sh
 runs it on Gradescope) and every later grading run only reads the cache.
 Changing the spec, a formula or the simulation changes the key, so a stale
-cache is never used.
+cache is never used. The file also carries a SHA-256 digest of what it
+says (the candidates, growths and verification, with the spec's and the
+code's digests): a file whose content does not match is proved again, not
+believed, so an edited or damaged value (7,057 for 7,056) never grades. The
+digest is not a secret: it stops accidental and careless edits, not someone
+who can rewrite the grader's files (they could rewrite the formulas too).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -67,16 +73,39 @@ class Prepared:
 
 def load_or_prepare(spec: Spec) -> Prepared:
     """The cached preparation of `spec`, building and caching it if needed."""
-    path = cache_path(spec)
+    code = _code_digest(spec)
+    path = _cache_file(code)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if _belongs_to(data, spec):
-            return _from_json(data)
+            if data.get("digest") == _content_digest(data) and data.get("code_digest") == code:
+                return _from_json(data)
+            print(f"note: the references cache {path} does not match its digest (edited or "
+                  "damaged); proving the references again", file=sys.stderr)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
         pass  # unreadable or corrupt: rebuilt below
-    data = prepare(spec)
+    data = _sealed(prepare(spec), code)
     _write_quietly(path, data)
     return _from_json(data)
+
+
+#: What the digest covers: everything grading believes from the file.
+_DIGESTED = ("spec_digest", "code_digest", "items", "verification")
+
+
+def _content_digest(data: dict) -> str:
+    """SHA-256 of the file's content in a canonical JSON form (the form a
+    JSON round trip keeps: lists for tuples, floats by their repr)."""
+    content = {key: data.get(key) for key in _DIGESTED}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _sealed(data: dict, code: str) -> dict:
+    """`data` with the code's digest and the digest of its content."""
+    sealed = {**data, "code_digest": code}
+    sealed["digest"] = _content_digest(sealed)
+    return sealed
 
 
 def _belongs_to(data, spec: Spec) -> bool:
@@ -88,13 +117,22 @@ def _belongs_to(data, spec: Spec) -> bool:
 
 
 def cache_path(spec: Spec) -> Path:
+    return _cache_file(_code_digest(spec))
+
+
+def _cache_file(code_digest: str) -> Path:
+    return CACHE_DIR / f"prepared-{code_digest[:24]}.json"
+
+
+def _code_digest(spec: Spec) -> str:
+    """SHA-256 of the spec's digest and of every source that decides a reference."""
     digest = hashlib.sha256(spec.digest.encode())
     for source in _SOURCES:
         base = ROOT / source
         for file in sorted(base.rglob("*.py")) if base.is_dir() else [base]:
             digest.update(file.relative_to(ROOT).as_posix().encode())
             digest.update(file.read_bytes())
-    return CACHE_DIR / f"prepared-{digest.hexdigest()[:24]}.json"
+    return digest.hexdigest()
 
 
 def prepare(spec: Spec) -> dict:

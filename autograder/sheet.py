@@ -15,6 +15,7 @@ written. Only an empty value or ``~``/``null`` means "no answer" (``None``).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 import re
@@ -45,8 +46,15 @@ MAX_SEARCH_DEPTH = 4
 folder of a folder is common; deeper than this is not a sheet we want)."""
 
 MAX_ENTRIES_SCANNED = 2_000
-"""Directory entries looked at before the search gives up, so a submission
+"""Directory entries examined (listed, followed into, checked for links)
+before the search gives up, first by name in each folder, so a submission
 holding a dataset or a virtualenv cannot stall the grader."""
+
+MAX_ENTRIES_LISTED = 200_000
+"""Directory entries whose names are compared with the sheet's names, in
+all: an answers.yaml among 20,000 other files is found whatever order the
+file system lists them in. Past this, the sheet's exact names are still
+looked up directly in every folder searched."""
 
 MAX_SHEET_BYTES = 1024 * 1024
 """A genuine sheet is a few kilobytes; anything past 1 MiB is refused unread."""
@@ -57,6 +65,27 @@ aliases multiply a few lines into billions of values."""
 
 MAX_NESTING_DEPTH = 20
 """Deepest nesting accepted; keeps recursion far from Python's limit."""
+
+MAX_SHEET_TEXT_CHARS = 2 * 1024 * 1024
+"""Characters of text (keys and values) a sheet may expand to, every alias
+counted with all the text it repeats. The node cap alone lets 9,000 aliases
+of one 110 KB string through, which joined into one answer is a gigabyte;
+without aliases a sheet's text never exceeds its size (1 MiB), so this
+refuses only alias-expanded text."""
+
+MAX_ANSWER_TEXT_CHARS = 100_000
+"""Characters of one answer :meth:`Sheet.get` builds before it stops: a list
+or mapping is rendered as text only this far. Every kind that parses refuses
+far shorter answers as too long, and a written answer this long is a
+15,000-word essay, so the cut never decides a grade."""
+
+MAX_KEY_CHARS = 100
+"""A key longer than this is no question's key; it is ignored with a note,
+so that dotted paths (nesting x key length) and notes stay short."""
+
+MAX_PROBLEMS_LISTED = 20
+"""Notes about one sheet kept before '... and N more' (4,900 duplicated keys
+must not become 4,900 lines of feedback)."""
 
 MAX_FILES_LISTED = 20
 """File names quoted back in a 'no sheet found' message before '... and N more'."""
@@ -98,17 +127,24 @@ class Sheet:
         a student who used YAML list syntax still gets their answer parsed; a
         mapping where text was expected comes back in ``{key: value}`` form so
         the grader's "could not understand" feedback shows what was written.
+        Text past :data:`MAX_ANSWER_TEXT_CHARS` is never built: such an
+        answer comes back cut one character past the limit, still too long
+        for every kind that parses (which says so), never a shorter answer.
         """
         value: Answer = self.answers
         for part in dotted_key.split("."):
             if not isinstance(value, dict) or part not in value:
                 return None
             value = value[part]
-        if value is None or isinstance(value, str):
-            return value
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value[:MAX_ANSWER_TEXT_CHARS + 1]
         if isinstance(value, list):
-            return ", ".join(_render_flow(item) for item in value)
-        return _render_flow(value)
+            pieces = _joined((_flow_pieces(item) for item in value), ", ")
+        else:
+            pieces = _flow_pieces(value)
+        return _bounded_text(pieces, MAX_ANSWER_TEXT_CHARS)
 
     def unexpected_keys(self, expected: Iterable[str]) -> List[str]:
         """Dotted paths answered in the sheet that are not among ``expected``.
@@ -139,7 +175,7 @@ def read_submission(submission: Path) -> Sheet:
     path, search_problems = _locate(submission)
     root = submission.parent if submission.is_file() else submission
     sheet = load_sheet(path, root=root)
-    return replace(sheet, problems=search_problems + sheet.problems)
+    return replace(sheet, problems=search_problems + sheet.problems) if search_problems else sheet
 
 
 def load_sheet(path: Path, *, root: Path) -> Sheet:
@@ -165,12 +201,12 @@ def load_sheet(path: Path, *, root: Path) -> Sheet:
             f"{display} must be a list of question keys with answers (like 'q1: ...'), "
             f"but it holds {kind}. Start from the provided answer template."
         )
-    problems: List[str] = []
+    problems = _Notes()
     try:
         answers = _convert_mapping(document, "", 1, problems)
     except _Refused as refusal:
         raise SubmissionError(f"{display} was not accepted: {refusal.describe()}") from None
-    return Sheet(path=display, answers=answers, problems=tuple(problems))
+    return Sheet(path=display, answers=answers, problems=problems.listed())
 
 
 # --------------------------------------------------------------------------
@@ -178,7 +214,16 @@ def load_sheet(path: Path, *, root: Path) -> Sheet:
 
 
 def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
-    """The chosen sheet and the remarks the search produced."""
+    """The chosen sheet and the remarks the search produced.
+
+    Folders are searched breadth first. In each, the sheet is found by name
+    before anything else: every entry the folder lists (up to
+    :data:`MAX_ENTRIES_LISTED` in all) is compared with the sheet's names,
+    and where a folder lists more, ``answers.yaml``/``answers.yml`` are
+    looked up directly; only the first :data:`MAX_ENTRIES_SCANNED` entries
+    by name are examined further. Which sheet is found never depends on the
+    order the file system lists a folder in.
+    """
     if submission.is_file():
         return submission, ()
     if not submission.is_dir():
@@ -190,14 +235,17 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     seen: List[str] = []
     near_misses: List[str] = []
     problems: List[str] = []
-    entries_scanned = 0
+    entries_scanned = entries_listed = 0
     queue = deque([(submission, 0)])
     while queue:
         folder, depth = queue.popleft()
         budget = MAX_ENTRIES_SCANNED - entries_scanned
-        entries = _sorted_entries(folder, budget + 1)
-        for entry in entries[:budget]:
-            entries_scanned += 1
+        listing = _list_folder(folder, budget, MAX_ENTRIES_LISTED - entries_listed)
+        entries_listed += listing.listed
+        entries_scanned += len(listing.first)
+        examined = {entry.name for entry in listing.first}
+        sheets_elsewhere = [entry for entry in listing.sheets if entry.name not in examined]
+        for entry in [*listing.first, *sheets_elsewhere]:
             if entry.name.startswith(".") or entry.name == "__MACOSX":
                 continue
             relative = Path(entry.path).relative_to(submission).as_posix()
@@ -220,10 +268,10 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                     candidates.append((depth, relative, Path(entry.path)))
                 elif _looks_like_a_sheet(entry.name):
                     near_misses.append(relative)
-        if len(entries) > budget:
+        if listing.truncated:
             problems.append(
                 f"Your submission has more than {MAX_ENTRIES_SCANNED} files and folders; "
-                "only the first ones were searched for answers.yaml."
+                "answers.yaml was looked for by name, but only the first ones were searched."
             )
             break
     if not candidates:
@@ -242,17 +290,72 @@ def _locate(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     return chosen[2], tuple(problems)
 
 
-def _sorted_entries(folder: Path, budget: int) -> List[os.DirEntry]:
-    """Up to ``budget`` entries of ``folder`` in name order; unreadable folders are empty.
+@dataclass
+class _Listing:
+    """One folder as the search sees it: ``first``, its first entries by
+    name (at most the examination budget); ``sheets``, every listed entry
+    named like a sheet, plus the exact names found by direct lookup when
+    the folder lists more than was read; ``listed``, how many entries were
+    read; ``truncated``, whether the folder holds more than ``first``."""
 
-    Only ``budget`` entries are pulled from the OS, so a folder with a
-    million files costs no more than the budget.
-    """
+    first: List["os.DirEntry[str] | _LookedUp"]
+    sheets: List["os.DirEntry[str] | _LookedUp"]
+    listed: int
+    truncated: bool
+
+
+class _LookedUp:
+    """A sheet name looked up directly (``lstat``), with a DirEntry's questions."""
+
+    def __init__(self, folder: Path, name: str, info: os.stat_result):
+        self.name, self.path, self._mode = name, str(folder / name), info.st_mode
+
+    def is_symlink(self) -> bool:
+        return stat.S_ISLNK(self._mode)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return stat.S_ISDIR(self._mode)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return stat.S_ISREG(self._mode)
+
+
+def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
+    """What the search needs of ``folder`` in one pass over its listing,
+    holding at most ``examine`` entries (plus sheet-named ones) in memory
+    whatever the folder holds; unreadable folders are empty."""
+    sheets: list = []
+    listed = 0
+
+    def names_checked(iterator):
+        nonlocal listed
+        for entry in itertools.islice(iterator, max(list_at_most, 0)):
+            listed += 1
+            if entry.name.lower() in ANSWER_FILE_NAMES:
+                sheets.append(entry)
+            yield entry
+
     try:
         with os.scandir(folder) as iterator:
-            return sorted(itertools.islice(iterator, max(budget, 0)), key=lambda e: e.name)
+            entries = names_checked(iterator)
+            if examine > 0:
+                first = heapq.nsmallest(examine, entries, key=lambda entry: entry.name)
+            else:  # nothing more is examined, but every name is still compared
+                first = []
+                deque(entries, maxlen=0)
+            read_all = listed < list_at_most or next(iterator, None) is None
     except OSError:
-        return []
+        return _Listing([], [], listed, False)
+    if not read_all:
+        found = {entry.name for entry in sheets}
+        for name in ANSWER_FILE_NAMES:
+            if name not in found:
+                try:
+                    sheets.append(_LookedUp(folder, name, os.lstat(folder / name)))
+                except OSError:
+                    pass
+    sheets.sort(key=lambda entry: entry.name)
+    return _Listing(first, sheets, listed, truncated=not read_all or listed > len(first))
 
 
 def _outside_link_message(relative: Union[str, Path]) -> str:
@@ -425,9 +528,10 @@ class _SheetPolicy:
 
     def _start_policy(self) -> None:
         self._nodes_expanded = 0
+        self._text_expanded = 0
         self._depth = 0
         self._open_anchors: set = set()
-        self._anchor_sizes: dict = {}
+        self._anchor_sizes: dict = {}  # anchor -> (nodes, characters of text) it expands to
 
     def compose_node(self, parent: Optional[Node], index: object) -> Node:
         event = self.peek_event()
@@ -438,7 +542,8 @@ class _SheetPolicy:
                     "(a recursive alias)",
                     event.start_mark,
                 )
-            self._count(self._anchor_sizes.get(event.anchor, 1), event.start_mark)
+            nodes, text = self._anchor_sizes.get(event.anchor, (1, 0))
+            self._count(nodes, text, event.start_mark)
             return super().compose_node(parent, index)
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
             raise _Refused(
@@ -449,23 +554,32 @@ class _SheetPolicy:
         self._depth += 1
         if self._depth > MAX_NESTING_DEPTH:
             raise _Refused(_nesting_reason(), event.start_mark)
-        self._count(1, event.start_mark)
-        before = self._nodes_expanded - 1
+        nodes_before, text_before = self._nodes_expanded, self._text_expanded
+        self._count(1, len(event.value) if isinstance(event, ScalarEvent) else 0, event.start_mark)
         if event.anchor is not None:
             self._open_anchors.add(event.anchor)
         node = super().compose_node(parent, index)
         if event.anchor is not None:
             self._open_anchors.discard(event.anchor)
-            self._anchor_sizes[event.anchor] = self._nodes_expanded - before
+            self._anchor_sizes[event.anchor] = (self._nodes_expanded - nodes_before,
+                                                self._text_expanded - text_before)
         self._depth -= 1
         return node
 
-    def _count(self, nodes: int, mark: yaml.Mark) -> None:
+    def _count(self, nodes: int, text: int, mark: yaml.Mark) -> None:
+        """Add what one node (or an alias, everything it repeats) expands to."""
         self._nodes_expanded += nodes
+        self._text_expanded += text
         if self._nodes_expanded > MAX_YAML_NODES:
             raise _Refused(
                 f"it expands to more than {MAX_YAML_NODES} values (too many answers, "
                 "or aliases '*name' that repeat large parts of the file)",
+                mark,
+            )
+        if self._text_expanded > MAX_SHEET_TEXT_CHARS:
+            raise _Refused(
+                f"its aliases ('*name') repeat text until the sheet holds more than "
+                f"{MAX_SHEET_TEXT_CHARS:,} characters; write each answer out instead",
                 mark,
             )
 
@@ -579,7 +693,26 @@ def _is_unanswered(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _convert(node: Node, path: str, depth: int, problems: List[str]) -> Answer:
+class _Notes:
+    """Notes about a sheet, collected as :func:`_convert` meets them: the
+    first :data:`MAX_PROBLEMS_LISTED` are kept, the rest only counted."""
+
+    def __init__(self) -> None:
+        self.kept: List[str] = []
+        self.more = 0
+
+    def append(self, note: str) -> None:
+        if len(self.kept) < MAX_PROBLEMS_LISTED:
+            self.kept.append(note)
+        else:
+            self.more += 1
+
+    def listed(self) -> Tuple[str, ...]:
+        more = (f"… and {self.more} more notes like these.",) if self.more else ()
+        return tuple(self.kept) + more
+
+
+def _convert(node: Node, path: str, depth: int, problems: _Notes) -> Answer:
     """Plain Python data from a composed node; ``depth`` guards alias-expanded nesting."""
     if depth > MAX_NESTING_DEPTH:
         raise _Refused(_nesting_reason(), node.start_mark)
@@ -590,7 +723,7 @@ def _convert(node: Node, path: str, depth: int, problems: List[str]) -> Answer:
     return _convert_mapping(node, path, depth, problems)
 
 
-def _convert_mapping(node: MappingNode, path: str, depth: int, problems: List[str]) -> dict:
+def _convert_mapping(node: MappingNode, path: str, depth: int, problems: _Notes) -> dict:
     result: dict = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
@@ -598,6 +731,10 @@ def _convert_mapping(node: MappingNode, path: str, depth: int, problems: List[st
             problems.append(f"Line {line}: a value without a usable key name was ignored.")
             continue
         key = key_node.value
+        if len(key) > MAX_KEY_CHARS:
+            problems.append(f"Line {line}: a key of {len(key):,} characters "
+                            f"('{key[:30]}…') was ignored; no question's key is that long.")
+            continue
         dotted = f"{path}.{key}" if path else key
         if key in result:
             problems.append(
@@ -607,15 +744,44 @@ def _convert_mapping(node: MappingNode, path: str, depth: int, problems: List[st
     return result
 
 
-def _render_flow(value: Answer) -> str:
-    """Compact one-line text of a nested answer, as YAML flow style would show it."""
+def _flow_pieces(value: Answer) -> Iterator[str]:
+    """The pieces of a nested answer's compact one-line text, as YAML flow
+    style would show it (``[28, 28, 3]``, ``{a: 1}``), produced lazily so that
+    :func:`_bounded_text` stops building once the text is too long."""
     if value is None:
-        return ""
+        return
     if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "[" + ", ".join(_render_flow(item) for item in value) + "]"
-    return "{" + ", ".join(f"{key}: {_render_flow(item)}" for key, item in value.items()) + "}"
+        yield value
+    elif isinstance(value, list):
+        yield "["
+        yield from _joined((_flow_pieces(item) for item in value), ", ")
+        yield "]"
+    else:
+        yield "{"
+        yield from _joined((itertools.chain((key, ": "), _flow_pieces(item))
+                            for key, item in value.items()), ", ")
+        yield "}"
+
+
+def _joined(parts: Iterable[Iterable[str]], separator: str) -> Iterator[str]:
+    for index, pieces in enumerate(parts):
+        if index:
+            yield separator
+        yield from pieces
+
+
+def _bounded_text(pieces: Iterable[str], limit: int) -> str:
+    """The pieces joined, but never more than ``limit + 1`` characters: past
+    the limit the rest is neither built nor joined."""
+    kept: List[str] = []
+    length = 0
+    for piece in pieces:
+        kept.append(piece)
+        length += len(piece)
+        if length > limit:
+            break
+    text = "".join(kept)
+    return text[:limit + 1]
 
 
 def _leaf_paths(answers: "dict[str, Answer]", prefix: str) -> Iterator[str]:

@@ -3,7 +3,6 @@ the byte, and proved by a dry run that installs and grades it as Gradescope
 would before anyone uploads it."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,8 @@ import pytest
 from autograder import build
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "autograder", "solutions", "specs"}
+EXPECTED_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "pyproject.toml",
+                      "autograder", "solutions", "specs"}
 #: Path parts that must never reach Gradescope: tests, environments, caches, local output.
 FORBIDDEN_PARTS = {"tests", ".git", "__pycache__", ".cache", "dist", "examples", "student_template",
                    ".pytest_cache", ".hypothesis", ".benchmarks", ".ci"}
@@ -171,9 +171,9 @@ def test_the_dry_run_uses_the_spec_the_zip_carries(tmp_path, request):
 def test_the_command_builds_and_dry_runs_printing_size_score_and_verdict(tmp_path):
     out = tmp_path / "autograder.zip"
     completed = subprocess.run(
-        [sys.executable, "-m", "autograder.build", "autograder-zip", "--out", str(out), "--dry-run",
+        [sys.executable, "-I", "-m", "autograder.build", "autograder-zip", "--out", str(out), "--dry-run",
          "--venv", str(current_venv())],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        cwd=ROOT, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert f"{out.stat().st_size:,} bytes, {len(entries(out))} files" in completed.stdout
     assert "score " in completed.stdout and completed.stdout.rstrip().endswith("PASS")

@@ -476,3 +476,97 @@ def test_self_referencing_link_named_answers_is_reported(tmp_path):
     with pytest.raises(SubmissionError) as caught:
         find_answer_file(tmp_path)
     assert "answers.yaml is a link that does not lead to a file" in caught.value.message
+
+
+# --------------------------------------------------------------------------
+# Found by name, whatever the file system's order
+
+
+@pytest.fixture
+def quick_tmp_path(tmp_path):
+    """A folder in memory (/dev/shm) where there is one: creating 20,000
+    files on a busy disk takes a minute, in memory a second."""
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="hw3-sheet-search-", dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("sheet_name, created, count", [
+    ("answers.yaml", "sheet first", 20_000), ("answers.yaml", "sheet last", 20_000),
+    ("Answers.YML", "sheet last", 3 * MAX_ENTRIES_SCANNED),
+    ("hw3/answers.yaml", "sheet first", 3 * MAX_ENTRIES_SCANNED)])
+def test_a_sheet_among_20000_files_is_found_whatever_the_listing_order(quick_tmp_path, sheet_name,
+                                                                       created, count):
+    """The search used to read the first 2,001 entries in directory order:
+    a correct sheet beside 20,000 files (a dataset) was not found."""
+    tmp_path = quick_tmp_path
+    folder = (tmp_path / sheet_name).parent
+    folder.mkdir(exist_ok=True)
+
+    def files():
+        for index in range(count):
+            (folder / f"img{index:05d}.png").touch()
+
+    def sheet():
+        return write(tmp_path / sheet_name, "q1: a\n")
+
+    if created == "sheet first":
+        expected = sheet()
+        files()
+    else:
+        files()
+        expected = sheet()
+    started = time.perf_counter()
+    assert find_answer_file(tmp_path) == expected
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_sheet_past_every_listing_budget_is_still_looked_up_by_name(tmp_path, monkeypatch):
+    import autograder.sheet as sheet_module
+
+    monkeypatch.setattr(sheet_module, "MAX_ENTRIES_LISTED", 50)
+    for index in range(500):
+        (tmp_path / f"a{index:03d}.dat").touch()
+    expected = write(tmp_path / "answers.yaml", "q1: a\n")
+    assert find_answer_file(tmp_path) == expected
+
+
+def test_the_sheet_found_does_not_depend_on_the_listing_order(quick_tmp_path, monkeypatch):
+    """os.scandir's order, shuffled, finds the same sheet."""
+    import random
+
+    import autograder.sheet as sheet_module
+
+    tmp_path = quick_tmp_path
+
+    for index in range(3_000):
+        (tmp_path / f"f{index:04d}.txt").touch()
+    write(tmp_path / "answers.yml", "q1: a\n")
+    write(tmp_path / "answers.yaml", "q1: b\n")
+    real_scandir = os.scandir
+    chosen = set()
+    for seed in range(4):
+        class Shuffled:
+            def __init__(self, path):
+                with real_scandir(path) as listing:
+                    self.entries = list(listing)
+                random.Random(seed).shuffle(self.entries)
+
+            def __enter__(self):
+                return iter(self.entries)
+
+            def __exit__(self, *exc):
+                return False
+
+        monkeypatch.setattr(sheet_module.os, "scandir", Shuffled)
+        chosen.add(find_answer_file(tmp_path).name)
+    assert chosen == {"answers.yaml"}

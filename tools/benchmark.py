@@ -104,7 +104,7 @@ def cold_grading(runs: int, workdir: Path) -> dict:
     results = workdir / "cold-results.json"
     grade = [str(ROOT / "run_autograder"), "--submission", str(SOLVED), "--results",
              str(results), "--quiet"]
-    bare = [PYTHON, "-c", "import sympy, numpy, yaml"]
+    bare = [PYTHON, "-I", "-c", "import sympy, numpy, yaml"]
     for argv in (grade, bare):  # warm the OS file cache and __pycache__
         _, code, _, tail = run_child(argv)
         if code != 0:
@@ -128,7 +128,7 @@ def cold_grading(runs: int, workdir: Path) -> dict:
 def import_breakdown(workdir: Path) -> str:
     """What a grading run imports, heaviest first (python -X importtime)."""
     completed = subprocess.run(
-        [PYTHON, "-X", "importtime", "-m", "autograder.cli", "--submission", str(SOLVED),
+        [PYTHON, "-I", "-X", "importtime", "-m", "autograder.cli", "--submission", str(SOLVED),
          "--results", str(workdir / "imports-results.json"), "--quiet"],
         capture_output=True, text=True, cwd=ROOT)
     rows = []
@@ -307,12 +307,12 @@ def regrade(count: int, workdir: Path, runs: int) -> dict:
     if missing:
         return {"pending": f"autograder/{' and '.join(missing)}.py not in this checkout yet"}
     export = workdir / "export.zip"
-    generate = [PYTHON, "-m", "autograder.synthetic", "--count", str(count), "--seed", "1", str(export)]
+    generate = [PYTHON, "-I", "-m", "autograder.synthetic", "--count", str(count), "--seed", "1", str(export)]
     generate_seconds, code, _, tail = run_child(generate)
     if code != 0:
         return {"pending": f"synthetic export failed (exit {code}): {tail.strip()[-300:]}"}
     out = workdir / "regrade"
-    command = [PYTHON, "-m", "autograder.regrade", str(export), "--out", str(out)]
+    command = [PYTHON, "-I", "-m", "autograder.regrade", str(export), "--out", str(out)]
     seconds, codes, memory, summary, tail, cpu = [], [], 0.0, "", "", []
     for _ in range(max(runs, 1)):
         shutil.rmtree(out, ignore_errors=True)
@@ -353,6 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown parts {sorted(unknown)}; choose from {', '.join(PARTS)}")
 
+    installed = subprocess.run([PYTHON, "-I", "-c", "import autograder; print(autograder.__file__)"],
+                               capture_output=True, text=True, cwd="/").stdout.strip()
+    if not installed or Path(installed).resolve().parent.parent != ROOT.resolve():
+        # The children run isolated (-I, as run_autograder does): they import the
+        # package installed in this venv, which must be this checkout.
+        print(f"benchmark: {PYTHON} does not import this checkout's autograder "
+              f"({installed or 'not installed'}); run ./setup.sh --dev", file=sys.stderr)
+        return 2
     print(f"machine: {machine()}")
     flags = [name for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONOPTIMIZE", "AUTOGRADER_CACHE")
              if os.environ.get(name)]
@@ -361,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
               + (" (no __pycache__ is written: every start compiles the grader's modules)"
                  if "PYTHONDONTWRITEBYTECODE" in flags else ""))
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    prepared = subprocess.run([PYTHON, "-m", "autograder.prepared"], capture_output=True, text=True, cwd=ROOT)
+    prepared = subprocess.run([PYTHON, "-I", "-m", "autograder.prepared"], capture_output=True, text=True, cwd=ROOT)
     print(f"references cache: {prepared.stdout.strip() or prepared.stderr.strip()[-200:]}")
     misses: list[str] = []
 

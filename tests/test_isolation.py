@@ -107,8 +107,8 @@ def test_grading_from_inside_a_submission_runs_none_of_its_code(planted, entry_p
     if entry_point != "run_autograder":
         installed_here()
     command = {"run_autograder": [str(ROOT / "run_autograder")],
-               "console script": [str(VENV / "bin" / "autograder")],
-               "python -I -m autograder": [sys.executable, "-I", "-m", "autograder"]}[entry_point]
+               "console script": [str(VENV / "bin" / "autograder"), "grade"],
+               "python -I -m autograder": [sys.executable, "-I", "-m", "autograder", "grade"]}[entry_point]
     environment = attacker_environment(submission)
     if entry_point == "console script":  # a console script honours PYTHONPATH, as Python does
         del environment["PYTHONPATH"]
@@ -203,7 +203,8 @@ def test_run_autograder_grades_the_code_beside_it_not_the_installed_copy(tmp_pat
     (copy / "autograder" / "results.schema.json").write_bytes(
         (ROOT / "autograder" / "results.schema.json").read_bytes())
     (copy / "autograder" / "__init__.py").write_text(
-        "import sys\nprint('this copy ran', file=sys.stderr)\n", encoding="utf-8")
+        "import sys\n__version__ = 'copy'\nprint('this copy ran', file=sys.stderr)\n",
+        encoding="utf-8")
     completed = subprocess.run([str(copy / "run_autograder"), "--submission", str(SOLVED),
                                 "--results", str(tmp_path / "r.json"), "--quiet"],
                                cwd=tmp_path, capture_output=True, text=True, timeout=120,

@@ -52,9 +52,16 @@ _CHAR_MAP = {
 _SPACES = re.compile(r" {2,}")
 
 
+#: LaTeX's thousands separator `12{,}345`: braces that keep a comma from
+#: becoming punctuation in math mode.
+_LATEX_GROUPED_COMMA = re.compile(r"(?<=[0-9])\{,\}(?=[0-9]{3})")
+
+
 def normalize(text: str) -> str:
     """`text` rewritten in the parser's vocabulary; idempotent."""
     text = _rewrite_latex(text)
+    if "{,}" in text:
+        text = _LATEX_GROUPED_COMMA.sub(",", text)
     if text.isascii():  # most answers: nothing for the script rewrite or NFKC to do
         text = text.translate(_ASCII_MAP)
     else:

@@ -93,8 +93,8 @@ def _times(dims: tuple[int, ...]) -> str:
 
 
 #: `R^{20 x 5}`, `\\mathbb{R}^{...}` and `ℝ^(...)` (both normalised to `R^`),
-#: optionally after `∈` or `in`: the space of 20 x 5 real matrices.
-_REAL_SPACE = re.compile(r"^\s*(?:(?:∈|in)\s*)?R\s*\^\s*(?=[\[({0-9])")
+#: optionally after a label and `∈` or `in`: the space of 20 x 5 real matrices.
+_REAL_SPACE = re.compile(r"^(?P<label>[^0-9]*?(?:∈|(?<!\S)in))?\s*R\s*\^\s*(?=[\[({0-9])")
 #: `torch.Size([20, 5])`, `tf.TensorShape([20, 5])`: the list inside.
 _FRAMEWORK_SHAPE = re.compile(
     r"^\s*(?:(?:torch\s*\.\s*)?Size|(?:tf\s*\.\s*)?TensorShape)\s*\(\s*"
@@ -116,7 +116,10 @@ def _reword(source: expression.Source) -> expression.Source:
     wording.refuse_hedges(text, source.fail, "shape")
     label, text = wording.strip_label(text)
     wording.refuse_meaning_words([label], source.fail, "shape")
-    text = _REAL_SPACE.sub("", text)
+    real_space = _REAL_SPACE.match(text)
+    if real_space:
+        wording.refuse_meaning_words([real_space.group("label") or ""], source.fail, "shape")
+        text = text[real_space.end():]
     framework = _FRAMEWORK_SHAPE.match(text)
     if framework:
         text = framework.group("inner") + text[framework.end():]

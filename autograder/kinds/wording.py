@@ -124,7 +124,7 @@ def apply_scales(text: str) -> str:
 #: starts with the number (`15 with bias`, `(15 if biases count)`).
 _REMARK_ALTERNATIVE = re.compile(r"\b(?:or|otherwise|alternatively|else|nor|and|vs|versus|"
                                  r"respectively)\b", re.IGNORECASE)
-_QUALIFIER = re.compile(r"\b(?:with|without|w/o?|if|incl\w*|excl\w*|unless|counting|plus)\b|\+",
+_QUALIFIER = re.compile(r"\b(?:with|without|w/o?|if|incl\w*|excl\w*|unless|counting)\b",
                         re.IGNORECASE)
 _STARTS_WITH_NUMBER = re.compile(r"^[\s(\[,;:]*[0-9]")
 _ALTERNATIVE_WORD = re.compile(r"\b(?:or|otherwise|alternatively|nor|and/or|vs|versus)\b",

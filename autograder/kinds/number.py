@@ -58,7 +58,9 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), _nested: bool 
     if parser.find_notation() is not None:
         raise parser.source.fail("it is written as a growth rate like O(N^3), not as a number",
                                  _HINT, error_type=NotANumber)
-    parser = expression.Parser.of(reword(parser.source, "number"), expression.NUMBER_MODE)
+    reworded = reword(parser.source, "number")
+    if reworded.text != parser.source.text:
+        parser = expression.Parser.of(reworded, expression.NUMBER_MODE)
     skipped = parser.skip_prose()
     if parser.at_end():
         raise parser.source.fail("there is no number in it", _HINT)

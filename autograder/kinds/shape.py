@@ -124,7 +124,8 @@ def _reword(source: expression.Source) -> expression.Source:
     if framework:
         text = framework.group("inner") + text[framework.end():]
     text = _BATCH_DIMENSION.sub("", text)
-    text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
+    if "row" in text.lower() or "col" in text.lower():
+        text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
     return expression.Source(wording.strip_inline_units(text), source.as_what)
 
 

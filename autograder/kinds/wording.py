@@ -169,7 +169,7 @@ def offers_another_value(remark: str) -> bool:
 #: `dz/dW is`, `the output is`, `Answer:`, `W ∈`: words (and marks such as
 #: `/`) without digits, up to the first is/are/equals/=/:/∈.
 _LABEL = re.compile(
-    r"^(?P<label>[^0-9=:∈]*?[^\W\d_][^0-9=:∈]*?)\s*"
+    r"^(?P<label>[^0-9=:∈]*?)\s*"
     r"(?P<end>:|=|∈|(?<!\S)(?:is|are|was|were|equals|would be|will be|should be|becomes)(?!\S))"
     r"\s*(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 #: Words before an answer that change what it says (`not 12`, `at least
@@ -187,7 +187,7 @@ def strip_label(text: str) -> tuple[str, str]:
     """(label, answer) for `dz/dW is 20 x 5` -> ('dz/dW is', '20 x 5'); the
     label is ('', text) when there is none. The label must hold no digits."""
     match = _LABEL.match(text)
-    if match is None:
+    if match is None or not any(char.isalpha() for char in match.group("label")):
         return "", text
     return text[:match.start("rest")].strip(), match.group("rest")
 

@@ -105,7 +105,7 @@ def reword(source: expression.Source, what: str) -> expression.Source:
     return expression.Source(text, source.as_what)
 
 
-_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>[^()\[\]]*)[)\]][\s.,;!]*$")
+_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>.*)[)\]][\s.,;!]*$", re.DOTALL)
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 

@@ -29,7 +29,7 @@ AS_WHAT = "a ratio"
 _LEADING_CROSS = re.compile(r"^\s*[x×X]\s*(?=[0-9.])")
 #: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 57'.
 _MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|are|is|both|run|runs|at|the)\s+)*"
-                        r"(?:same|equal|equally|no faster|not faster)\b(?P<rest>.*)")
+                        r"(?:same|equal|equally|no faster|not faster|no speed-?up|no difference)\b(?P<rest>.*)")
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def _rows_by_columns(match: re.Match) -> str:
     return f"{rows.strip()} × {columns.strip()}"
 
 
-_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>[^()\[\]]*)[)\]][\s.,;!]*$")
+_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>.*)[)\]][\s.,;!]*$", re.DOTALL)
 
 
 def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:

@@ -44,6 +44,7 @@ _NUMBER_WORDS = re.compile(
     rf"\b(?:{'|'.join([*_ONES, *_TENS])})\b(?:(?:\s+and\s+|\s*-\s*|\s+)(?:{_NUMBER_WORD})\b)*",
     re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
+_ZERO_PADDING = re.compile(r"zero[\s-]*(?:padding|padded)\b", re.IGNORECASE)
 
 
 def _number_words_value(words: list[str]) -> int | None:
@@ -87,6 +88,8 @@ def spell_numbers(text: str) -> str:
         return text
 
     def digits(match: re.Match) -> str:
+        if _ZERO_PADDING.match(text, match.start()):
+            return match.group()  # 'zero padding' names the kind of padding
         value = _number_words_value(_WORD.findall(match.group().lower()))
         return match.group() if value is None else str(value)
 
@@ -227,18 +230,22 @@ def strip_inline_units(text: str) -> str:
 #: Words after an answer that never change it: units the questions imply,
 #: articles, and qualifiers that name what was counted.
 HARMLESS_WORDS = frozenset({
-    "pixel", "weight", "parameter", "param", "multiplication", "mult", "multiply", "entry",
+    "pixel", "px", "weight", "parameter", "param", "multiplication", "mult", "multiply", "entry",
     "entries", "element", "value", "output", "time", "x", "operation", "op", "number",
     "scalar", "component", "learnable", "trainable", "total", "overall", "matrix", "tensor",
     "vector", "array", "jacobian", "unit", "zero", "the", "a", "an", "of", "in", "all",
     "exactly", "exact", "approx", "approximately", "about", "roughly", "around", "nearly",
     "rounded", "with", "without", "padding", "padded", "bias", "biases", "including",
     "included", "incl", "excluding", "excluded", "excl", "counted", "counting", "not", "no",
-    "same", "each", "side", "every", "both", "on",
+    "same", "each", "side", "every", "both", "on", "kernel", "filter", "window", "patch",
+    "input", "image", "channel", "position", "location", "neuron", "mac", "only", "real",
+    "nonzero", "ignoring", "skipping", "assuming", "valid", "stride", "border", "layer",
+    "border", "needed", "required", "used", "conv", "convolution", "as", "row", "column",
 })
 #: Extra words a shape may carry: what the shape is of.
 SHAPE_WORDS = frozenset({"shape", "size", "dimension", "dim", "image", "feature", "map",
-                         "channel", "single", "grid", "output", "matrices", "tensors"})
+                         "channel", "single", "grid", "output", "matrices", "tensors", "h", "w",
+                         "c", "height", "width", "depth", "col", "transposed", "transpose"})
 #: Extra words a ratio may carry: the comparison it states.
 RATIO_WORDS = frozenset({
     "faster", "slower", "more", "fewer", "less", "larger", "bigger", "smaller", "greater",
@@ -246,8 +253,11 @@ RATIO_WORDS = frozenset({
     "computation", "compute", "cost", "costly", "expensive", "efficient", "than", "conv",
     "convolution", "convolutional", "standard", "layer", "fc", "fully", "connected", "dense",
     "linear", "non", "sharing", "local", "locally", "equal", "equally", "ratio", "speed-up",
+    "for", "forward", "backward", "pass", "many", "much", "difference", "improvement",
 })
-_REMARK_MARKS = frozenset(",.;:!()[]-\"'")
+#: Signs a digit-free remark may hold: punctuation, and the signs of a
+#: description such as `(outputs × weights)` or `(rows = outputs)`.
+_REMARK_MARKS = frozenset(",.;:!()[]-\"'=×*")
 _REMARK_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\.\.\.|\S")
 #: Phrases whose words are harmless only together (`per side`, not `per channel`).
 _HARMLESS_PHRASES = re.compile(

@@ -90,6 +90,17 @@ NUMBER_READS = [
     ("7056 (28*28*9)", 7056),
     ("10 (9 + 1 bias)", 10),
     ("784 values.", 784),
+    ("1 pixel of zero padding on each side", 1),
+    ("1 px", 1),
+    ("zero", 0),
+    ("zero pixels", 0),
+    ("9 (3x3 kernel)", 9),
+    ("7056 (784 positions x 9 weights)", 7056),
+    ("6724 (only real pixels)", 6724),
+    ("1 (p = (3-1)/2)", 1),
+    ("7056 MACs", 7056),
+    ("3 x 3 x 1 = 9", 9),
+    ("784*784 = 614,656 weights", 614_656),
 ]
 
 
@@ -114,6 +125,8 @@ NUMBER_HEDGED = [
     "7056 (28*28*8)",      # work that is another value
     "either 9 or 10",
     "9 weights, or 10 with the bias",
+    "1 (2 in total)",      # a second count: which one is the answer?
+    "9 (3x3) (10 with bias)",
 ]
 
 
@@ -149,6 +162,23 @@ def test_number_refused_with_a_message(text, message):
     error = refusal(number, text)
     assert not isinstance(error, HedgedAnswer)
     assert message in error.message
+
+
+@pytest.mark.parametrize("remark, extra, unknown", [
+    ("weights", frozenset(), None),
+    ("pixels on each side", frozenset(), None),
+    ("(with the bias)", frozenset(), None),
+    ("per channel", frozenset(), "per"),
+    ("per side", frozenset(), None),
+    ("times faster", frozenset(), "faster"),
+    ("times faster", wording.RATIO_WORDS, None),
+    ("matrix", frozenset(), None),
+    ("+", frozenset(), "+"),
+    ("%", frozenset(), "%"),
+    ("/ kernel", frozenset(), "/"),
+])
+def test_the_remark_vocabulary_is_closed(remark, extra, unknown):
+    assert wording.unknown_part(remark, extra) == unknown
 
 
 def test_a_scale_suffix_on_a_letter_is_still_math():
@@ -221,6 +251,12 @@ SHAPE_READS = [
     ("784 × 9 Jacobian", (784, 9)),
     ("28 x 28 x 1 image", (28, 28, 1)),
     ("784x7{,}056", (784, 7056)),
+    ("28×28 (same as input)", (28, 28)),
+    ("28 x 28 x 1 (H x W x C)", (28, 28, 1)),
+    ("784 x 9 (outputs x weights)", (784, 9)),
+    ("784 x 9 (rows = outputs, cols = weights)", (784, 9)),
+    ("(28*28) x (3*3)", (784, 9)),
+    ("Output: 28x28x1 (height x width x channels)", (28, 28, 1)),
 ]
 
 
@@ -293,7 +329,21 @@ RATIO_READS = [
     ("68.3k", 68_300),
     ("eighty-seven times", 87),
     ("87.1 : 1", Fraction("87.1")),
+    ("87.1x faster (forward)", Fraction("87.1")),
+    ("87.11 times as many multiplications", Fraction("87.11")),
+    ("87x faster for the FC layer", 87),
+    ("no speedup (1x)", 1),
+    ("1 (no speedup)", 1),
+    ("1x, same number of multiplications", 1),
+    ("Same: 1x", 1),
+    ("The conv layer is 87 times faster", 87),
+    ("Conv is ~87x faster than FC", 87),
 ]
+
+
+def test_a_cross_before_a_bracketed_growth_stays_a_product():
+    reading = ratio.parse("2 x (n+1)")
+    assert reading.number is None and reading.growth.dominant.size_exp == 1
 
 
 @pytest.mark.parametrize("text, value", RATIO_READS)

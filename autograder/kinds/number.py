@@ -90,8 +90,9 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), _nested: bool 
                          work_disagrees, remark, written_digits(sides[-1]))
 
 
-#: `57x (same)`: a cross before a bracketed remark is a suffix, not a product.
-_CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_])")
+#: `57x (same)`: a cross before a bracketed word is a suffix, not a product
+#: (`2 x (n+1)` stays a product).
+_CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_]{2})")
 
 
 def reword(source: expression.Source, what: str) -> expression.Source:

@@ -95,6 +95,7 @@ NUMBER_READS = [
     ("zero", 0),
     ("zero pixels", 0),
     ("9 (3x3 kernel)", 9),
+    ("9 learnable weights (3x3x1)", 9),
     ("7056 (784 positions x 9 weights)", 7056),
     ("6724 (only real pixels)", 6724),
     ("1 (p = (3-1)/2)", 1),
@@ -127,6 +128,7 @@ NUMBER_HEDGED = [
     "9 weights, or 10 with the bias",
     "1 (2 in total)",      # a second count: which one is the answer?
     "9 (3x3) (10 with bias)",
+    "9 weights (10 with bias)",
 ]
 
 
@@ -154,6 +156,7 @@ NUMBER_REFUSED = [
     ("87x faster", "'faster'"),               # comparison words belong to ratios
     ("one two", "no number"),                 # not one number in words
     ("seven thousand and some", "'and' in 'and some'"),
+    ("9 apples (3x3)", "'apples' in 'apples'"),
 ]
 
 
@@ -257,6 +260,13 @@ SHAPE_READS = [
     ("784 x 9 (rows = outputs, cols = weights)", (784, 9)),
     ("(28*28) x (3*3)", (784, 9)),
     ("Output: 28x28x1 (height x width x channels)", (28, 28, 1)),
+    # a channel count restates the last dimension, or adds it channels-last
+    ("28 x 28 x 1 (one channel)", (28, 28, 1)),
+    ("16 x 16 x 4 (4 channels)", (16, 16, 4)),
+    ("16 x 16, 4 channels", (16, 16, 4)),
+    ("16x16 with 4 output channels", (16, 16, 4)),
+    ("28x28, 1 channel", (28, 28)),
+    ("28x28 (1 channel, same padding)", (28, 28)),
 ]
 
 
@@ -284,6 +294,7 @@ SHAPE_HEDGED = [
     "784 x 9 (784 x 10 with bias)",
     "784 x 9 (or 9 x 784)",
     "28 x 28 and 26 x 26",
+    "16 x 16 x 4 (3 channels)",
 ]
 
 

@@ -106,7 +106,6 @@ def reword(source: expression.Source, what: str) -> expression.Source:
     return expression.Source(text, source.as_what)
 
 
-_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>.*)[)\]][\s.,;!]*$", re.DOTALL)
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
@@ -117,8 +116,9 @@ def _check_remark(remark: str, value: Fraction, node, source: expression.Source,
     if not _HAS_DIGIT.search(remark):
         wording.refuse_unknown_remark(remark, source.fail, "number", extra_words)
         return
-    parenthetical = _PARENTHETICAL.match(remark)
+    parenthetical = wording.BRACKETED_WORK.match(remark)
     if parenthetical and not nested and not wording.offers_another_value(remark):
+        wording.refuse_unknown_remark(parenthetical.group("words"), source.fail, "number", extra_words)
         try:
             work = read(parenthetical.group("inner"), extra_words=extra_words, _nested=True)
         except ParseError:

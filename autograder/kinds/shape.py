@@ -64,7 +64,7 @@ def _read(text: str, *, nested: bool) -> ShapeReading:
         if math.prod(other) != math.prod(dims):
             raise source.fail(f"the two sides of '=' are different sizes "
                               f"({_times(dims)} and {_times(other)})", _HINT)
-    remark = parser.remark()
+    remark, dims = _channels_in_remark(parser.remark(), dims)
     _check_remark(remark, dims, source, nested)
     written = " × ".join(render(node) for node in nodes)
     values = " × ".join(str(dim) for dim in dims)
@@ -129,6 +129,28 @@ def _reword(source: expression.Source) -> expression.Source:
     return expression.Source(wording.strip_inline_units(text), source.as_what)
 
 
+#: `20 x 20, 4 channels`, `20 x 20 (1 channel)`, `20x20 with 4 output
+#: channels`: a count of channels in the remark.
+_CHANNELS = re.compile(r"(?P<count>[0-9]+)\s+(?:output\s+|input\s+)?channels?\b", re.IGNORECASE)
+
+
+def _channels_in_remark(remark: str, dims: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """A channel count after the shape restates its last dimension (`20 x 20
+    x 4 (4 channels)`, or 1, which matching ignores) or, after a height x
+    width, adds it channels-last (`20 x 20, 4 channels` is 20 × 20 × 4).
+    Returns the remark without the count, and the dims; anything else is
+    left for the remark check to refuse."""
+    match = _CHANNELS.search(remark)
+    if match is None or len(_CHANNELS.findall(remark)) > 1:
+        return remark, dims
+    count = int(match.group("count"))
+    if count not in (1, dims[-1]):
+        if len(dims) != 2:
+            return remark, dims
+        dims = dims + (count,)
+    return remark[:match.start()] + "channels" + remark[match.end():], dims
+
+
 def _rows_by_columns(match: re.Match) -> str:
     """`20 rows, 5 columns` -> `20 × 5`; `5 columns, 20 rows` -> `20 × 5`."""
     first_is_row = match.group("first_name").lower().startswith("row")
@@ -140,7 +162,6 @@ def _rows_by_columns(match: re.Match) -> str:
     return f"{rows.strip()} × {columns.strip()}"
 
 
-_PARENTHETICAL = re.compile(r"^[(\[](?P<inner>.*)[)\]][\s.,;!]*$", re.DOTALL)
 
 
 def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:
@@ -149,8 +170,10 @@ def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source,
     if not any(char.isdigit() for char in remark):
         wording.refuse_unknown_remark(remark, source.fail, "shape", wording.SHAPE_WORDS)
         return
-    parenthetical = _PARENTHETICAL.match(remark)
+    parenthetical = wording.BRACKETED_WORK.match(remark)
     if parenthetical and not nested and not wording.offers_another_value(remark):
+        wording.refuse_unknown_remark(parenthetical.group("words"), source.fail, "shape",
+                                      wording.SHAPE_WORDS)
         try:
             work = _read(parenthetical.group("inner"), nested=True)
         except ParseError:

@@ -159,6 +159,12 @@ def refuse_hedges(text: str, source_fail, what: str) -> None:
         raise hedged(source_fail, what, text)
 
 
+#: A remark that ends in a bracket holding numbers, after harmless words:
+#: `(12*12)`, `weights (12*12)`. The bracket is work to check, or a second value.
+BRACKETED_WORK = re.compile(r"^(?P<words>[^()\[\]0-9]*?)\s*[(\[](?P<inner>.*)[)\]][\s.,;!]*$",
+                            re.DOTALL)
+
+
 def offers_another_value(remark: str) -> bool:
     """Whether a remark holding a number says it is another value of the
     answer (`and 15`, `15 with bias`, `(15 if ...)`) rather than, say, work."""

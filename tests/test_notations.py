@@ -535,3 +535,59 @@ def test_an_appended_word_or_number_is_never_dropped_silently(answer, appended, 
     except ParseError:
         return
     assert read != value or harmless, (text + addition, read)
+
+
+_ONES_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+               "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+               "seventeen", "eighteen", "nineteen"]
+_TENS_WORDS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _in_words(value: int, *, with_and: bool) -> str:
+    """English words for 0 <= value < 10**9 (a reference writer, independent of the grader's)."""
+    if value < 20:
+        return _ONES_WORDS[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return _TENS_WORDS[tens] + (f"-{_ONES_WORDS[ones]}" if ones else "")
+    for size, name in ((10 ** 6, "million"), (1000, "thousand"), (100, "hundred")):
+        if value >= size:
+            high, rest = divmod(value, size)
+            head = f"{_in_words(high, with_and=with_and)} {name}"
+            if not rest:
+                return head
+            joiner = " and " if with_and and rest < 100 else " "
+            return head + joiner + _in_words(rest, with_and=with_and)
+    raise AssertionError(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10 ** 9 - 1), st.booleans())
+def test_number_words_read_as_their_value(value, with_and):
+    assert number.parse(_in_words(value, with_and=with_and)).value == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fractions(min_value=Fraction(1, 1000), max_value=10 ** 6, max_denominator=1000),
+       st.integers(min_value=1, max_value=4), st.integers(min_value=0, max_value=3))
+def test_a_ratio_is_right_exactly_when_rounded_to_the_digits_written(reference, floor, extra):
+    """The reference rounded (half-up) to d >= floor significant digits is
+    right; one unit more or less in the last digit written is wrong."""
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+    digits = floor + extra
+    with localcontext() as context:
+        context.prec = 60
+        exact = Decimal(reference.numerator) / Decimal(reference.denominator)
+        unit = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+        rounded = exact.quantize(unit, rounding=ROUND_HALF_UP)
+        if rounded.adjusted() != exact.adjusted():  # 9.96 -> 10.0, written 10 to keep d digits
+            unit = Decimal(1).scaleb(exact.adjusted() - digits + 2)
+            rounded = rounded.quantize(unit)
+    item, entry = _Item(significant_digits=floor), _entry(reference)
+    written = f"{rounded:f}"
+    assert ratio.grade(ratio.parse(written), entry, item, {}).credit == 1, written
+    for neighbour in (rounded + unit, rounded - unit):
+        if neighbour > 0 and Fraction(neighbour) not in number.rounded_to(reference, digits):
+            text = f"{neighbour:f}"
+            if number.parse(text).significant_digits >= digits:
+                assert ratio.grade(ratio.parse(text), entry, item, {}).credit == 0, text

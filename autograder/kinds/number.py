@@ -99,7 +99,7 @@ def reword(source: expression.Source, what: str) -> expression.Source:
     """The answer with its words read (number words, scale words, a label,
     unit words inside the math), after refusing a hedged answer."""
     text = wording.apply_scales(wording.spell_numbers(source.text))
-    wording.refuse_hedges(text, source.fail, what)
+    wording.refuse_hedges(text, what, source.text)
     label, text = wording.strip_label(text)
     wording.refuse_meaning_words([label], source.fail, what)
     text = _CROSS_BEFORE_REMARK.sub(r"\1, ", wording.strip_inline_units(text))
@@ -125,9 +125,9 @@ def _check_remark(remark: str, value: Fraction, node, source: expression.Source,
             work = None
         if work is not None and _agree(value, node, work.value):
             return
-        raise wording.hedged(source.fail, "number", source.text)
+        raise wording.hedged(source.text, "number")
     if nested or parenthetical or wording.offers_another_value(remark):
-        raise wording.hedged(source.fail, "number", source.text)
+        raise wording.hedged(source.text, "number")
     raise source.fail(f"there is another number after the answer ('{remark[:40]}')",
                       "give one number; to show work, write it before the answer with '=', "
                       "as in 12*12 = 144")

@@ -113,7 +113,7 @@ def _reword(source: expression.Source) -> expression.Source:
     a hedge refused, a label skipped, `R^{...}`, framework shapes, the batch
     dimension, rows and columns, unit words inside the shape."""
     text = wording.apply_scales(wording.spell_numbers(source.text))
-    wording.refuse_hedges(text, source.fail, "shape")
+    wording.refuse_hedges(text, "shape", source.text)
     label, text = wording.strip_label(text)
     wording.refuse_meaning_words([label], source.fail, "shape")
     real_space = _REAL_SPACE.match(text)
@@ -180,9 +180,9 @@ def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source,
             work = None
         if work is not None and entries(work) == math.prod(dims):
             return
-        raise wording.hedged(source.fail, "shape", source.text)
+        raise wording.hedged(source.text, "shape")
     if nested or parenthetical or wording.offers_another_value(remark):
-        raise wording.hedged(source.fail, "shape", source.text)
+        raise wording.hedged(source.text, "shape")
     raise source.fail(f"there is another number after the shape ('{remark[:40]}')",
                       "give one shape, such as 20 x 5; explanations go in the written parts")
 

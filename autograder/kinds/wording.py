@@ -140,23 +140,23 @@ _SLASH_ALTERNATIVES = re.compile(
 _DIGIT = re.compile(r"[0-9]")
 
 
-def hedged(source_fail, what: str, shown: str) -> HedgedAnswer:
+def hedged(answer: str, what: str) -> HedgedAnswer:
     """The error for an answer that offers more than one value."""
-    return source_fail(f"it offers more than one value ('{_snippet(shown)}'); an answer with "
-                       f"two values is graded as neither",
-                       f"give the one {what} you mean; a remark such as '(with padding)' "
-                       f"may follow it", error_type=HedgedAnswer)
+    return HedgedAnswer(f"'{_snippet(answer)}' offers more than one value; an answer with two "
+                        f"values is graded as neither",
+                        f"give the one {what} you mean; a remark such as '(with padding)' may "
+                        f"follow it")
 
 
-def refuse_hedges(text: str, source_fail, what: str) -> None:
-    """Raise HedgedAnswer for `12 or 15`, `either 20x20 or 18x18`, `12 / 15
-    with bias`: an alternative word with a number on each side, or a slash
-    between two whole numbers followed by a qualifier."""
+def refuse_hedges(text: str, what: str, answer: str) -> None:
+    """Raise HedgedAnswer (quoting `answer`) for `12 or 15`, `either 20x20 or
+    18x18`, `12 / 15 with bias`: an alternative word with a number on each
+    side, or a slash between two whole numbers followed by a qualifier."""
     for match in _ALTERNATIVE_WORD.finditer(text):
         if _DIGIT.search(text, 0, match.start()) and _DIGIT.search(text, match.end()):
-            raise hedged(source_fail, what, text)
+            raise hedged(answer, what)
     if _SLASH_ALTERNATIVES.match(text):
-        raise hedged(source_fail, what, text)
+        raise hedged(answer, what)
 
 
 #: A remark that ends in a bracket holding numbers, after harmless words:

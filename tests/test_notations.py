@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograder.kinds import number, ratio, shape, wording
@@ -102,6 +102,14 @@ NUMBER_READS = [
     ("7056 MACs", 7056),
     ("3 x 3 x 1 = 9", 9),
     ("784*784 = 614,656 weights", 614_656),
+    ("1 pixel on all four sides", 1),
+    ("1 (on all 4 sides)", 1),
+    ("784-element vector", 784),
+    ("a 784-dimensional vector", 784),
+    ("784 (flattened)", 784),
+    ("1-pixel border", 1),
+    ("w/ bias: 10", 10),
+    ("7.0560e3", 7056),
 ]
 
 
@@ -157,6 +165,8 @@ NUMBER_REFUSED = [
     ("one two", "no number"),                 # not one number in words
     ("seven thousand and some", "'and' in 'and some'"),
     ("9 apples (3x3)", "'apples' in 'apples'"),
+    ("7.056", "the point in '7.056' could be a thousands separator or a decimal point"),
+    ("10-bias", "expected a number after '10-' but found the word 'bias'"),
 ]
 
 
@@ -527,6 +537,7 @@ def test_an_appended_word_or_number_is_never_dropped_silently(answer, appended, 
     either changes the value read or refuses the answer: never the same value
     with the addition silently ignored."""
     kind, text, value = answer
+    assume(not (joiner == " + " and appended[0].isdigit()))  # arithmetic: `12 + 0` is 12
     addition = joiner + appended + (")" if joiner == " (" else "")
     harmless = (not any(char.isdigit() for char in addition)
                 and wording.unknown_part(addition, _EXTRA_WORDS[kind]) is None)
@@ -589,5 +600,5 @@ def test_a_ratio_is_right_exactly_when_rounded_to_the_digits_written(reference, 
     for neighbour in (rounded + unit, rounded - unit):
         if neighbour > 0 and Fraction(neighbour) not in number.rounded_to(reference, digits):
             text = f"{neighbour:f}"
-            if number.parse(text).significant_digits >= digits:
+            if number.read(text).significant_digits >= digits:
                 assert ratio.grade(ratio.parse(text), entry, item, {}).credit == 0, text

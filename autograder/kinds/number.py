@@ -46,14 +46,21 @@ class NumberReading:
 
 
 def parse(text: str) -> NumberReading:
-    """Read `text` as one number, or raise ParseError (NotANumber when it is
-    math with letters or growth notation, HedgedAnswer when it offers two)."""
-    return read(text)
+    """Read `text` as one count, or raise ParseError (NotANumber when it is
+    math with letters or growth notation, HedgedAnswer when it offers two).
+    A count written `12.345` is refused: its point may be a thousands
+    separator (12,345 in much of Europe) or a decimal point."""
+    return read(text, count=True)
 
 
-def read(text: str, *, extra_words: frozenset[str] = frozenset(), _nested: bool = False) -> NumberReading:
-    """`parse`, with `extra_words` harmless after the number too (a ratio's
-    `faster`, `than`)."""
+#: `12.345`: digits grouped by a point, as a thousands separator would be.
+_POINT_GROUPED = re.compile(r"^[1-9][0-9]{0,2}\.[0-9]{3}$")
+
+
+def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = False,
+         _nested: bool = False) -> NumberReading:
+    """`text` read as one number, with `extra_words` harmless after it too (a
+    ratio's `faster`, `than`); `count` for a whole number (see `parse`)."""
     parser = expression.Parser.read(text, AS_WHAT, expression.NUMBER_MODE)
     if parser.find_notation() is not None:
         raise parser.source.fail("it is written as a growth rate like O(N^3), not as a number",
@@ -76,6 +83,11 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), _nested: bool 
     if letters:
         raise parser.source.fail(f"it contains the letter {letters[0]}", _HINT, error_type=NotANumber)
     values = [expression.evaluate(side, parser.source) for side in sides]
+    final = sides[-1]
+    if count and len(sides) == 1 and isinstance(final, Number) and _POINT_GROUPED.match(final.text):
+        raise parser.source.fail(f"the point in '{final.text}' could be a thousands separator "
+                                 f"or a decimal point", "a count is a whole number: write 12345 "
+                                 "or 12,345")
     _check_remark(remark, values[-1], sides[-1], parser.source, extra_words, _nested)
     rounded, disagreements = _check_work(sides, relations, values)
     # A decimal that is not whole (57.1) is a rounded value as written;
@@ -113,7 +125,7 @@ def _check_remark(remark: str, value: Fraction, node, source: expression.Source,
                   extra_words: frozenset[str], nested: bool) -> None:
     """Words after the number must be harmless; a number among them is
     either work that agrees with the answer (`240 (12*20)`) or a second value."""
-    if not _HAS_DIGIT.search(remark):
+    if not _HAS_DIGIT.search(wording.without_harmless_phrases(remark)):
         wording.refuse_unknown_remark(remark, source.fail, "number", extra_words)
         return
     parenthetical = wording.BRACKETED_WORK.match(remark)

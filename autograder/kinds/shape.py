@@ -167,7 +167,7 @@ def _rows_by_columns(match: re.Match) -> str:
 def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:
     """Words after the shape must be harmless; a number among them is either
     the same size again (`20 x 5 (100 entries)`) or a second answer."""
-    if not any(char.isdigit() for char in remark):
+    if not any(char.isdigit() for char in wording.without_harmless_phrases(remark)):
         wording.refuse_unknown_remark(remark, source.fail, "shape", wording.SHAPE_WORDS)
         return
     parenthetical = wording.BRACKETED_WORK.match(remark)

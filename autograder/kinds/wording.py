@@ -223,11 +223,18 @@ _INLINE_UNITS = re.compile(
     rf"|\bper\s+{_UNIT_NOUNS}\b)(?=\s*(?:[x×X*/=~+\-]|times\b|by\b))", re.IGNORECASE)
 
 
+#: `20-element`, `1-pixel`, `20-dimensional`: a number joined to a unit by a
+#: hyphen describes it; it is not a subtraction.
+_COMPOUND_UNIT = re.compile(r"(?<=[0-9])-(?=(?:elements?|dimensional|dim|d|pixels?|px|entries|"
+                            r"entry|long|wide|channels?|vectors?|values?)\b)", re.IGNORECASE)
+
+
 def strip_inline_units(text: str) -> str:
     """Unit words between a number and the next operator only name what is
     counted: `20 kernels x 5 = 100` is `20 x 5 = 100`, `5 per output x 20
-    outputs` is `5 x 20`. Units at the end are the remark's business."""
-    return _INLINE_UNITS.sub("", text)
+    outputs` is `5 x 20`; `20-element` is `20 element`. Units at the end are
+    the remark's business."""
+    return _INLINE_UNITS.sub("", _COMPOUND_UNIT.sub(" ", text))
 
 
 # ----------------------------------------------------------------------------
@@ -246,7 +253,8 @@ HARMLESS_WORDS = frozenset({
     "same", "each", "side", "every", "both", "on", "kernel", "filter", "window", "patch",
     "input", "image", "channel", "position", "location", "neuron", "mac", "only", "real",
     "nonzero", "ignoring", "skipping", "assuming", "valid", "stride", "border", "layer",
-    "border", "needed", "required", "used", "conv", "convolution", "as", "row", "column",
+    "needed", "required", "used", "conv", "convolution", "as", "row", "column", "feature",
+    "flattened", "flat", "long", "length", "dimensional", "sized",
 })
 #: Extra words a shape may carry: what the shape is of.
 SHAPE_WORDS = frozenset({"shape", "size", "dimension", "dim", "image", "feature", "map",
@@ -267,8 +275,16 @@ _REMARK_MARKS = frozenset(",.;:!()[]-\"'=×*")
 _REMARK_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\.\.\.|\S")
 #: Phrases whose words are harmless only together (`per side`, not `per channel`).
 _HARMLESS_PHRASES = re.compile(
-    r"\b(?:per (?:side|edge|border)|on (?:each|every|both|all|either) (?:sides?|edges?|borders?)|"
-    r"each (?:side|edge)|all (?:around|round)|in total|in all|w/o?|i\.e\.)", re.IGNORECASE)
+    r"\b(?:per (?:side|edge|border)|(?:on )?(?:each|every|both|all|either|all 4|all four) "
+    r"(?:sides?|edges?|borders?)|all (?:around|round)|in total|in all|i\.e\.)|\bw/o?(?!\w)",
+    re.IGNORECASE)
+
+
+def without_harmless_phrases(remark: str) -> str:
+    """The remark without phrases that are harmless only as a whole (`per
+    side`, `on all 4 sides`), so that their words and digits are not judged
+    one by one."""
+    return _HARMLESS_PHRASES.sub(" ", remark)
 
 
 def _known(word: str, vocabulary: frozenset[str]) -> bool:
@@ -281,7 +297,7 @@ def unknown_part(remark: str, extra: frozenset[str] = frozenset()) -> str | None
     """The first word or sign of a digit-free remark that is not in the
     harmless vocabulary (with `extra`), or None when all of it is."""
     vocabulary = HARMLESS_WORDS | extra
-    for token in _REMARK_TOKEN.findall(_HARMLESS_PHRASES.sub(" ", remark)):
+    for token in _REMARK_TOKEN.findall(without_harmless_phrases(remark)):
         if token == "..." or token in _REMARK_MARKS:
             continue
         if not (token[0].isalpha() and _known(token, vocabulary)):

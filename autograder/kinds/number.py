@@ -110,6 +110,8 @@ _CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_]{2}
 def reword(source: expression.Source, what: str) -> expression.Source:
     """The answer with its words read (number words, scale words, a label,
     unit words inside the math), after refusing a hedged answer."""
+    if not wording.has_words(source.text):
+        return expression.Source(wording.apply_scales(source.text), source.as_what)
     text = wording.apply_scales(wording.spell_numbers(source.text))
     wording.refuse_hedges(text, what, source.text)
     label, text = wording.strip_label(text)

@@ -112,6 +112,9 @@ def _reword(source: expression.Source) -> expression.Source:
     """The shape with its words and notations read: number and scale words,
     a hedge refused, a label skipped, `R^{...}`, framework shapes, the batch
     dimension, rows and columns, unit words inside the shape."""
+    if not wording.has_words(source.text) and "R" not in source.text:
+        return expression.Source(_BATCH_DIMENSION.sub("", wording.apply_scales(source.text)),
+                                 source.as_what)
     text = wording.apply_scales(wording.spell_numbers(source.text))
     wording.refuse_hedges(text, "shape", source.text)
     label, text = wording.strip_label(text)
@@ -160,8 +163,6 @@ def _rows_by_columns(match: re.Match) -> str:
     rows, columns = ((match.group("first"), match.group("second")) if first_is_row
                      else (match.group("second"), match.group("first")))
     return f"{rows.strip()} × {columns.strip()}"
-
-
 
 
 def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:

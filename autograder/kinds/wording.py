@@ -26,6 +26,17 @@ import re
 
 from .errors import HedgedAnswer, ParseError
 
+#: Two letters in a row: every word this module reads is at least that long
+#: (a scale suffix such as `68k` is read by `apply_scales` on its own).
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` has a word for this module to read; most answers
+    (`12345`, `20x5`, `12*12 = 144`) have none and skip the rest."""
+    return _TWO_LETTERS.search(text) is not None
+
+
 # ----------------------------------------------------------------------------
 # Number words
 

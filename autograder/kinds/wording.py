@@ -26,15 +26,16 @@ import re
 
 from .errors import HedgedAnswer, ParseError
 
-#: Two letters in a row: every word this module reads is at least that long
-#: (a scale suffix such as `68k` is read by `apply_scales` on its own).
-_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+#: Two letters in a row, or a symbol outside ASCII (`∂z/∂W`): every word this
+#: module reads has one (a scale suffix such as `68k` is read by
+#: `apply_scales` on its own).
+_WORDY = re.compile(r"[^\W\d_]{2}|[^\x00-\x7f×]")
 
 
 def has_words(text: str) -> bool:
     """Whether `text` has a word for this module to read; most answers
     (`12345`, `20x5`, `12*12 = 144`) have none and skip the rest."""
-    return _TWO_LETTERS.search(text) is not None
+    return _WORDY.search(text) is not None
 
 
 # ----------------------------------------------------------------------------

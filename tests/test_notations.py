@@ -140,6 +140,10 @@ NUMBER_HEDGED = [
     "1 (2 in total)",      # a second count: which one is the answer?
     "9 (3x3) (10 with bias)",
     "9 weights (10 with bias)",
+    "9~10",                # a range
+    "9 = 10",
+    "87-88",
+    "87 - 88 times",
 ]
 
 

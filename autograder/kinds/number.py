@@ -89,6 +89,7 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = 
                                  f"or a decimal point", "a count is a whole number: write 12345 "
                                  "or 12,345")
     _check_remark(remark, values[-1], sides[-1], parser.source, extra_words, _nested)
+    _refuse_ranges(sides, values, parser.source)
     rounded, disagreements = _check_work(sides, relations, values)
     # A decimal that is not whole (57.1) is a rounded value as written;
     # 6.5 × 10^3 is exactly 6,500.
@@ -121,6 +122,23 @@ def reword(source: expression.Source, what: str) -> expression.Source:
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
+
+
+def _refuse_ranges(sides, values, source: expression.Source) -> None:
+    """`12~15`, `12 = 15`, `15-16`: two written numbers that differ, joined by
+    a relation or a dash, give a range rather than one value."""
+    def literal(node) -> bool:
+        return isinstance(node, Number)
+
+    for (left, right), (left_value, right_value) in zip(zip(sides, sides[1:]),
+                                                         zip(values, values[1:])):
+        if literal(left) and literal(right) and not _agree(right_value, right, left_value) \
+                and not _agree(left_value, left, right_value):
+            raise wording.hedged(source.text, "number")
+    final = sides[-1]
+    if (isinstance(final, expression.Sum) and len(final.parts) == 2 and final.parts[1][0] == "-"
+            and all(literal(part) for _, part in final.parts) and values[-1] < 0):
+        raise wording.hedged(source.text, "number")
 
 
 def _check_remark(remark: str, value: Fraction, node, source: expression.Source,

@@ -15,10 +15,9 @@ ratio, that judge a value to the precision it was written with.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
-
-import re
 
 from . import expression, wording
 from .errors import NotANumber, ParseError

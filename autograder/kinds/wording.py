@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import HedgedAnswer, ParseError
+from .errors import HedgedAnswer
 
 #: Two letters in a row, or a symbol outside ASCII (`∂z/∂W`): every word this
 #: module reads has one (a scale suffix such as `68k` is read by

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from autograder.kinds import KINDS, ParseError
 from autograder.kinds import big_o
+from autograder.kinds.errors import HedgedAnswer
 from autograder.kinds.verdict import Verdict
 from autograder.prepared import Prepared
 from autograder.results import Results, TestResult, escape_markdown
@@ -87,6 +88,9 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dic
         return Verdict(0.0, "no answer", f"No answer found at {item.key}.", "missing")
     try:
         reading = _parse(item.kind, answer)
+    except HedgedAnswer as error:
+        return Verdict(0.0, "not graded: more than one answer",
+                       f"Not graded: {error.message.rstrip('.')}. Give one answer.", "hedged")
     except ParseError as error:
         hint = f" Hint: {error.hint[:1].upper()}{error.hint[1:]}." if error.hint else ""
         return Verdict(0.0, "could not be read",

@@ -254,7 +254,8 @@ def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> Sectio
     return Section("Pass rate per item", (
         "Full credit is the pass rate. An outcome is a recognised mistake from the spec's "
         "catalogue, 'unrecognised' (a value the spec does not know), 'unreadable' (the answer "
-        "could not be parsed) or 'missing' (left blank).", table))
+        "could not be parsed), 'hedged' (it offered more than one value, so it was graded as "
+        "neither) or 'missing' (left blank).", table))
 
 
 def _wrong_answers_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
@@ -342,12 +343,12 @@ def _groups(grades: Sequence[ItemGrade], keep) -> list[_Group]:
 
 
 def _was_read(outcome: str) -> bool:
-    return not (outcome in ("unreadable", "missing", "time budget")
+    return not (outcome in ("unreadable", "hedged", "missing", "time budget")
                 or outcome.startswith("internal error"))
 
 
 def _describe_outcome(outcome: str) -> str:
-    if outcome in ("unrecognised", "unreadable", "missing") or outcome.startswith(
+    if outcome in ("unrecognised", "unreadable", "hedged", "missing") or outcome.startswith(
             ("internal error", "time budget")):
         return outcome
     return f"mistake: {outcome}"

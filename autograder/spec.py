@@ -62,7 +62,9 @@ class Item:
     square_side_ok: bool = False
     transpose_ok: bool = False
     entries_ok: bool = False
-    tolerance: float = 0.0
+    #: a ratio's floor of significant digits: a number answer is judged to the
+    #: digits it was written with, but to no fewer than these (0 for other kinds)
+    significant_digits: int = 0
     sentences: tuple[int, int] | None = None
     hint: str = ""
     prompt: str = ""  # the template's comment for this blank
@@ -278,7 +280,7 @@ def config_from_fields(entry: dict, name: str = "configuration") -> Config:
 
 _ITEM_FIELDS = {"key", "number", "name", "kind", "points", "visibility", "at", "expect",
                 "growth", "variants", "mistakes", "square_side_ok", "transpose_ok",
-                "entries_ok", "tolerance", "sentences", "hint", "prompt", "layer", "dataset",
+                "entries_ok", "significant_digits", "sentences", "hint", "prompt", "layer", "dataset",
                 "other_dataset"}
 _PLACEHOLDER_FIELDS = ("layer", "dataset", "other_dataset")
 
@@ -326,8 +328,7 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
         square_side_ok=bool(entry.get("square_side_ok", False)),
         transpose_ok=bool(entry.get("transpose_ok", False)),
         entries_ok=bool(entry.get("entries_ok", False)),
-        tolerance=float(entry.get("tolerance", defaults.get("ratio_tolerance", 0.0)
-                                   if kind == "ratio" else 0.0)),
+        significant_digits=_significant_digits(entry, defaults, kind, key),
         sentences=tuple(sentences) if sentences else None,
         hint=text(entry.get("hint", "")),
         prompt=text(entry.get("prompt", "")),
@@ -336,6 +337,30 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
         if alternative.expect is not None:
             item.fill(alternative.expect)  # every placeholder resolvable now
     return item
+
+
+#: A ratio's floor of significant digits when the spec does not set one.
+DEFAULT_RATIO_SIGNIFICANT_DIGITS = 2
+
+
+def _significant_digits(entry: dict, defaults: dict, kind: str, key: str) -> int:
+    """The floor of significant digits a ratio item judges numbers to. The
+    former relative tolerances are refused: a blanket percentage can turn a
+    wrong value into a right one."""
+    if "tolerance" in entry or "ratio_tolerance" in defaults:
+        raise SpecError(f"item {key}: 'tolerance' and 'ratio_tolerance' are no longer supported; "
+                        "counts are exact and ratios are judged to their significant digits "
+                        "(set 'significant_digits' on the item or 'ratio_significant_digits' "
+                        "in defaults)")
+    if kind != "ratio":
+        if "significant_digits" in entry:
+            raise SpecError(f"item {key}: significant_digits applies to ratio items only")
+        return 0
+    digits = entry.get("significant_digits",
+                       defaults.get("ratio_significant_digits", DEFAULT_RATIO_SIGNIFICANT_DIGITS))
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 20:
+        raise SpecError(f"item {key}: significant_digits must be a whole number from 1 to 20")
+    return digits
 
 
 def _alternative(name: str, entry: dict, *, default_credit: float) -> Alternative:

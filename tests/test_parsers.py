@@ -125,7 +125,7 @@ def test_normalize_is_idempotent(text):
     ("28*28*9 = 7056", 7056),
     ("9 weights", 9),
     ("1 pixel on each side", 1),
-    ("87x faster", 87),
+    ("87x", 87),
     ("87 times", 87),
     ("~87 times", 87),
     ("about 87.1", Fraction("87.1")),
@@ -169,13 +169,11 @@ def test_number_shown(text, shown):
 @pytest.mark.parametrize("text, remark", [
     ("9 weights", "weights"),
     ("1 pixel on each side", "pixel on each side"),
-    ("87x faster", "x faster"),
     ("~87 times", "times"),
     ("7056 (28*28*9)", "(28*28*9)"),
-    ("9 weights, 3 x 3", "weights, 3 x 3"),
     ("7056", ""),
 ])
-def test_number_remark_is_kept_and_its_numbers_ignored(text, remark):
+def test_number_remark_is_kept(text, remark):
     assert number.parse(text).remark == remark
 
 
@@ -207,7 +205,9 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     assert number.parse("784/9 = 87.11").work_disagrees is None
     assert number.parse("784/9 = 87").work_disagrees is None
     assert number.parse("784/9 = 88").work_disagrees is not None   # not rounding
-    assert number.parse("784/9 ≈ 87.5").work_disagrees is None     # within 1%
+    assert number.parse("784/9 ≈ 87").work_disagrees is None       # rounded to 2 digits
+    assert number.parse("784/9 ≈ 90").work_disagrees is None       # rounded to 1 digit
+    assert number.parse("784/9 ≈ 87.5").work_disagrees is not None  # no 1% slack
     assert number.parse("784/9 ≈ 95").work_disagrees is not None
 
 
@@ -229,11 +229,11 @@ def test_number_describe_mentions_approximate():
     assert number.describe(number.parse("~87")) == "read as the number 87 (written as approximate)"
 
 
-def test_number_matches():
+def test_number_matches_exactly():
     reading = number.parse("68,295")
     assert number.matches(number.parse("7,056"), 7056)
     assert not number.matches(reading, Fraction(614_656, 9))
-    assert number.matches(reading, Fraction(614_656, 9), rel_tol=0.001)
+    assert not number.matches(number.parse("7.05e3"), 7056)
     assert number.matches(number.parse("784/9"), Fraction(784, 9))
 
 
@@ -341,7 +341,7 @@ def test_shape_shown_describe_and_remark():
     assert reading.remark == "matrix"
     assert shape.describe(reading) == "read as the shape 784 × 9"
     assert shape.describe(shape.parse("7056")) == "read as the shape 7,056 (one dimension)"
-    assert shape.parse("28 x 28, with padding 1").remark == "with padding 1"
+    assert shape.parse("28 x 28 (with padding)").remark == "(with padding)"
 
 
 def test_shape_entries():

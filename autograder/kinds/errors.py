@@ -22,3 +22,9 @@ class ParseError(ValueError):
 class NotANumber(ParseError):
     """The answer is math with letters or growth notation (`2m`, `O(N^5)`), so
     it is not a number but may still be read as a growth rate."""
+
+
+class HedgedAnswer(ParseError):
+    """The answer offers more than one value (`12 or 15`, `either 20x20 or
+    18x18`, `12 (or 15)`): it is graded as neither, and the grader labels the
+    outcome "hedged" so course staff see it in the class report."""

@@ -15,7 +15,9 @@ says:
   `*`; `÷` and `∕` become `/`; `≈`, `∼`, `≃` become `~` (approximately);
 * Greek and Cyrillic look-alikes of O become O, and θ becomes Θ, for Big-O;
 * every kind of space becomes one space; invisible format characters go;
-  digits of other scripts become ASCII digits.
+  digits of other scripts become ASCII digits;
+* LaTeX thousands separators `12{,}345` and `12\\,345` become `12,345` and
+  `12 345`; Markdown emphasis around the whole answer (`**12345**`) goes.
 """
 from __future__ import annotations
 
@@ -52,9 +54,23 @@ _CHAR_MAP = {
 _SPACES = re.compile(r" {2,}")
 
 
+#: LaTeX's thousands separator `12{,}345`: braces that keep a comma from
+#: becoming punctuation in math mode.
+_LATEX_GROUPED_COMMA = re.compile(r"(?<=[0-9])\{,\}(?=[0-9]{3})")
+
+
+#: Markdown bold or italics around the whole answer: `**12345**`, `_20 x 5_`.
+_MARKDOWN_EMPHASIS = re.compile(r"^\s*(\*\*|__|\*|_)(?=[^\s*_])(?P<inner>.*[^\s*_])\1\s*$", re.DOTALL)
+
+
 def normalize(text: str) -> str:
     """`text` rewritten in the parser's vocabulary; idempotent."""
     text = _rewrite_latex(text)
+    if "{,}" in text:
+        text = _LATEX_GROUPED_COMMA.sub(",", text)
+    emphasis = _MARKDOWN_EMPHASIS.match(text)
+    if emphasis:
+        text = emphasis.group("inner")
     if text.isascii():  # most answers: nothing for the script rewrite or NFKC to do
         text = text.translate(_ASCII_MAP)
     else:

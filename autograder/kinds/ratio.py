@@ -2,7 +2,15 @@
 a number (`57x faster`, `~57 times`, `400^2/7`, `12,345x`), a growth
 (`O(N^3)`, `grows as n`, `N^2/7`), a word meaning 1 (`same`, `equally
 fast`, `no faster`), or `a:b`, read as a/b and flagged, since students
-write the ratio both ways round.
+write the ratio both ways round. Comparison words after the number
+(`times faster`, `x more`, `(same)`) are harmless; any other word is
+refused as for a number.
+
+A number is judged to the precision it was written with: it must be the
+reference rounded to the significant digits given, but to no fewer than the
+spec's floor (`item.significant_digits`), so `57`, `57.1` and `57.14` are
+400/7 with a floor of 2, and `60` or `57.2` are not. `about` or `~` does not
+widen that. An exact form (`400/7`, `400:7`) is compared exactly.
 """
 from __future__ import annotations
 
@@ -10,16 +18,18 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from . import big_o, expression, number
+from . import big_o, expression, number, wording
 from .big_o import GrowthReading
 from .errors import NotANumber
 from .number import NumberReading
-from .verdict import Verdict
+from .verdict import Verdict, first_match, verdict_for
 
 AS_WHAT = "a ratio"
+#: `x57`: the cross written before the number.
+_LEADING_CROSS = re.compile(r"^\s*[x×X]\s*(?=[0-9.])")
 #: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 57'.
 _MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|are|is|both|run|runs|at|the)\s+)*"
-                        r"(?:same|equal|equally|no faster|not faster)\b(?P<rest>.*)")
+                        r"(?:same|equal|equally|no faster|not faster|no speed-?up|no difference)\b(?P<rest>.*)")
 
 
 @dataclass(frozen=True)
@@ -40,20 +50,26 @@ def parse(text: str) -> RatioReading:
         return RatioReading(one, None, False, one.shown, one.remark)
     colon = _ratio_colon(source)
     if colon is not None:
-        left = number.parse(source.text[:colon.start])
-        right = number.parse(source.text[colon.end:])
+        left = _read_number(source.text[:colon.start])
+        right = _read_number(source.text[colon.end:])
         if right.value == 0:
             raise source.fail("the second number of the ratio is 0")
+        # '57.1 : 1' keeps the precision of the 57.1; any other a:b is exact.
+        digits = left.significant_digits if right.shown == "1" else None
         quotient = NumberReading(left.value / right.value, f"{left.shown} : {right.shown}",
                                  left.approximate or right.approximate,
-                                 left.work_disagrees or right.work_disagrees, right.remark)
+                                 left.work_disagrees or right.work_disagrees, right.remark, digits)
         return RatioReading(quotient, None, True, quotient.shown, quotient.remark)
     try:
-        reading = number.parse(source.text)
+        reading = _read_number(_LEADING_CROSS.sub("", source.text))
     except NotANumber:
         growth = big_o.parse(source.text)
         return RatioReading(None, growth, False, growth.shown, growth.remark)
     return RatioReading(reading, None, False, reading.shown, reading.remark)
+
+
+def _read_number(text: str) -> NumberReading:
+    return number.read(text, extra_words=wording.RATIO_WORDS)
 
 
 def _only_remarks(rest: str) -> bool:
@@ -86,10 +102,11 @@ def describe(reading: RatioReading) -> str:
 # -- grade ------------------------------------------------------------------
 
 def grade(reading: RatioReading, entry, item, context) -> Verdict:
-    """A number is compared at the base case within the item's tolerance; a
-    growth rate with how the ratio grows in the student's size variable."""
+    """A number is compared at the base case to the precision it was written
+    with (see the module's docstring); a growth rate with how the ratio
+    grows in the student's size variable."""
     if reading.growth is None:
-        result = number.grade(reading.number, entry, item, context)
+        result = _grade_number(reading.number, entry, item)
         if reading.written_as_colon and result.credit > 0:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
         return replace(result, read=describe(reading))
@@ -109,3 +126,16 @@ def grade(reading: RatioReading, entry, item, context) -> Verdict:
     direction = "more slowly" if fit == "loose" else "faster"
     return Verdict(0.0, read, f"Not correct: the ratio grows {direction} than this. {item.hint}",
                    "unrecognised")
+
+
+def _grade_number(reading: NumberReading, entry, item) -> Verdict:
+    """The reference, then variants, then mistakes, each matched to the
+    precision written with the item's floor of significant digits; the
+    feedback says which rule was applied."""
+    floor = item.significant_digits
+    scalars = [c for c in entry.candidates if not isinstance(c.value, tuple)]
+    candidate = first_match(scalars, lambda c: number.matches_to_precision(reading, c.value, floor))
+    notes = [number.precision_note(reading, floor)]
+    if reading.work_disagrees:
+        notes.append(f"Check your working: {reading.work_disagrees}")
+    return verdict_for(candidate, number.describe(reading), hint=item.hint, note=" ".join(notes))

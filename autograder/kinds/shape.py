@@ -6,9 +6,16 @@ A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
 Commas separate dimensions inside brackets and when followed by a space;
 elsewhere `12,345` is one number, as in a number answer.
 
+Notations of linear algebra and frameworks are read too: `R^{20 x 5}`
+(`\\mathbb{R}^{20 \\times 5}`, `ℝ^(20×5)`), `torch.Size([20, 5])`,
+`TensorShape([20, 5])`, Keras' `(None, 20, 5)` (None is the batch
+dimension, left out), a 1-D shape `(20,)`, `20 rows, 5 columns`, and the
+words around a shape as for a number (`dz/dW is 20 x 5`, `20 outputs x 5
+weights`, `twenty by five`). An answer offering two shapes is hedged.
+
 Matching is lenient in the ways a tensor and its flattening are the same
 thing: dimensions of size 1 are ignored, and consecutive dimensions may be
-multiplied together (`28x28x3x3` is the 400 × 5 Jacobian).
+multiplied together (`4x5x5` is the 20 × 5 matrix).
 """
 from __future__ import annotations
 
@@ -16,7 +23,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import expression
+from . import expression, wording
+from .errors import ParseError
 from .expression import Product, render
 from .verdict import Verdict, first_match, verdict_for
 
@@ -30,32 +38,154 @@ _BRACKETED = re.compile(r"[^0-9(\[{]*[(\[{]")
 class ShapeReading:
     dims: tuple[int, ...]   # positive whole numbers, as written (1s kept)
     shown: str              # how it was read, e.g. "20*20 × 5 = 400 × 5"
-    remark: str             # words after the shape, ignored for grading
+    remark: str             # harmless words after the shape ('matrix', '(with padding)')
 
 
 def parse(text: str) -> ShapeReading:
-    """Read `text` as a shape, or raise ParseError."""
-    source = expression.prepare(text, AS_WHAT)
+    """Read `text` as a shape, or raise ParseError (HedgedAnswer when it
+    offers two)."""
+    return _read(text, nested=False)
+
+
+def _read(text: str, *, nested: bool) -> ShapeReading:
+    source = _reword(expression.prepare(text, AS_WHAT))
     digit_groups = "" if _BRACKETED.match(source.text) else ","
     parser = expression.Parser.of(source, expression.SHAPE_MODE, digit_groups)
-    parser.skip_prose()
+    skipped = parser.skip_prose()
     if parser.at_end():
         raise source.fail("there is no shape in it", _HINT)
+    wording.refuse_meaning_words(skipped, source.fail, "shape")
     parser.begin()
+    nodes = _read_side(parser)
+    dims = _dims(nodes, source)
+    while parser.at("=", "~") and parser.starts_operand(1):
+        parser.advance()
+        other = _dims(_read_side(parser), source)
+        if math.prod(other) != math.prod(dims):
+            raise source.fail(f"the two sides of '=' are different sizes "
+                              f"({_times(dims)} and {_times(other)})", _HINT)
+    remark, dims = _channels_in_remark(parser.remark(), dims)
+    _check_remark(remark, dims, source, nested)
+    written = " × ".join(render(node) for node in nodes)
+    values = " × ".join(str(dim) for dim in dims)
+    return ShapeReading(dims, written if written == values else f"{written} = {values}", remark)
+
+
+def _read_side(parser: expression.Parser) -> list:
     opening = parser.peek()
     if parser.at("(", "[", "{") and _bracket_holds_separator(parser):
         parser.advance()
         nodes = _read_dimensions(parser, inside_brackets=True)
         parser.expect_close(opening)
-    else:
-        nodes = _read_dimensions(parser, inside_brackets=False)
-    remark = parser.remark()
+        return nodes
+    return _read_dimensions(parser, inside_brackets=False)
+
+
+def _dims(nodes: list, source: expression.Source) -> tuple[int, ...]:
     dims = tuple(_dimension(node, source) for node in nodes)
     if sum(dim.bit_length() for dim in dims) > expression.MAX_RESULT_BITS:
         raise source.fail(f"it has more than {expression.MAX_RESULT_DIGITS:,} digits of entries")
-    written = " × ".join(render(node) for node in nodes)
-    values = " × ".join(str(dim) for dim in dims)
-    return ShapeReading(dims, written if written == values else f"{written} = {values}", remark)
+    return dims
+
+
+def _times(dims: tuple[int, ...]) -> str:
+    return " × ".join(f"{dim:,}" for dim in dims)
+
+
+#: `R^{20 x 5}`, `\\mathbb{R}^{...}` and `ℝ^(...)` (both normalised to `R^`),
+#: optionally after a label and `∈` or `in`: the space of 20 x 5 real matrices.
+_REAL_SPACE = re.compile(r"^(?P<label>[^0-9]*?(?:∈|(?<!\S)in))?\s*R\s*\^\s*(?=[\[({0-9])")
+#: `torch.Size([20, 5])`, `tf.TensorShape([20, 5])`: the list inside.
+_FRAMEWORK_SHAPE = re.compile(
+    r"^\s*(?:(?:torch\s*\.\s*)?Size|(?:tf\s*\.\s*)?TensorShape)\s*\(\s*"
+    r"(?P<inner>[\[(][^\[\]()]*[\])])\s*\)", re.IGNORECASE)
+#: Keras' and TensorFlow's unknown batch dimension, first in a bracket.
+_BATCH_DIMENSION = re.compile(r"(?<=[(\[])\s*(?:None|\?)\s*,")
+_DIMENSION_TEXT = r"[0-9][0-9.,*^() ]*?"
+_ROWS_COLUMNS = re.compile(
+    rf"(?P<first>{_DIMENSION_TEXT})\s*(?P<first_name>rows?|columns?|cols?)\b\s*"
+    rf"(?:,|;|\band\b|\bby\b|x\b|×)?\s*(?P<second>{_DIMENSION_TEXT})\s*"
+    rf"(?P<second_name>rows?|columns?|cols?)\b", re.IGNORECASE)
+
+
+def _reword(source: expression.Source) -> expression.Source:
+    """The shape with its words and notations read: number and scale words,
+    a hedge refused, a label skipped, `R^{...}`, framework shapes, the batch
+    dimension, rows and columns, unit words inside the shape."""
+    if not wording.has_words(source.text) and "R" not in source.text:
+        return expression.Source(_BATCH_DIMENSION.sub("", wording.apply_scales(source.text)),
+                                 source.as_what)
+    text = wording.apply_scales(wording.spell_numbers(source.text))
+    wording.refuse_hedges(text, "shape", source.text)
+    label, text = wording.strip_label(text)
+    wording.refuse_meaning_words([label], source.fail, "shape")
+    real_space = _REAL_SPACE.match(text)
+    if real_space:
+        wording.refuse_meaning_words([real_space.group("label") or ""], source.fail, "shape")
+        text = text[real_space.end():]
+    framework = _FRAMEWORK_SHAPE.match(text)
+    if framework:
+        text = framework.group("inner") + text[framework.end():]
+    text = _BATCH_DIMENSION.sub("", text)
+    if "row" in text.lower() or "col" in text.lower():
+        text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
+    return expression.Source(wording.strip_inline_units(text), source.as_what)
+
+
+#: `20 x 20, 4 channels`, `20 x 20 (1 channel)`, `20x20 with 4 output
+#: channels`: a count of channels in the remark.
+_CHANNELS = re.compile(r"(?P<count>[0-9]+)\s+(?:output\s+|input\s+)?channels?\b", re.IGNORECASE)
+
+
+def _channels_in_remark(remark: str, dims: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """A channel count after the shape restates its last dimension (`20 x 20
+    x 4 (4 channels)`, or 1, which matching ignores) or, after a height x
+    width, adds it channels-last (`20 x 20, 4 channels` is 20 × 20 × 4).
+    Returns the remark without the count, and the dims; anything else is
+    left for the remark check to refuse."""
+    match = _CHANNELS.search(remark)
+    if match is None or len(_CHANNELS.findall(remark)) > 1:
+        return remark, dims
+    count = int(match.group("count"))
+    if count not in (1, dims[-1]):
+        if len(dims) != 2:
+            return remark, dims
+        dims = dims + (count,)
+    return remark[:match.start()] + "channels" + remark[match.end():], dims
+
+
+def _rows_by_columns(match: re.Match) -> str:
+    """`20 rows, 5 columns` -> `20 × 5`; `5 columns, 20 rows` -> `20 × 5`."""
+    first_is_row = match.group("first_name").lower().startswith("row")
+    second_is_row = match.group("second_name").lower().startswith("row")
+    if first_is_row == second_is_row:
+        return match.group()  # 'rows ... rows': left for the parser to refuse
+    rows, columns = ((match.group("first"), match.group("second")) if first_is_row
+                     else (match.group("second"), match.group("first")))
+    return f"{rows.strip()} × {columns.strip()}"
+
+
+def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:
+    """Words after the shape must be harmless; a number among them is either
+    the same size again (`20 x 5 (100 entries)`) or a second answer."""
+    if not any(char.isdigit() for char in wording.without_harmless_phrases(remark)):
+        wording.refuse_unknown_remark(remark, source.fail, "shape", wording.SHAPE_WORDS)
+        return
+    parenthetical = wording.BRACKETED_WORK.match(remark)
+    if parenthetical and not nested and not wording.offers_another_value(remark):
+        wording.refuse_unknown_remark(parenthetical.group("words"), source.fail, "shape",
+                                      wording.SHAPE_WORDS)
+        try:
+            work = _read(parenthetical.group("inner"), nested=True)
+        except ParseError:
+            work = None
+        if work is not None and entries(work) == math.prod(dims):
+            return
+        raise wording.hedged(source.text, "shape")
+    if nested or parenthetical or wording.offers_another_value(remark):
+        raise wording.hedged(source.text, "shape")
+    raise source.fail(f"there is another number after the shape ('{remark[:40]}')",
+                      "give one shape, such as 20 x 5; explanations go in the written parts")
 
 
 def _bracket_holds_separator(parser: expression.Parser) -> bool:
@@ -84,6 +214,9 @@ def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> lis
         separator = parser.peek()
         kind = "cross" if parser.cross_count(separator) else "," if parser.at(",") else None
         if kind is None or (not inside_brackets and used not in (None, kind)):
+            break
+        if inside_brackets and kind == "," and parser.peek(1).text in (")", "]", "}"):
+            parser.advance()  # '(20,)': Python's 1-D shape
             break
         if not inside_brackets and not parser.starts_operand(1) and (
                 kind == "," or separator.text == "by"):

@@ -15,7 +15,7 @@ from pathlib import Path
 import sympy as sp
 
 from autograder.references import expectations, growth_reference
-from autograder.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.spec import DEFAULT_SPEC, Spec, exit_on_spec_error, load_spec
 from solutions.facts import CUTOUT
 from solutions.growth import growth_in_side
 from solutions.layers import LAYER_NAMES, Config, quantities, symbolic_quantities
@@ -193,6 +193,7 @@ def _facts(spec: Spec) -> list[str]:
     return rows + [""]
 
 
+@exit_on_spec_error
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")

@@ -38,7 +38,7 @@ from pathlib import Path
 
 
 from autograder.sheets import template
-from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
+from autograder.spec import DEFAULT_SPEC, Spec, SpecError, exit_on_spec_error, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -454,8 +454,10 @@ def print_dry_run(report: DryRun, log=print) -> None:
 
 def item_manifest(spec: Spec) -> dict:
     """What the self-check needs to know about the sheet: every blank's key,
-    number, name and kind. Nothing about values or how they are graded."""
-    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind}
+    number, name and kind, and what one number means for a shape item (the
+    wording the grader uses too). Nothing about values or how they are graded."""
+    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind,
+                       **({"one_number_means": item.one_number_means} if item.one_number_means else {})}
                       for item in spec.items]}
 
 
@@ -582,6 +584,7 @@ def _chain(name: str, imported_by: dict[str, str]) -> str:
 # Command line
 
 
+@exit_on_spec_error
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.build",
                                      description=__doc__.split("\n\n")[0])

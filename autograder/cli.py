@@ -92,13 +92,14 @@ def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
     """A submission with no readable sheet still gets every test, at 0, so
     the total is right and the reason is on each one."""
     tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,
-                        max_score=item.points, visibility=item.visibility, status="failed",
+                        max_score=item.max_score, visibility=item.visibility, status="failed",
                         output="Not graded: no readable answer sheet (see the top of the results).")
              for item in spec.items if item.tested]
     output = ("**No readable answer sheet.** " + escape_markdown(message) +
               "\n\nFill in `answers.yaml` from the template and submit it again.")
     return Results(tests=tests, output=output, execution_time=elapsed,
-                   extra_data={"answer_file": None, "problem": message})
+                   extra_data={"answer_file": None, "problem": message},
+                   visibility=spec.total_visibility)
 
 
 def _metadata_summary() -> dict:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.spec import Spec
+from autograder.spec import Spec, exit_on_spec_error
 from solutions.order import Growth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,6 +171,7 @@ def _write_quietly(path: Path, data: dict) -> None:
         pass
 
 
+@exit_on_spec_error
 def main(argv: list[str] | None = None) -> int:
     """`python -m autograder.prepared [--spec SPEC]`: build the cache now
     (setup.sh does, so that the first student is graded as fast as the rest)."""

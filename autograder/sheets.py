@@ -16,7 +16,7 @@ import textwrap
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.spec import DEFAULT_SPEC, Item, Spec, exit_on_spec_error, load_spec
 
 _HEADER = """\
 # {assignment} -- answer sheet
@@ -130,6 +130,7 @@ def _number(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+@exit_on_spec_error
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("which", choices=("template", "solved"))

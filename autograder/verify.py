@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from autograder.simulation import measure
-from autograder.spec import DEFAULT_SPEC, FACTS, load_spec
+from autograder.spec import DEFAULT_SPEC, FACTS, exit_on_spec_error, load_spec
 from solutions.growth import Growth, growth_in_side
 from solutions.layers import Config, quantities
 
@@ -146,6 +146,7 @@ def verify_spec(spec) -> Verification:
     return result
 
 
+@exit_on_spec_error
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", default=DEFAULT_SPEC, help="assignment spec (YAML)")

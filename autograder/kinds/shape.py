@@ -8,7 +8,7 @@ elsewhere `12,345` is one number, as in a number answer.
 
 Matching is lenient in the ways a tensor and its flattening are the same
 thing: dimensions of size 1 are ignored, and consecutive dimensions may be
-multiplied together (`28x28x3x3` is the 400 × 5 Jacobian).
+multiplied together (`5x5x2x2` matches 25 × 4).
 """
 from __future__ import annotations
 

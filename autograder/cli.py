@@ -123,6 +123,8 @@ def summary(results: Results, path: Path) -> str:
     rows = [("#", "item", "score", "outcome")]
     for test in results.tests:
         outcome = test.tags[1] if len(test.tags) > 1 else test.resolved_status
+        if "not for credit" in test.tags[2:]:
+            outcome += " (not for credit)"
         rows.append((test.number, test.name.split(" ", 1)[-1][:58],
                      f"{test.score:g}/{test.max_score:g}", outcome))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -21,6 +21,8 @@ from autograder.spec import HIDDEN_LONGER, Item, Spec
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
 SHEET_BUDGET_SECONDS = 20.0
+#: The tag of a test graded for feedback only (an item with for_credit: false).
+NOT_FOR_CREDIT = "not for credit"
 
 
 @dataclass(frozen=True)
@@ -165,4 +167,5 @@ def _test(grade: ItemGrade) -> TestResult:
     return TestResult(number=item.number, name=f"{item.number} {item.name}", score=score,
                       max_score=item.max_score, output="\n\n".join(parts),
                       visibility=item.visibility, status=status,
-                      tags=(item.kind, verdict.outcome.split(":")[0]))
+                      tags=(item.kind, verdict.outcome.split(":")[0])
+                      + (() if item.for_credit else (NOT_FOR_CREDIT,)))

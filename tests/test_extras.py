@@ -45,8 +45,10 @@ def test_right_extras_pass_at_zero_points_outside_the_total(grade):
         test = graded.tests[number]
         assert (test["score"], test["max_score"], test["status"]) == (0, 0, "passed")
         assert "Not for credit" in test["output"] and "Correct" in test["output"]
+        assert test["tags"][2:] == ["not for credit"]
     assert graded.score == graded.max_score == 34
     assert "Total: 34/34" in graded.stdout
+    assert "correct (not for credit)" in graded.stdout
     assert "add nothing to the total" in graded.data["output"]
 
 

@@ -244,6 +244,7 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 #: `growth` and the catalogue's entries; anything else is a typo.
 TOP_LEVEL_FIELDS = frozenset({"assignment", "configurations", "pooling", "growth", "big_o",
                               "defaults", "sections", "mistakes", "items", "total_visibility"})
+REQUIRED_FIELDS = ("assignment", "configurations", "growth", "items")
 DEFAULT_FIELDS = frozenset({"points", "visibility", "ratio_tolerance", "for_credit"})
 GROWTH_FIELDS = frozenset({"configuration"})
 ALTERNATIVE_FIELDS = frozenset({"assume", "expect", "credit", "feedback"})
@@ -260,6 +261,16 @@ def _refuse_unknown(where: str, entry, known: frozenset) -> None:
 
 def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
     _refuse_unknown("the spec's top level", raw, TOP_LEVEL_FIELDS)
+    missing = [name for name in REQUIRED_FIELDS if name not in raw]
+    if missing:
+        raise SpecError(f"the spec needs the top-level fields {missing}")
+    if not isinstance(raw["items"], list) or not all(isinstance(i, dict) for i in raw["items"]):
+        raise SpecError("items must be a list of mappings, one per answer blank")
+    _refuse_unknown("configurations", raw["configurations"], frozenset(raw["configurations"])
+                    if isinstance(raw["configurations"], dict) else frozenset())
+    for name, entry in raw["configurations"].items():
+        if not isinstance(entry, dict):
+            raise SpecError(f"configuration {name} must be a mapping of sizes, not {entry!r:.40}")
     _refuse_unknown("defaults", raw.get("defaults", {}), DEFAULT_FIELDS)
     _refuse_unknown("growth", raw["growth"], GROWTH_FIELDS)
     _refuse_unknown("big_o", raw.get("big_o", {}), frozenset(BigOPolicy.__dataclass_fields__))

@@ -222,3 +222,16 @@ def test_an_even_padding_keeps_one_question():
     item = load_spec(DEFAULT_SPEC).item("q2.a.padding")
     assert item.expect == "pad_top" and item.max_score == 1
     assert "EACH side" in item.prompt
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("assignment: x\nconfigurations: {}\ngrowth: {configuration: base}\n", "top-level fields ['items']"),
+    ("assignment: x\nconfigurations: {}\ngrowth: {configuration: base}\nitems: [1, 2]\n", "items must be a list of mappings"),
+    ("assignment: x\nconfigurations: [1]\ngrowth: {configuration: base}\nitems: []\n", "configurations must be a mapping"),
+    ("assignment: x\nconfigurations: {base: 28}\ngrowth: {configuration: base}\nitems: []\n", "configuration base must be a mapping"),
+    ("- just\n- a list\n", "must be a mapping"),
+])
+def test_a_spec_of_the_wrong_shape_is_one_line_too(tmp_path, text, expected):
+    path = tmp_path / "shape.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert expected in refusal(path)

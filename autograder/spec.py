@@ -5,9 +5,11 @@ a clear `SpecError` at load time, never a crash while grading a student.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -47,9 +49,6 @@ def exit_on_spec_error(main):
     """Wrap a command's `main()` so that a broken spec is one line on stderr
     and exit status 4, never a traceback: an instructor's typo in a spec
     should read as the typo."""
-    import functools
-    import sys
-
     @functools.wraps(main)
     def guarded(*args, **kwargs):
         try:
@@ -550,9 +549,7 @@ def _refuse_impossible_mistakes(items: tuple[Item, ...], configurations: dict) -
     """A recognised mistake that assumes another configuration (VALID in
     place of SAME, ...) must be one a layer can have, or its values would be
     divisions by 0 when the references are computed."""
-    from dataclasses import fields as config_fields, replace
-
-    known = {f.name for f in config_fields(Config)}
+    known = {f.name for f in fields(Config)}
     for item in items:
         for mistake in item.mistakes:
             if not mistake.assume:

@@ -146,14 +146,20 @@ def _speed_ups(spec: Spec) -> list[str]:
 
 
 def _items(spec: Spec) -> list[str]:
+    extras = [item.number for item in spec.items if item.graded and not item.for_credit]
     rows = ["## Graded items", "",
-            "| # | key | reference | accepted variants | recognised mistakes |", "|---|---|---|---|---|"]
+            f"Total {spec.max_score:g} points"
+            + (f"; not for credit (graded and shown, 0 points): {', '.join(extras)}." if extras else "."),
+            f"Students see their total: {spec.total_visibility}.", "",
+            "| # | key | points | reference | accepted variants | recognised mistakes |",
+            "|---|---|---|---|---|---|"]
     for item in spec.items:
         if not item.graded:
             continue
+        points = f"{item.max_score:g}" if item.for_credit else f"0 (not for credit; {item.points:g} if it were)"
         if item.kind == "big_o":
             growth, _ = growth_reference(spec, item)
-            rows.append(f"| {item.number} | `{item.key}` | {growth.render('side')} = "
+            rows.append(f"| {item.number} | `{item.key}` | {points} | {growth.render('side')} = "
                         f"{growth.render('pixels')} | | loose bound: partial; "
                         "Ω or too low: none |")
             continue
@@ -165,7 +171,7 @@ def _items(spec: Spec) -> list[str]:
         variants = ", ".join(_show(e.value) for e in found[1:] if e.credit == 1 and e.name.startswith("variant"))
         mistakes = ", ".join(f"{_show(e.value)} ({e.name}, {e.credit:g})" for e in found[1:]
                              if not e.name.startswith("variant"))
-        rows.append(f"| {item.number} | `{item.key}` | {reference} | {variants} | {mistakes} |")
+        rows.append(f"| {item.number} | `{item.key}` | {points} | {reference} | {variants} | {mistakes} |")
     return rows + [""]
 
 

@@ -199,10 +199,7 @@ def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
     it in specs/DEFAULT, which the grader reads for its default.
     """
     spec_path = Path(spec_path)
-    try:
-        spec = load_spec(spec_path)
-    except SpecError as error:
-        raise BuildError(str(error)) from None
+    spec = load_spec(spec_path)
     files = {"requirements.txt": pinned_requirements(ROOT / "requirements.txt"),
              # setup.sh installs the package from it (see pyproject.toml)
              "pyproject.toml": (ROOT / "pyproject.toml").read_bytes()}
@@ -483,8 +480,10 @@ def print_dry_run(report: DryRun, log=print) -> None:
 
 def item_manifest(spec: Spec) -> dict:
     """What the self-check needs to know about the sheet: every blank's key,
-    number, name and kind. Nothing about values or how they are graded."""
-    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind}
+    number, name and kind, and what one number means for a shape item (the
+    wording the grader uses too). Nothing about values or how they are graded."""
+    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind,
+                       **({"one_number_means": item.one_number_means} if item.one_number_means else {})}
                       for item in spec.items]}
 
 
@@ -492,10 +491,7 @@ def student_bundle_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
     """Every file of the students' zip, by its name in the zip. The answer
     sheet is written from the spec (for the default spec it is
     student_template/answers.yaml, which is kept equal to it)."""
-    try:
-        spec = load_spec(spec_path)
-    except SpecError as error:
-        raise BuildError(str(error)) from None
+    spec = load_spec(spec_path)
     closure = checker_closure()
     vendored: dict[str, bytes] = {}
     for import_name in sorted(closure.vendored):

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
                                          started=started)
     except Exception:  # the autograder's own failure: say so, never a silent 0
         traceback.print_exc()
-        print("run_autograder: the autograder failed on this submission (traceback above); "
+        print("autograder grade: the autograder failed on this submission (traceback above); "
               "results.json says so and gives no grade", file=sys.stderr)
         results, code = failure_results(
             "The autograder hit an internal error while grading this submission.",
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
     try:
         write_results(results, results_path)
     except ResultsWriteError as error:
-        print(f"run_autograder: cannot write results: {error}", file=sys.stderr)
+        print(f"autograder grade: cannot write results: {error}", file=sys.stderr)
         return EXIT_FAILED
     if not args.quiet:
         print(summary(results, results_path))
@@ -85,7 +85,7 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     try:
         spec = load_spec(spec_path)
     except SpecError as error:
-        print(f"run_autograder: {error}", file=sys.stderr)
+        print(f"autograder grade: {error}", file=sys.stderr)
         return failure_results("The autograder's assignment spec is missing or broken: "
                                f"{error}", execution_time=time.perf_counter() - started), EXIT_FAILED
     prepared = load_or_prepare(spec)
@@ -105,13 +105,14 @@ def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
     """A submission with no readable sheet still gets every test, at 0, so
     the total is right and the reason is on each one."""
     tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,
-                        max_score=item.points, visibility=item.visibility, status="failed",
+                        max_score=item.max_score, visibility=item.visibility, status="failed",
                         output="Not graded: no readable answer sheet (see the top of the results).")
              for item in spec.items if item.tested]
     output = ("**No readable answer sheet.** " + escape_markdown(message) +
               "\n\nFill in `answers.yaml` from the template and submit it again.")
     return Results(tests=tests, output=output, execution_time=elapsed,
-                   extra_data={"answer_file": None, "problem": message})
+                   extra_data={"answer_file": None, "problem": message},
+                   visibility=spec.total_visibility)
 
 
 def _metadata_summary() -> dict:
@@ -119,11 +120,11 @@ def _metadata_summary() -> dict:
     try:
         metadata = json.loads(GRADESCOPE_METADATA.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        print(f"run_autograder: note: {GRADESCOPE_METADATA} is missing; grading without it",
+        print(f"autograder grade: note: {GRADESCOPE_METADATA} is missing; grading without it",
               file=sys.stderr)
         return {"status": "missing"}
     except (OSError, ValueError) as error:
-        print(f"run_autograder: note: {GRADESCOPE_METADATA} is unreadable ({error}); "
+        print(f"autograder grade: note: {GRADESCOPE_METADATA} is unreadable ({error}); "
               "grading without it", file=sys.stderr)
         return {"status": "unreadable"}
     return {"status": "read", "id": metadata.get("id"),
@@ -135,6 +136,8 @@ def summary(results: Results, path: Path) -> str:
     rows = [("#", "item", "score", "outcome")]
     for test in results.tests:
         outcome = test.tags[1] if len(test.tags) > 1 else test.resolved_status
+        if "not for credit" in test.tags[2:]:
+            outcome += " (not for credit)"
         rows.append((test.number, test.name.split(" ", 1)[-1][:58],
                      f"{test.score:g}/{test.max_score:g}", outcome))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from autograder import wording
 from autograder.kinds import KINDS, ParseError
 from autograder.kinds import big_o
 from autograder.kinds.errors import HedgedAnswer
@@ -17,11 +18,13 @@ from autograder.kinds.verdict import Verdict
 from autograder.prepared import Prepared
 from autograder.results import Results, TestResult, escape_markdown
 from autograder.sheet import Sheet
-from autograder.spec import Item, Spec
+from autograder.spec import HIDDEN_LONGER, Item, Spec
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
 SHEET_BUDGET_SECONDS = 20.0
+#: The tag of a test graded for feedback only (an item with for_credit: false).
+NOT_FOR_CREDIT = "not for credit"
 
 #: Bytes of results.json (JSON-escaped, as written) that one piece of text
 #: from the sheet may take: a quoted answer, a feedback, a note about the
@@ -96,7 +99,9 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dic
         return Verdict(0.0, "could not be read",
                        f"Could not read this answer: {error.message.rstrip('.')}.{hint}",
                        "unreadable")
-    return kind.grade(reading, entry, item, context)
+    verdict = kind.grade(reading, entry, item, context)
+    special = wording.one_number_reading(reading, item.one_number_means)
+    return replace(verdict, read=special) if special else verdict
 
 
 @lru_cache(maxsize=8192)
@@ -142,6 +147,9 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
                      "internal error; they are marked in the tests and are not a judgement "
                      "of your answers.")
     lines.append("Written answers are listed with 0 autograder points; course staff grade them by hand.")
+    if any(not g.item.for_credit and g.item.points > 0 for g in grades):
+        lines.append("Questions not for credit (the extra questions) are graded so you see which "
+                     "you got right, and add nothing to the total.")
     extra = {
         "answer_file": str(sheet.path),
         "size_variable": context["variable"],
@@ -149,7 +157,14 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
         "outcomes": {g.item.key: g.verdict.outcome for g in grades},
     }
     return Results(tests=tests, output="\n\n".join(lines), execution_time=execution_time,
-                   extra_data=extra)
+                   extra_data=extra, visibility=spec.total_visibility,
+                   stdout_visibility=stdout_visibility(spec))
+
+
+def stdout_visibility(spec: Spec) -> str:
+    """stdout (tracebacks, the summary table with every score) is for staff:
+    hidden, and never shown before the total is."""
+    return max(("hidden", spec.total_visibility), key=HIDDEN_LONGER.get)
 
 
 def _test(grade: ItemGrade) -> TestResult:
@@ -158,14 +173,19 @@ def _test(grade: ItemGrade) -> TestResult:
     if grade.answer is not None and item.kind != "written":
         parts.append(f"**You wrote:** {_shown(grade.answer, QUOTED_ANSWER_BYTES, chars=300)}")
     parts.append(_shown(verdict.feedback, FEEDBACK_BYTES))
-    score = round(verdict.credit * item.points, 4)
+    if not item.for_credit and item.points > 0:
+        parts.append("Not for credit: this question adds no points to the total.")
+    score = round(verdict.credit * item.max_score, 4)
     status = None
     if item.kind == "written" or verdict.outcome.startswith("internal error"):
         status = "passed" if verdict.outcome == "answered" else "failed"
+    elif not item.for_credit:  # 0 of 0 points: the status alone says right or wrong
+        status = "passed" if verdict.credit >= 1 else "failed"
     return TestResult(number=item.number, name=f"{item.number} {item.name}", score=score,
-                      max_score=item.points, output="\n\n".join(parts),
+                      max_score=item.max_score, output="\n\n".join(parts),
                       visibility=item.visibility, status=status,
-                      tags=(item.kind, verdict.outcome.split(":")[0]))
+                      tags=(item.kind, verdict.outcome.split(":")[0])
+                      + (() if item.for_credit else (NOT_FOR_CREDIT,)))
 
 
 def _shown(text: str, json_bytes: int, *, chars: int = 2_000) -> str:

@@ -80,9 +80,9 @@ def question_points(spec: Spec) -> dict[str, float]:
     """Points of every question that carries autograder points, in spec order."""
     points: dict[str, float] = {}
     for item in spec.items:
-        if item.points > 0:
+        if item.max_score > 0:
             question = question_of(item.number)
-            points[question] = points.get(question, 0.0) + item.points
+            points[question] = points.get(question, 0.0) + item.max_score
     return points
 
 
@@ -191,7 +191,7 @@ def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list[Item]:
 
 def _overview(spec: Spec, submissions, scored, read) -> Section:
     counts = Counter(s.status for s in submissions)
-    possible = sum(item.points for item in spec.items)
+    possible = sum(item.max_score for item in spec.items)
     lines = [f"{len(submissions)} submissions: {counts[GRADED]} graded, "
              f"{counts[NO_SHEET]} without a readable answer sheet (0 points), "
              f"{counts[FAILED]} where the autograder failed (no grade; see their results files)."]
@@ -241,7 +241,7 @@ def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> Sectio
             misses = Counter(v.outcome for v in verdicts if v.credit < 1)
             common = ", ".join(f"{name} ({count})" for name, count in
                                sorted(misses.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
-            rows.append((item.number, item.name, format_number(item.points),
+            rows.append((item.number, item.name, format_number(item.max_score),
                          _percent(full, len(verdicts)), _percent(partial, len(verdicts)),
                          _percent(wrong, len(verdicts)), _percent(blank, len(verdicts)), common))
         else:
@@ -272,7 +272,7 @@ def _wrong_answers_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
         if not groups:
             continue
         rows = tuple((group.spelling, str(group.spellings), group.read,
-                      _describe_outcome(group.outcome), format_number(group.credit * item.points),
+                      _describe_outcome(group.outcome), format_number(group.credit * item.max_score),
                       str(group.count), _percent(group.count, sheets))
                      for group in groups[:WRONG_ANSWERS_PER_ITEM])
         blocks.append(Heading(f"{item.number} {item.name}"))

@@ -8,7 +8,7 @@ message is written for the student (plain text; the results writer escapes
 it), never into a traceback or a silent zero.
 
 Parsing keeps every scalar as the exact text the student typed: YAML 1.1's
-implicit typing would turn ``28:28`` into the integer 1708, ``no`` into
+implicit typing would turn ``12:30`` into the integer 750, ``no`` into
 ``False`` and ``1_000`` into 1000 before any grader could see what was
 written. Only an empty value or ``~``/``null`` means "no answer" (``None``).
 """
@@ -123,7 +123,7 @@ class Sheet:
         """The text answered at ``dotted_key`` (``"q2.g.multiplications_56.standard"``).
 
         ``None`` if the key is absent or left blank. A list is returned as
-        its items joined by ", " (``[28, 28, 3]`` reads as ``"28, 28, 3"``), so
+        its items joined by ", " (``[20, 20, 3]`` reads as ``"20, 20, 3"``), so
         a student who used YAML list syntax still gets their answer parsed; a
         mapping where text was expected comes back in ``{key: value}`` form so
         the grader's "could not understand" feedback shows what was written.

@@ -6,7 +6,12 @@ and a solved sample for demos and tests.
 
 Both follow the spec, so a new term's variant gets its own sheet with the
 right keys, sizes and comments without hand editing. The template carries no
-reference value: its notation examples use numbers that are no answer.
+reference value: its notation examples use numbers that are no answer
+(tests/test_leaks.py checks this against every value the grader accepts).
+
+A padding question whose configuration pads unevenly has one blank per side
+(see `per_side_when_uneven` in the spec), so the template asks exactly what
+the configuration has.
 """
 from __future__ import annotations
 
@@ -31,10 +36,10 @@ _HEADER = """\
 #   shapes      20x20   20 × 20   20 by 20   (20, 20)   [20, 20]   20x20x5
 #               a Jacobian may be written outputs x weights, weights x outputs,
 #               or as a tensor (output dims then weight dims): 5x5x2x2 is 25 x 4
-#   Big-O       O(N^3)   O(N**3)   O(N³)   Θ(n log n)   O(n^3 k^2)
+#   Big-O       O(N^5)   O(N**5)   O(N⁵)   Θ(n log n)   O(n^5 k^3)
 #               use one letter for the input size and k for the kernel side,
 #               and say in {variable_key} what your letter means
-#   ratios      a number (12.5, 12.5x faster, ~12 times, same) or a growth (O(N^3))
+#   ratios      a number (12.5, 12.5x faster, ~12 times, same) or a growth (O(N^5))
 #   written     after `|`, on the following lines, indented by two spaces:
 #                 a: |
 #                   My first sentence. My second sentence.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -19,6 +19,9 @@ KINDS = ("number", "shape", "big_o", "ratio", "written", "variable", "feedback")
 #: meaning of the Big-O letter, and optional feedback on the homework.
 UNTESTED_KINDS = ("variable", "feedback")
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+#: How long each visibility keeps a result from students, least first: a
+#: total may be shown only as late as the latest-shown item that counts in it.
+HIDDEN_LONGER = {"visible": 0, "after_due_date": 1, "after_published": 2, "hidden": 3}
 FACTS = "facts"
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 #: An upload built for another spec names it in specs/DEFAULT (see
@@ -28,7 +31,11 @@ DEFAULT_SPEC = SPECS / ((SPECS / "DEFAULT").read_text(encoding="utf-8").strip()
 
 
 class SpecError(ValueError):
-    """The spec is missing, unreadable or inconsistent."""
+    """The spec is missing, unreadable or inconsistent. Its message is one
+    line, so every `autograder` subcommand prints it as it is (see `autograder.__main__`)."""
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,21 @@ class Item:
     sentences: tuple[int, int] | None = None
     hint: str = ""
     prompt: str = ""  # the template's comment for this blank
+    #: False for an item graded and shown but worth nothing (the homework's
+    #: Extra Questions); `points` is what it would be worth for credit.
+    for_credit: bool = True
+    #: What one number means when the answer is a shape: "entries" (a
+    #: Jacobian given as its entry count), "square side" (16 for 16 × 16),
+    #: or "" (a single dimension). The grader and the self-check describe
+    #: readings with it (autograder/wording.py).
+    one_number_means: str = ""
+
+    @property
+    def max_score(self) -> float:
+        """The points this item adds to the total: its points when it is for
+        credit, else 0. Every results.json, gradebook and report uses this,
+        never `points`."""
+        return self.points if self.for_credit else 0.0
 
     @property
     def graded(self) -> bool:
@@ -116,6 +138,10 @@ class Spec:
     big_o_policy: BigOPolicy
     items: tuple[Item, ...]
     sections: dict[str, str]
+    #: When students may see their total (results.json's top-level
+    #: `visibility`): "visible", or as late as the latest-shown item that
+    #: carries points, so hidden items cannot be probed through the total.
+    total_visibility: str
     digest: str
     path: Path
     files: tuple[Path, ...]  # this spec, then each spec it extends
@@ -131,6 +157,11 @@ class Spec:
     def answer_keys(self) -> tuple[str, ...]:
         """Every key a student sheet may fill in (graded or not)."""
         return tuple(i.key for i in self.items)
+
+    @property
+    def max_score(self) -> float:
+        """The total a sheet can earn: the sum of the items' `max_score`."""
+        return round(sum(i.max_score for i in self.items if i.tested), 4)
 
 
 def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
@@ -165,7 +196,7 @@ def _read_with_parents(path: Path, digest, files: list[Path], *, depth: int) -> 
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise SpecError(f"the assignment spec {path} is not valid YAML: {error}") from None
+        raise SpecError(f"the assignment spec {path} is not valid YAML: {_yaml_problem(error)}") from None
     if not isinstance(raw, dict):
         raise SpecError(f"the assignment spec {path} must be a mapping")
     parent_name = raw.pop("extends", None)
@@ -179,16 +210,58 @@ def _read_with_parents(path: Path, digest, files: list[Path], *, depth: int) -> 
     return merged
 
 
-def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
-    from solutions.facts import CUTOUT
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's multi-line report as one line: what, and where."""
+    problem = getattr(error, "problem", None) or str(error)
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{problem}{where}"
 
+
+#: Every field a spec may have at its top level, and inside `defaults`,
+#: `growth` and the catalogue's entries; anything else is a typo.
+TOP_LEVEL_FIELDS = frozenset({"assignment", "configurations", "pooling", "growth", "big_o",
+                              "defaults", "sections", "mistakes", "items", "total_visibility"})
+REQUIRED_FIELDS = ("assignment", "configurations", "growth", "items")
+DEFAULT_FIELDS = frozenset({"points", "visibility", "ratio_significant_digits", "for_credit"})
+GROWTH_FIELDS = frozenset({"configuration"})
+ALTERNATIVE_FIELDS = frozenset({"assume", "expect", "credit", "feedback"})
+
+
+def _refuse_unknown(where: str, entry, known: frozenset) -> None:
+    if not isinstance(entry, dict):
+        raise SpecError(f"{where} must be a mapping, not {type(entry).__name__}")
+    unknown = set(entry) - known
+    if unknown:
+        raise SpecError(f"{where}: unknown fields {sorted(map(str, unknown))} "
+                        f"(known: {', '.join(sorted(known))})")
+
+
+def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
+    _refuse_unknown("the spec's top level", raw, TOP_LEVEL_FIELDS)
+    missing = [name for name in REQUIRED_FIELDS if name not in raw]
+    if missing:
+        raise SpecError(f"the spec needs the top-level fields {missing}")
+    if not isinstance(raw["items"], list) or not all(isinstance(i, dict) for i in raw["items"]):
+        raise SpecError("items must be a list of mappings, one per answer blank")
+    _refuse_unknown("configurations", raw["configurations"], frozenset(raw["configurations"])
+                    if isinstance(raw["configurations"], dict) else frozenset())
+    for name, entry in raw["configurations"].items():
+        if not isinstance(entry, dict):
+            raise SpecError(f"configuration {name} must be a mapping of sizes, not {entry!r:.40}")
+    _refuse_unknown("defaults", raw.get("defaults", {}), DEFAULT_FIELDS)
+    _refuse_unknown("growth", raw["growth"], GROWTH_FIELDS)
+    _refuse_unknown("big_o", raw.get("big_o", {}), frozenset(BigOPolicy.__dataclass_fields__))
+    for name, entry in raw.get("mistakes", {}).items():
+        _refuse_unknown(f"mistake {name}", entry, ALTERNATIVE_FIELDS)
     configurations = _configurations(raw["configurations"])
     text = _TextFiller(configurations)
     defaults = raw.get("defaults", {})
     catalogue = {name: {**entry, "feedback": text(entry.get("feedback", ""))}
                  for name, entry in raw.get("mistakes", {}).items()}
-    items = tuple(_item(entry, defaults, catalogue, configurations, text)
-                  for entry in raw["items"])
+    sections = {text(k): text(v) for k, v in raw.get("sections", {}).items()}
+    items = tuple(item for entry in raw["items"]
+                  for item in _items_of(entry, defaults, catalogue, configurations, text, sections))
     keys = [i.key for i in items]
     duplicated = {k for k in keys if keys.count(k) > 1}
     if duplicated:
@@ -200,6 +273,13 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
     growth = raw["growth"]
     if growth["configuration"] not in configurations:
         raise SpecError(f"growth configuration {growth['configuration']!r} is not defined")
+    _refuse_impossible_mistakes(items, configurations)
+    total_visibility = raw.get("total_visibility", "visible")
+    if total_visibility not in VISIBILITIES:
+        raise SpecError(f"total_visibility {total_visibility!r} is not one of {VISIBILITIES}")
+    _refuse_total_that_reveals_hidden_items(items, total_visibility)
+    from solutions.facts import CUTOUT
+
     facts = {f"cutout_{name}": side for name, side in CUTOUT["patch_side"].items()}
     return Spec(
         assignment=text(raw["assignment"]),
@@ -210,7 +290,8 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
         variable_key=variables[0],
         big_o_policy=BigOPolicy(**{k: float(v) for k, v in raw.get("big_o", {}).items()}),
         items=items,
-        sections={text(k): text(v) for k, v in raw.get("sections", {}).items()},
+        sections=sections,
+        total_visibility=total_visibility,
         digest=digest,
         path=path,
         files=files,
@@ -246,7 +327,43 @@ def _configurations(raw: dict) -> dict[str, Config]:
                 raise SpecError(f"configuration {name} builds on {parent!r}, defined later or not at all")
             entry = {**resolved[parent], **entry}
         resolved[name] = entry
-    return {name: config_from_fields(entry, name) for name, entry in resolved.items()}
+    configurations = {name: config_from_fields(entry, f"configuration {name}")
+                      for name, entry in resolved.items()}
+    for name, config in configurations.items():
+        reason = impossibility(config)
+        if reason:
+            raise SpecError(f"configuration {name} cannot exist: {reason}")
+    return configurations
+
+
+def impossibility(config: Config) -> str:
+    """Why no layer can have this configuration ("" when one can): with
+    VALID padding a kernel larger than the input leaves no output position,
+    and every count of the homework (and every ratio of them) would be 0 or
+    a division by 0. Sizes below 1 (stride 0, negative sizes) are refused by
+    Config itself."""
+    for dimension, side, kernel in (("height", config.height, config.kernel_h),
+                                    ("width", config.width, config.kernel_w)):
+        if config.padding == "VALID" and kernel > side:
+            return (f"a kernel {kernel} wide does not fit an input {side} wide ({dimension}) "
+                    "with VALID padding, so the layer has no output")
+    return ""
+
+
+def padding_sides(config: Config) -> tuple[int, int, int, int]:
+    """Zeros added (top, bottom, left, right), TensorFlow's convention: SAME
+    pads max((ceil(n/s) - 1)s + k - n, 0) along a dimension, the smaller half
+    before and the odd pixel after; VALID pads nothing. Plain integers (the
+    same formulas as solutions/layers.py, which the tests compare), so that
+    loading a spec needs no SymPy."""
+    def split(n: int, k: int, s: int) -> tuple[int, int]:
+        if config.padding != "SAME":
+            return 0, 0
+        total = max((-(-n // s) - 1) * s + k - n, 0)
+        return total // 2, total - total // 2
+
+    return (*split(config.height, config.kernel_h, config.stride_h),
+            *split(config.width, config.kernel_w, config.stride_w))
 
 
 def config_from_fields(entry: dict, name: str = "configuration") -> Config:
@@ -281,8 +398,67 @@ def config_from_fields(entry: dict, name: str = "configuration") -> Config:
 _ITEM_FIELDS = {"key", "number", "name", "kind", "points", "visibility", "at", "expect",
                 "growth", "variants", "mistakes", "square_side_ok", "transpose_ok",
                 "entries_ok", "significant_digits", "sentences", "hint", "prompt", "layer", "dataset",
-                "other_dataset"}
-_PLACEHOLDER_FIELDS = ("layer", "dataset", "other_dataset")
+                "other_dataset", "for_credit", "per_side_when_uneven", "opposite"}
+_PLACEHOLDER_FIELDS = ("layer", "dataset", "other_dataset", "opposite")
+PER_SIDE_FIELDS = frozenset({"name", "prompt", "mistakes"})
+
+#: How a padding question is asked when the sides differ: (key suffix, words
+#: for {side}, the side's quantity, the quantity of the side it is most
+#: easily swapped with, for the `{opposite}` placeholder), by which sides agree.
+_BEFORE_AFTER = (("before", "before the image (top and left)", "pad_top", "pad_bottom"),
+                 ("after", "after the image (bottom and right)", "pad_bottom", "pad_top"))
+_BY_DIMENSION = (("top_and_bottom", "at the top and at the bottom (each)", "pad_top", "pad_left"),
+                 ("left_and_right", "on the left and on the right (each)", "pad_left", "pad_top"))
+_EVERY_SIDE = (("top", "at the top", "pad_top", "pad_bottom"),
+               ("bottom", "at the bottom", "pad_bottom", "pad_top"),
+               ("left", "on the left", "pad_left", "pad_right"),
+               ("right", "on the right", "pad_right", "pad_left"))
+
+
+def uneven_sides(config: Config) -> tuple[tuple[str, str, str, str], ...]:
+    """The sides a padding question must ask for separately, () when one
+    number ("on each side") describes the padding."""
+    top, bottom, left, right = padding_sides(config)
+    if top == bottom == left == right:
+        return ()
+    if top == left and bottom == right:
+        return _BEFORE_AFTER
+    if top == bottom and left == right:
+        return _BY_DIMENSION
+    return _EVERY_SIDE
+
+
+def _items_of(entry: dict, defaults: dict, catalogue: dict, configurations: dict, text,
+              sections: dict) -> tuple[Item, ...]:
+    """The items one spec entry stands for: itself, or, for a padding question
+    (`per_side_when_uneven`) on a configuration that pads its sides unevenly,
+    one number item per side, since "the padding on each side" has no single
+    answer there (a 4x4 SAME kernel pads 1 before and 2 after)."""
+    per_side = entry.get("per_side_when_uneven")
+    configuration = configurations.get(entry.get("at", "base"))
+    if per_side is None or configuration is None:
+        return (_item(entry, defaults, catalogue, configurations, text),)
+    _refuse_unknown(f"item {entry.get('key', '?')}: per_side_when_uneven", per_side, PER_SIDE_FIELDS)
+    if entry.get("kind") != "number":
+        raise SpecError(f"item {entry.get('key', '?')}: per_side_when_uneven needs kind number")
+    sides = uneven_sides(configuration)
+    whole = {k: v for k, v in entry.items() if k != "per_side_when_uneven"}
+    if not sides:
+        return (_item(whole, defaults, catalogue, configurations, text),)
+    parent = text(entry["key"])
+    points = float(entry.get("points", defaults.get("points", 1)))
+    sections.setdefault(parent, "this layer pads its sides unevenly: give each side")
+    items = []
+    for index, (suffix, words, quantity, opposite) in enumerate(sides, start=1):
+        side_entry = {**whole, "key": f"{entry['key']}.{suffix}",
+                      "number": f"{entry.get('number', '')}.{index}",
+                      "name": str(per_side.get("name", "{side}")).replace("{side}", words),
+                      "prompt": str(per_side.get("prompt", "pixels added {side}")).replace("{side}", words),
+                      "expect": quantity, "opposite": opposite,
+                      "points": round(points / len(sides), 4),
+                      "mistakes": per_side.get("mistakes", whole.get("mistakes", ()))}
+        items.append(_item(side_entry, defaults, catalogue, configurations, text))
+    return tuple(items)
 
 
 def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, text) -> Item:
@@ -304,6 +480,8 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
         if name not in catalogue:
             raise SpecError(f"item {key}: mistake {name!r} is not in the catalogue")
         mistakes.append(_alternative(name, catalogue[name], default_credit=0.0))
+    for variant in entry.get("variants", ()):
+        _refuse_unknown(f"item {key}: a variant", variant, ALTERNATIVE_FIELDS)
     variants = tuple(_alternative(f"variant {n + 1}", v, default_credit=1.0)
                      for n, v in enumerate(entry.get("variants", ())))
     sentences = entry.get("sentences")
@@ -312,6 +490,9 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
         raise SpecError(f"item {key}: a {kind} item needs 'expect'")
     if kind in ("big_o", "ratio") and entry.get("growth") is None:
         raise SpecError(f"item {key}: a {kind} item needs 'growth'")
+    for_credit = entry.get("for_credit", defaults.get("for_credit", True))
+    if not isinstance(for_credit, bool):
+        raise SpecError(f"item {key}: for_credit must be true or false, not {for_credit!r}")
     item = Item(
         key=key,
         number=str(entry.get("number", "")),
@@ -332,6 +513,9 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
         sentences=tuple(sentences) if sentences else None,
         hint=text(entry.get("hint", "")),
         prompt=text(entry.get("prompt", "")),
+        for_credit=for_credit,
+        one_number_means=("entries" if entry.get("entries_ok") else
+                          "square side" if entry.get("square_side_ok") else ""),
     )
     for alternative in (item,) + item.variants + item.mistakes:
         if alternative.expect is not None:
@@ -361,6 +545,48 @@ def _significant_digits(entry: dict, defaults: dict, kind: str, key: str) -> int
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 20:
         raise SpecError(f"item {key}: significant_digits must be a whole number from 1 to 20")
     return digits
+
+
+def _refuse_impossible_mistakes(items: tuple[Item, ...], configurations: dict) -> None:
+    """A recognised mistake that assumes another configuration (VALID in
+    place of SAME, ...) must be one a layer can have, or its values would be
+    divisions by 0 when the references are computed."""
+    known = {f.name for f in fields(Config)}
+    for item in items:
+        for mistake in item.mistakes:
+            if not mistake.assume:
+                continue
+            unknown = {name for name, _ in mistake.assume} - known
+            if unknown:
+                raise SpecError(f"mistake {mistake.name}: assumes unknown fields {sorted(unknown)}")
+            if item.configuration == FACTS:
+                raise SpecError(f"item {item.key}: mistake {mistake.name} assumes a configuration, "
+                                "but the item is a fact")
+            try:
+                assumed = replace(configurations[item.configuration], **dict(mistake.assume))
+            except ValueError as error:
+                raise SpecError(f"item {item.key}: mistake {mistake.name}: {error}") from None
+            reason = impossibility(assumed)
+            if reason:
+                raise SpecError(f"item {item.key}: mistake {mistake.name} assumes a configuration "
+                                f"that cannot exist: {reason}; drop it from this item")
+
+
+def _refuse_total_that_reveals_hidden_items(items: tuple[Item, ...], total_visibility: str) -> None:
+    """Students who see their total can probe an item they cannot see: they
+    resubmit with its answer changed and watch the total. So every item that
+    carries points must be shown no later than the total."""
+    late = [i for i in items if i.tested and i.max_score > 0
+            and HIDDEN_LONGER[i.visibility] > HIDDEN_LONGER[total_visibility]]
+    if late:
+        listed = ", ".join(f"{i.key} ({i.visibility})" for i in late[:10])
+        more = f" and {len(late) - 10} more" if len(late) > 10 else ""
+        latest = max((i.visibility for i in late), key=HIDDEN_LONGER.get)
+        raise SpecError(
+            f"the total ({total_visibility}) would reveal items hidden from students that carry "
+            f"points: {listed}{more}. Either give them no points until grades are published "
+            f"(for_credit: false, or points: 0), or hide the total as long as they are hidden "
+            f"(top-level total_visibility: {latest}).")
 
 
 def _alternative(name: str, entry: dict, *, default_credit: float) -> Alternative:

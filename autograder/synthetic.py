@@ -72,7 +72,7 @@ def generate(count: int, seed: int, spec: Spec | None = None) -> SyntheticExport
     malformed_slots = rng.sample(range(count), min(count // 5, max(len(MALFORMED),
                                                                     round(count * MALFORMED_SHARE))))
     malformed = {slot: MALFORMED[n % len(MALFORMED)] for n, slot in enumerate(sorted(malformed_slots))}
-    possible = sum(item.points for item in spec.items)
+    possible = sum(item.max_score for item in spec.items)
     files: dict[str, bytes] = {}
     profiles: dict[str, str] = {}
     metadata = ["---"]
@@ -320,7 +320,7 @@ def _metadata_entry(folder: str, slot: int, previous: float, spec: Spec,
               f"    score: {previous}", "    tests:"]
     for item in spec.items:
         lines.append(f"    - {{name: {json.dumps(item.number + ' ' + item.name)}, "
-                     f"number: '{item.number}', max_score: {item.points}}}")
+                     f"number: '{item.number}', max_score: {item.max_score}}}")
     lines.append("  :history: []")
     return lines
 

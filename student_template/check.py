@@ -68,6 +68,7 @@ def _one_line(text) -> str:
 
 
 try:
+    from autograder import wording
     from autograder.kinds import big_o, number, ratio, shape
     from autograder.kinds.errors import ParseError
     from autograder.sheet import SubmissionError, find_answer_file, read_submission
@@ -311,7 +312,7 @@ def check(sheet, manifest: dict, shown=None) -> Report:
             else:
                 read.append(f"{label}: your Big-O letter means {big_o.SIZE_WORDS[variable]}")
         else:
-            outcome, text = read_answer(item["kind"], answer, variable)
+            outcome, text = read_answer(item["kind"], answer, variable, item.get("one_number_means", ""))
             (read if outcome == "read" else unreadable_answers).append(f"{label}: {text}")
     report.section("Read", read)
     report.section("Left empty", empty)
@@ -333,7 +334,7 @@ def size_variable(sheet, manifest: dict):
     return None if key is None else big_o.parse_variable(sheet.get(key))
 
 
-def read_answer(kind: str, answer: str, variable):
+def read_answer(kind: str, answer: str, variable, one_number_means: str = ""):
     """('read', how it was read) or ('unreadable', why, with a hint). A growth
     (a Big-O answer, or a ratio given as one) says what its letter stands for
     when the sheet declares it, as the autograder's feedback does."""
@@ -345,7 +346,7 @@ def read_answer(kind: str, answer: str, variable):
         growth = reading if kind == "big_o" else getattr(reading, "growth", None)
         if growth is not None and variable is not None:
             return "read", big_o.read_in(growth, variable)
-        return "read", reader.describe(reading)
+        return "read", wording.describe(reader, reading, one_number_means)
     except ParseError as error:
         hint = f"\n{'':<10}hint: {error.hint}" if error.hint else ""
         return "unreadable", f"{error.message}{hint}"

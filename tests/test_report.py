@@ -88,7 +88,7 @@ def test_questions_are_the_first_two_parts_of_item_numbers():
     points = question_points(SPEC)
     assert "1.a" not in points  # written: graded by hand, no autograder points
     assert points["2.a"] == 3 and points["2.g"] == 18
-    assert sum(points.values()) == sum(item.points for item in SPEC.items)
+    assert sum(points.values()) == sum(item.max_score for item in SPEC.items) == SPEC.max_score
 
 
 def test_format_and_normalise():

@@ -3,7 +3,7 @@
 `n^2` (no notation: a statement of how the count grows).
 
 The expression is expanded into terms (coefficient · size^a · k^b · log^c
-size), so `O(N*N*N)`, `O((N^3)^2)` and `O(m^5 + m)` are compared by what they
+size), so `O(N*N*N*N*N)`, `O((N^5)^3)` and `O(m^5 + m)` are compared by what they
 say, not how they are written. One letter names the input size (any letter,
 case kept); k or K names the kernel side. Grading policy (whether constant
 factors or lower-order terms cost credit, what the kernel exponent should be)

@@ -1,6 +1,6 @@
 """Reading an answer that says how many times faster or larger one thing is:
 a number (`57x faster`, `~57 times`, `400^2/7`, `12,345x`), a growth
-(`O(N^3)`, `grows as n`, `N^2/7`), a word meaning 1 (`same`, `equally
+(`O(N^5)`, `grows as n`, `N^2/7`), a word meaning 1 (`same`, `equally
 fast`, `no faster`), or `a:b`, read as a/b and flagged, since students
 write the ratio both ways round. Comparison words after the number
 (`times faster`, `x more`, `(same)`) are harmless; any other word is

@@ -746,7 +746,7 @@ def _convert_mapping(node: MappingNode, path: str, depth: int, problems: _Notes)
 
 def _flow_pieces(value: Answer) -> Iterator[str]:
     """The pieces of a nested answer's compact one-line text, as YAML flow
-    style would show it (``[28, 28, 3]``, ``{a: 1}``), produced lazily so that
+    style would show it (``[20, 20, 5]``, ``{a: 1}``), produced lazily so that
     :func:`_bounded_text` stops building once the text is too long."""
     if value is None:
         return

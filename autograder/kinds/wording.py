@@ -93,7 +93,7 @@ def _number_words_value(words: list[str]) -> int | None:
 
 
 def spell_numbers(text: str) -> str:
-    """Number words as digits: `twenty-eight` -> `28`, `seven thousand and
+    """Number words as digits: `twenty-one` -> `21`, `seven thousand and
     five` -> `7005`. A run of words that is not one number is left as it is
     (and later refused as words the grader does not understand)."""
     if not any(word in text.lower() for word in (*_ONES, *_TENS)):

@@ -393,8 +393,10 @@ def _beyond_polynomial(node, size_letters, source) -> str | None:
     if isinstance(node, (E.Number, E.Letter)):
         return None
     if isinstance(node, E.Factorial):
-        if not expression.symbols(node.operand) & size_letters:
-            return None  # 3!: a number
+        if not expression.symbols(node.operand) & size_letters:  # `N^2!`: which '!' is meant?
+            raise source.fail(f"it has the factorial of something that is not the input size "
+                              f"({_quoted(node)})", "write its value, or brackets around what "
+                              "the '!' applies to, like (m^5)!")
         if _beyond_polynomial(node.operand, size_letters, source) is None:
             _require_growth(node.operand, size_letters, source, node)
         return "a factorial"
@@ -404,6 +406,7 @@ def _beyond_polynomial(node, size_letters, source) -> str | None:
                 _require_growth(node.exponent, size_letters, source, node)
             _require_base_above_one(node.base, size_letters, source, node)
             return "an exponential"
+        _beyond_polynomial(node.exponent, size_letters, source)  # refuses `N^2!`
         inner = _beyond_polynomial(node.base, size_letters, source)
         if inner is not None and _constant(node.exponent, source) <= 0:
             raise source.fail(f"it divides by {inner} ({_quoted(node)}), so it does not grow", _HINT)
@@ -616,13 +619,30 @@ def _clauses(text: str, source) -> list[str]:
     if depth:
         raise source.fail(f"a bracket in '{_cut(text)}' is never closed")
     clauses.append("".join(current))
-    split = [part for clause in clauses for part in _AND_CLAUSE.split(clause)]
-    return [clause.strip(" .:-") for clause in split if clause.strip(" .:-")]
+    split = (part.strip() for clause in clauses for part in _AND_CLAUSE.split(clause))
+    return [_LEADING_DASH.sub("", _FULL_STOP.sub("", part)) for part in split if part and part != "."]
+
+
+_FULL_STOP = re.compile(r"(?<=[^.])\.$")  # one '.' ending a clause; '...' stays
+
+
+_LEADING_DASH = re.compile(r"^[-:]\s*(?=\S)")
 
 
 def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, nested: bool,
                  lenient: bool) -> None:
     if _KERNEL_FIXED.match(clause):
+        return
+    declaration = _DECLARATION.match(clause)
+    if declaration and not _growth_words_in(clause):
+        _read_declaration(declaration, clause, said, source)
+        return
+    grid = _SIDE_GRID.match(clause)
+    if grid:
+        if grid.group("a") != grid.group("b"):
+            raise source.fail(f"'{_cut(clause)}' names two letters for one image side")
+        said.letters.add(grid.group("a"))
+        _declare(said, "side", clause, source)
         return
     within = _IN_CLAUSE.match(clause)
     if within and not set(within.group("phrase").lower().split()) <= REMARK_WORDS:
@@ -635,17 +655,6 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             said.letters.add(phrase)
             return
         _declare(said, _phrase_variable(phrase, phrase, source), clause, source)
-        return
-    grid = _SIDE_GRID.match(clause)
-    if grid:
-        if grid.group("a") != grid.group("b"):
-            raise source.fail(f"'{_cut(clause)}' names two letters for one image side")
-        said.letters.add(grid.group("a"))
-        _declare(said, "side", clause, source)
-        return
-    declaration = _DECLARATION.match(clause)
-    if declaration and not _growth_words_in(clause):
-        _read_declaration(declaration, clause, said, source)
         return
     tokens = expression.tokenize(expression.Source(clause, source.as_what))[:-1]
     if _growth_words_in(clause) or any(
@@ -661,6 +670,9 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         said.restated.append((clause, restated))
         return
     letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
+    if not lenient and not any(token.kind == "word" for token in tokens):
+        raise source.fail(f"it goes on after the growth rate with '{_cut(clause)}', which was not "
+                          "understood", _ONLY_THE_GROWTH)
     for token in tokens:
         word = token.text.lower()
         if token.kind == "mark" and token.text in _PROSE_MARKS:
@@ -696,7 +708,8 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
                               f"'{_cut(phrase)}'", "use another letter for the input size")
         return
     if len(letters) == 2:
-        if not _side_pair(frozenset(letters)) or parse_variable(phrase) != "side":
+        if (not _side_pair(frozenset(letters)) or not _known_phrase(phrase)
+                or parse_variable(phrase) != "side"):
             raise source.fail(f"could not tell what {letters[0]} and {letters[1]} mean from "
                               f"'{_cut(clause)}'", "say what your letter means: the image side "
                               "or the number of pixels")
@@ -708,9 +721,40 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
     _declare(said, _phrase_variable(f"{letter} = {phrase}", phrase, source), clause, source)
 
 
+#: Words a declaration inside an answer may use: more (`the pixels in the
+#: kernel`, `the side, roughly`) is refused rather than read by one keyword.
+_DECLARATION_WORDS = frozenset("""
+    the a an of number numbers count pixel pixels image images input inputs picture grid square
+    side sides length lengths width widths height heights edge edges dimension dimensions row rows
+    column columns total size values along per on one each across wide long high tall in and its
+    image's input's data
+""".split())
+_DECLARATION_MARKS = frozenset("=^*×·'-") | {"**"}
+
+
+def _known_phrase(phrase: str) -> bool:
+    """Only declaration words, letters, and marks between two of them
+    (`N x N`, `H*W`, `N^2`, `side-length`)."""
+    tokens = expression.tokenize(expression.Source(phrase, AS_WHAT))[:-1]
+    for index, token in enumerate(tokens):
+        if token.kind == "word":
+            known = token.text.lower() in _DECLARATION_WORDS or expression._is_letter(token.text)
+        elif token.kind == "number":
+            known = token.text == "2"
+        else:
+            known = (token.text in _DECLARATION_MARKS and 0 < index < len(tokens) - 1
+                     and tokens[index + 1].kind != "mark")
+        if not known:
+            return False
+    return True
+
+
 def _phrase_variable(text: str, phrase: str, source) -> str | None:
     """'side' or 'pixels' from words such as "the side length", or None when
     they only say "the input size"; refuses words it cannot place."""
+    if not _known_phrase(phrase):
+        raise source.fail(f"could not tell what '{_cut(phrase)}' means", "say what your letter "
+                          "means in a few words: the image side, or the number of pixels")
     variable = parse_variable(text)
     if variable is not None:
         return variable

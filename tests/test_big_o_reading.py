@@ -46,6 +46,13 @@ ACCEPTED = [
     ("9N^2 + 3N = O(N^2)", 2, 0, None, "N", None),
     ("O(N^2 + N) = O(N^2)", 2, 0, None, "N", None),
     ("Answer = O(N^2)", 2, 0, None, "N", None),
+    ("~O(N^2)", 2, 0, None, "N", None),
+    ("about O(N^2)", 2, 0, None, "N", None),
+    ("Big O: N^2", 2, 0, None, "N", None),
+    ("O(N^2) - quadratic", 2, 0, None, "N", None),  # a dash before words is no minus
+    ("O(N^2) - N", 2, 0, None, "N", None),          # ... before math it is
+    ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
+    ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
     ("O(N^2), quadratic", 2, 0, None, "N", None),   # a restatement that agrees
     ("n^2 (quadratic)", 2, 0, None, "n", None),
     # exponentials and factorials: faster than every power
@@ -89,6 +96,10 @@ ACCEPTED = [
     ("O(n^2), n = number of pixels", 2, 0, None, "n", "pixels"),
     ("O(n^2) (n = H*W)", 2, 0, None, "n", "pixels"),
     ("O(N^2) for an N x N image", 2, 0, None, "N", "side"),
+    ("O(N^2) for an NxN image", 2, 0, None, "N", "side"),
+    ("O(N^2), where N is the input width/height", 2, 0, None, "N", "side"),
+    ("O(n) where n = N^2 is the number of pixels", 1, 0, None, "n", "pixels"),
+    ("O(N^2) (N = image side)", 2, 0, None, "N", "side"),
     ("If n is the number of pixels, O(n)", 1, 0, None, "n", "pixels"),
     ("with n = number of pixels, O(n)", 1, 0, None, "n", "pixels"),
     ("O(N^2) with N the side length and k fixed", 2, 0, None, "N", "side"),

@@ -80,10 +80,9 @@ def _read(source: expression.Source, nested: bool) -> GrowthReading:
     """`nested` is True for a piece of a larger answer (work before `=`, a
     restatement in brackets): its own remarks may not hold more math."""
     source, limit = _without_limit_phrase(source)
-    _refuse_infinity(source)
     tokens = expression.tokenize(source)
-    notations = _notation_indices(tokens)
-    chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at) is not None]
+    notations = _notation_indices(tokens, source)
+    chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at)]  # not at 0: '~O(m)'
     if chain:
         return _read_chain(source, tokens, chain, nested)
     if len(notations) > 1:
@@ -96,7 +95,9 @@ def _read(source: expression.Source, nested: bool) -> GrowthReading:
         word_at = _growth_word_before_math(parser, tokens)
         reading = (_read_growth_word(parser, tokens, word_at, nested) if word_at is not None
                    else _read_bare(parser, nested))
-    return replace(reading, remark=" ".join(filter(None, (reading.remark, limit))))
+    if limit:
+        reading = replace(reading, remark=" ".join(filter(None, (reading.remark, limit))))
+    return reading
 
 
 # -- the forms of an answer ---------------------------------------------------
@@ -115,7 +116,8 @@ def _read_notation(parser: expression.Parser, at: int, nested: bool) -> GrowthRe
         if after.kind == "mark" and after.text == "!":
             raise source.fail("it has a '!' right after the brackets of the growth rate",
                               "write a factorial inside the brackets, like O(m!), or leave the '!' out")
-        if not parser.at_end():
+        dash_then_words = parser.at("-") and after.spaced and not parser.starts_operand(1)
+        if not parser.at_end() and not dash_then_words:  # 'O(m^5) - tight' is a remark
             parser.skip_to(at + 1)  # the bracket again, as the first factor of an expression
             node = parser.expression()
     else:
@@ -247,10 +249,13 @@ def _chain_mark_start(tokens: list[expression.Token], at: int) -> int | None:
     return None
 
 
-def _notation_indices(tokens: list[expression.Token]) -> list[int]:
-    """Every growth notation (`O(`, `Θ(`, `Omega(`, `O of`)."""
+def _notation_indices(tokens: list[expression.Token], source: expression.Source | None = None) -> list[int]:
+    """Every growth notation (`O(`, `Θ(`, `Omega(`, `O of`); with `source`,
+    also refuses infinity (one pass over the tokens)."""
     found = []
     for index, token in enumerate(tokens[:-1]):
+        if source is not None and (token.text == "∞" or token.text.lower() in _INFINITY_WORDS):
+            _refuse_infinity(source, token)
         if token.kind != "word" or token.text not in GROWTH_NOTATIONS:
             continue
         following = tokens[index + 1]
@@ -277,6 +282,9 @@ _LIMIT_PHRASE = re.compile(
 
 def _without_limit_phrase(source: expression.Source) -> tuple[expression.Source, str]:
     """`O(m^2) as m -> ∞`: the limit is what Big-O means, a harmless remark."""
+    lowered = source.text.lower()
+    if "∞" not in lowered and "oo" not in lowered and "inf" not in lowered:
+        return source, ""  # most answers: no regex search
     match = _LIMIT_PHRASE.search(source.text)
     if match is None or match.start() == 0:
         return source, ""
@@ -284,13 +292,11 @@ def _without_limit_phrase(source: expression.Source) -> tuple[expression.Source,
         match.group().strip(" ,;()")
 
 
-def _refuse_infinity(source: expression.Source) -> None:
+def _refuse_infinity(source: expression.Source, token: expression.Token) -> None:
     """`oo` (SymPy's infinity), `∞`, `infinity` name no growth: refused, never
     read as the letter o squared."""
-    for token in re.finditer(r"∞|[^\W\d_]+", source.text):
-        if token.group() == "∞" or token.group().lower() in _INFINITY_WORDS:
-            raise source.fail(f"'{token.group()}' means infinity, which is not a growth rate: a "
-                              "Big-O says how fast a count grows as the input size grows", _HINT)
+    raise source.fail(f"'{token.text}' means infinity, which is not a growth rate: a Big-O "
+                      "says how fast a count grows as the input size grows", _HINT)
 
 
 # -- what the math says -----------------------------------------------------------
@@ -310,13 +316,13 @@ def _reading_of(node: expression.Node, notation: str | None,
     size_letter = pair or (next(iter(size_letters)) if size_letters else None)
     kernel_letter = "k" if "k" in letters or "K" not in letters else "K"
     declared = ("side", f"{pair} are the height and width") if pair else (None, "")
-    beyond = _beyond_polynomial(node, size_letters, source)
+    beyond, polynomial = _beyond_or_polynomial(node, size_letters, source)
     if beyond is not None:
         shown = expression.render(node)
         return GrowthReading(notation, size_letter, (), _NO_TERM, False, False,
                              f"{notation}({shown})" if notation else shown, "",
                              beyond_polynomial=beyond, declared=declared[0], declared_by=declared[1])
-    terms = _terms(expression.to_polynomial(node, source), size_letters, source)
+    terms = _terms(polynomial, size_letters, source)
     if not terms:
         raise source.fail("it works out to zero", _HINT)
     if pair:
@@ -331,6 +337,22 @@ def _reading_of(node: expression.Node, notation: str | None,
                          has_lower_order_terms=len(terms) > 1,
                          shown=f"{notation}({shown})" if notation else shown,
                          remark="", declared=declared[0], declared_by=declared[1])
+
+
+def _beyond_or_polynomial(node, size_letters, source):
+    """(description, None) for an exponential or factorial, else (None, the
+    expanded polynomial). The tree is searched for them only when a `!` is
+    written or the polynomial expansion refuses it: most answers are plain."""
+    if "!" not in source.text and "actorial" not in source.text.lower():
+        try:
+            return None, expression.to_polynomial(node, source)
+        except ParseError:
+            beyond = _beyond_polynomial(node, size_letters, source)
+            if beyond is None:
+                raise
+            return beyond, None
+    beyond = _beyond_polynomial(node, size_letters, source)
+    return (beyond, None) if beyond is not None else (None, expression.to_polynomial(node, source))
 
 
 def _side_pair(size_letters: frozenset[str]) -> str | None:
@@ -359,17 +381,17 @@ def _has_e_power(node) -> bool:
 
 def _terms(polynomial, size_letters, source) -> tuple[Term, ...]:
     combined: dict[tuple[Fraction, Fraction, int], Fraction] = {}
+    logs = {log_factor(letter) for letter in size_letters}
     for monomial, coefficient in polynomial.items():
-        exponents = _exponents(monomial, size_letters, source)
+        exponents = _exponents(monomial, size_letters, logs, source)
         combined[exponents] = combined.get(exponents, Fraction(0)) + coefficient
     return tuple(sorted((Term(c, size, kernel, log) for (size, kernel, log), c in combined.items() if c),
                         key=_rank, reverse=True))
 
 
-def _exponents(monomial, size_letters, source) -> tuple[Fraction, Fraction, int]:
+def _exponents(monomial, size_letters, logs, source) -> tuple[Fraction, Fraction, int]:
     size = kernel = Fraction(0)
     log = 0
-    logs = {log_factor(letter) for letter in size_letters}
     for factor, exponent in monomial:
         if factor in size_letters:
             size += exponent
@@ -517,7 +539,8 @@ REMARK_WORDS = frozenset("""
     with for large big when increases increase grows growing exactly only just
     ignoring ignore dropping drop without constant constants factor factors lower order
     terms term treating treated fixed held kept
-    faster speedup speed larger bigger greater more
+    faster speedup speed larger bigger greater more doubles doubling
+    kernel kernels filter filters channel channels bias biases pixel pixels output outputs
 """.split())
 #: Words that hedge, negate or re-scope an answer: never harmless.
 _HEDGE_WORDS = frozenset("""
@@ -526,6 +549,7 @@ _HEDGE_WORDS = frozenset("""
     fewer less
 """.split())
 _PROSE_MARKS = frozenset(".,;:'\"-")
+_LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
 _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
 
 _IN_CLAUSE = re.compile(r"^(?:(?:measured|expressed|growth)\s+)?(?:in|with|wrt|w\.r\.t\.?|with\s+respect\s+to)"
@@ -631,7 +655,7 @@ _LEADING_DASH = re.compile(r"^[-:]\s*(?=\S)")
 
 def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, nested: bool,
                  lenient: bool) -> None:
-    if _KERNEL_FIXED.match(clause):
+    if _KERNEL_FIXED.match(clause) or (lenient and set(clause) <= _LEADING_MARKS):
         return
     declaration = _DECLARATION.match(clause)
     if declaration and not _growth_words_in(clause):
@@ -727,9 +751,9 @@ _DECLARATION_WORDS = frozenset("""
     the a an of number numbers count pixel pixels image images input inputs picture grid square
     side sides length lengths width widths height heights edge edges dimension dimensions row rows
     column columns total size values along per on one each across wide long high tall in and its
-    image's input's data
+    image's input's data is are or
 """.split())
-_DECLARATION_MARKS = frozenset("=^*×·'-") | {"**"}
+_DECLARATION_MARKS = frozenset("=^*×·'-/") | {"**"}
 
 
 def _known_phrase(phrase: str) -> bool:

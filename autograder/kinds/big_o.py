@@ -79,9 +79,10 @@ class _NoGrowth(ParseError):
 def _read(source: expression.Source, nested: bool) -> GrowthReading:
     """`nested` is True for a piece of a larger answer (work before `=`, a
     restatement in brackets): its own remarks may not hold more math."""
-    source, limit = _without_limit_phrase(source)
+    may_name_infinity = _may_name_infinity(source.text)
+    source, limit = _without_limit_phrase(source) if may_name_infinity else (source, "")
     tokens = expression.tokenize(source)
-    notations = _notation_indices(tokens, source)
+    notations = _notation_indices(tokens, source if may_name_infinity else None)
     chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at)]  # not at 0: '~O(m)'
     if chain:
         return _read_chain(source, tokens, chain, nested)
@@ -280,11 +281,14 @@ _LIMIT_PHRASE = re.compile(
     r"(?:∞|\+∞|oo|inf|infinity|infty)\s*\)?\s*[.]?\s*$", re.IGNORECASE)
 
 
+def _may_name_infinity(text: str) -> bool:
+    """A quick look before the token-by-token one."""
+    lowered = text.lower()
+    return "∞" in text or "oo" in lowered or "inf" in lowered
+
+
 def _without_limit_phrase(source: expression.Source) -> tuple[expression.Source, str]:
     """`O(m^2) as m -> ∞`: the limit is what Big-O means, a harmless remark."""
-    lowered = source.text.lower()
-    if "∞" not in lowered and "oo" not in lowered and "inf" not in lowered:
-        return source, ""  # most answers: no regex search
     match = _LIMIT_PHRASE.search(source.text)
     if match is None or match.start() == 0:
         return source, ""

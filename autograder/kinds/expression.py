@@ -494,20 +494,19 @@ class Parser:
         if token.kind == "word" and token.text.lower() in ("squared", "cubed"):
             self.advance()
             node = Power(node, _small_number(2 if token.text.lower() == "squared" else 3))
-        if self.mode.letters_are_math:
-            node = self._growth_factorial(node)
+            token = self.peek()
+        if self.mode.letters_are_math and self._at_growth_factorial(token):
+            self.advance()
+            node = Factorial(node)
         return node
 
-    def _growth_factorial(self, node: Node) -> Node:
+    @staticmethod
+    def _at_growth_factorial(token: Token) -> bool:
         """`n!`, `(n+1)!`, `n factorial` in a growth rate: the `!` is read,
         never left behind as punctuation. A `!` after a space is not taken
         (`O(m^5) !`): the growth kind decides what that is."""
-        token = self.peek()
-        if (token.kind == "mark" and token.text == "!" and not token.spaced) or (
-                token.kind == "word" and token.text.lower() == "factorial"):
-            self.advance()
-            return Factorial(node)
-        return node
+        return (token.text == "!" and token.kind == "mark" and not token.spaced) or (
+            token.kind == "word" and token.text.lower() == "factorial")
 
     def _primary(self) -> Node:
         token = self.peek()

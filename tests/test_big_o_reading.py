@@ -52,6 +52,7 @@ ACCEPTED = [
     ("O(N^2) - quadratic", 2, 0, None, "N", None),  # a dash before words is no minus
     ("O(N^2) - N", 2, 0, None, "N", None),          # ... before math it is
     ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
+    ("O(N^2) in the worst case", 2, 0, None, "N", None),
     ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
     ("O(N^2), quadratic", 2, 0, None, "N", None),   # a restatement that agrees
     ("n^2 (quadratic)", 2, 0, None, "n", None),

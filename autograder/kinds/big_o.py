@@ -209,7 +209,7 @@ def _read_growth_word(parser: expression.Parser, tokens: list[expression.Token],
         size_exp, log_exp = (GROWTH_WORDS[word], 0) if word in GROWTH_WORDS else (_LOG_WORDS[word], 1)
         term = Term(Fraction(1), Fraction(size_exp), Fraction(0), log_exp)
         reading = GrowthReading(None, None, (term,), term, False, False, word, "")
-    reading = _with_context(reading, source, leading, trailing, nested, growth_word=word)
+    reading = _with_context(reading, source, leading, trailing, nested)
     if reading.beyond_polynomial is None:
         letter = reading.size_letter or "size"
         reading = replace(reading, shown=f"{word} growth ({_render_terms(reading.terms, letter, 'k')})")
@@ -250,7 +250,8 @@ def _chain_mark_start(tokens: list[expression.Token], at: int) -> int | None:
     return None
 
 
-def _notation_indices(tokens: list[expression.Token], source: expression.Source | None = None) -> list[int]:
+def _notation_indices(tokens: list[expression.Token],
+                      source: expression.Source | None = None) -> list[int]:
     """Every growth notation (`O(`, `Θ(`, `Omega(`, `O of`); with `source`,
     also refuses infinity (one pass over the tokens)."""
     found = []
@@ -545,6 +546,7 @@ REMARK_WORDS = frozenset("""
     terms term treating treated fixed held kept
     faster speedup speed larger bigger greater more doubles doubling
     kernel kernels filter filters channel channels bias biases pixel pixels output outputs
+    worst best average case general practice
 """.split())
 #: Words that hedge, negate or re-scope an answer: never harmless.
 _HEDGE_WORDS = frozenset("""
@@ -556,7 +558,8 @@ _PROSE_MARKS = frozenset(".,;:'\"-")
 _LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
 _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
 
-_IN_CLAUSE = re.compile(r"^(?:(?:measured|expressed|growth)\s+)?(?:in|with|wrt|w\.r\.t\.?|with\s+respect\s+to)"
+_IN_CLAUSE = re.compile(r"^(?:(?:measured|expressed|growth)\s+)?"
+                        r"(?:in|with|wrt|w\.r\.t\.?|with\s+respect\s+to)"
                         r"\s+(?:terms\s+of\s+)?(?P<phrase>.+)$", re.IGNORECASE)
 _KERNEL_FIXED = re.compile(
     r"^(?:(?:with|for|and|where|if|assuming|treating)\s+)?(?:the\s+)?(?:(?:fixed|constant)\s+[kK]|"
@@ -565,7 +568,8 @@ _KERNEL_FIXED = re.compile(
 _SIDE_GRID = re.compile(r"^(?:for|with|on|given)\s+(?:an?\s+)?(?P<a>[A-Za-z])\s*(?:x|×|\*|by)\s*"
                         r"(?P<b>[A-Za-z])\s*(?:images?|inputs?|pictures?|grids?|input\s+images?)?$")
 _DECLARATION = re.compile(
-    r"^(?:(?:where|with|here|and|for|if|let|assuming)\s+)?(?P<letters>[A-Za-z](?:\s*(?:,|and|&)\s*[A-Za-z])?)"
+    r"^(?:(?:where|with|here|and|for|if|let|assuming)\s+)?"
+    r"(?P<letters>[A-Za-z](?:\s*(?:,|and|&)\s*[A-Za-z])?)"
     r"\s*(?:=|:|\bis\b|\bare\b|\bdenotes?\b|\bmeans?\b|\bbeing\b|\bstands?\s+for\b|\bas\b|"
     r"\brepresents?\b|(?=\bthe\b))\s*(?:the\s+)?(?P<phrase>\S.*)$", re.IGNORECASE)
 _KERNEL_PHRASE = re.compile(r"kernel|filter|window|patch|receptive|fixed|constant", re.IGNORECASE)
@@ -585,8 +589,8 @@ class _Said:
     remarks: list = field(default_factory=list)
 
 
-def _with_context(reading: GrowthReading, source, leading: str, trailing: str, nested: bool,
-                  growth_word: str | None = None) -> GrowthReading:
+def _with_context(reading: GrowthReading, source, leading: str, trailing: str,
+                  nested: bool) -> GrowthReading:
     """Read the words before and after the growth rate: declarations of what
     its letter means, restatements (which must agree) and harmless remarks;
     refuse anything else."""

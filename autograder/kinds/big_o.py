@@ -546,7 +546,7 @@ REMARK_WORDS = frozenset("""
     terms term treating treated fixed held kept
     faster speedup speed larger bigger greater more doubles doubling
     kernel kernels filter filters channel channels bias biases pixel pixels output outputs
-    worst best average case general practice
+    worst best average case general practice input inputs image images
 """.split())
 #: Words that hedge, negate or re-scope an answer: never harmless.
 _HEDGE_WORDS = frozenset("""

@@ -117,8 +117,11 @@ def _read_notation(parser: expression.Parser, at: int, nested: bool) -> GrowthRe
         if after.kind == "mark" and after.text == "!":
             raise source.fail("it has a '!' right after the brackets of the growth rate",
                               "write a factorial inside the brackets, like O(m!), or leave the '!' out")
+        if after.kind == "end":
+            reading = _reading_of(node, notation, source)
+            return _with_context(reading, source, leading, "", nested) if leading else reading
         dash_then_words = parser.at("-") and after.spaced and not parser.starts_operand(1)
-        if not parser.at_end() and not dash_then_words:  # 'O(m^5) - tight' is a remark
+        if not dash_then_words:  # 'O(m^5) - tight' is a remark
             parser.skip_to(at + 1)  # the bracket again, as the first factor of an expression
             node = parser.expression()
     else:

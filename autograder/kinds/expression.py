@@ -495,18 +495,15 @@ class Parser:
             self.advance()
             node = Power(node, _small_number(2 if token.text.lower() == "squared" else 3))
             token = self.peek()
-        if self.mode.letters_are_math and self._at_growth_factorial(token):
+        # `n!`, `(n+1)!`, `n factorial` in a growth rate: the `!` is read, never
+        # left behind as punctuation. A `!` after a space is not taken
+        # (`O(m^5) !`): the growth kind decides what that is.
+        if self.mode.letters_are_math and (
+                (token.text == "!" and token.kind == "mark" and not token.spaced)
+                or (token.kind == "word" and token.text.lower() == "factorial")):
             self.advance()
             node = Factorial(node)
         return node
-
-    @staticmethod
-    def _at_growth_factorial(token: Token) -> bool:
-        """`n!`, `(n+1)!`, `n factorial` in a growth rate: the `!` is read,
-        never left behind as punctuation. A `!` after a space is not taken
-        (`O(m^5) !`): the growth kind decides what that is."""
-        return (token.text == "!" and token.kind == "mark" and not token.spaced) or (
-            token.kind == "word" and token.text.lower() == "factorial")
 
     def _primary(self) -> Node:
         token = self.peek()

@@ -399,3 +399,18 @@ def test_appending_an_unknown_word_or_operator_never_keeps_the_reading(base, ext
     except ParseError:
         return
     assert not _same(before, after), (base, extra, after)
+
+
+def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
+    """Through run_autograder's entry point: exit 0, a results.json the
+    schema accepts, the growth items marked internal error, the rest graded."""
+    def broken(*_):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(big_o, "_size_variable", broken)
+    graded = grade(solved_answers())
+    assert graded.code == 0
+    assert graded.outcome(MULT_STANDARD).startswith("internal error")
+    assert graded.outcome("q2.b") == "correct"
+    assert graded.data["extra_data"]["size_variable"] is None
+    assert "could not work out what your Big\\-O letter means" in graded.data["output"]

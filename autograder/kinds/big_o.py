@@ -762,7 +762,7 @@ _DECLARATION_WORDS = frozenset("""
     the a an of number numbers count pixel pixels image images input inputs picture grid square
     side sides length lengths width widths height heights edge edges dimension dimensions row rows
     column columns total size values along per on one each across wide long high tall in and its
-    image's input's data is are or
+    image's input's data is are
 """.split())
 _DECLARATION_MARKS = frozenset("=^*×·'-/") | {"**"}
 
@@ -772,7 +772,9 @@ def _known_phrase(phrase: str) -> bool:
     (`N x N`, `H*W`, `N^2`, `side-length`)."""
     tokens = expression.tokenize(expression.Source(phrase, AS_WHAT))[:-1]
     for index, token in enumerate(tokens):
-        if token.kind == "word":
+        if token.kind == "word" and token.text.lower() in ("and", "or"):
+            known = 0 < index < len(tokens) - 1  # 'height or width', never a dangling 'or'
+        elif token.kind == "word":
             known = token.text.lower() in _DECLARATION_WORDS or expression._is_letter(token.text)
         elif token.kind == "number":
             known = token.text == "2"

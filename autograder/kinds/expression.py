@@ -48,7 +48,6 @@ MAX_ROOT_DEGREE = 12           # largest denominator of an exponent: n^(1/12)
 MAX_LETTER_EXPONENT = 100      # largest |exponent| of a letter: n^100
 MAX_TERMS = 200                # terms left after expanding products of sums
 MAX_EXPANSION_STEPS = 1_000    # term-by-term products while expanding
-MAX_FACTORIAL_OPERAND = 300    # largest constant n worked out as n! (614 digits)
 
 MAX_RESULT_BITS = math.ceil(MAX_RESULT_DIGITS * math.log2(10))
 _MAX_EXPONENT_CHARS = len(str(MAX_RESULT_DIGITS))
@@ -832,8 +831,8 @@ class _Expander:
             return result
         if isinstance(node, Power):
             return self._power(node.base, self._constant(node.exponent, "the exponent"))
-        if isinstance(node, Factorial):
-            return self._factorial(node)
+        if isinstance(node, Factorial):  # the growth kind reads these before expanding
+            raise self.source.fail(f"{_quoted(node)} is a factorial, not a sum of powers")
         if node.function == "sqrt":
             return self._power(node.argument, Fraction(1, 2))
         if node.function == "exp":
@@ -841,18 +840,6 @@ class _Expander:
                                    "write its value as a decimal")
         return self._log(node)
 
-    def _factorial(self, node: Factorial) -> Polynomial:
-        """A constant's factorial exactly (`3!`); a letter's is no polynomial."""
-        if symbols(node.operand):
-            raise self.source.fail(f"{_quoted(node)} is a factorial, not a sum of powers")
-        value = self.expand(node.operand).get((), Fraction(0))
-        if value.denominator != 1 or value < 0:
-            raise self.source.fail(f"{_quoted(node)} is the factorial of {_short(value)}, "
-                                   f"which is not a whole number 0 or more")
-        if value > MAX_FACTORIAL_OPERAND:
-            raise self.source.fail(f"{_quoted(node)} is too large to work out",
-                                   f"factorials are worked out up to {MAX_FACTORIAL_OPERAND}!")
-        return {(): Fraction(math.factorial(value.numerator))}
 
     def _constant(self, node: Node, what: str) -> Fraction:
         letters = sorted(symbols(node))

@@ -49,7 +49,7 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
     """Grade every item; also returns the context shared by items (the size
     variable Big-O answers are read in, and how it was decided)."""
     started = time.perf_counter()
-    context = big_o.size_variable(spec, prepared, sheet)
+    context = big_o.size_variable(spec, prepared, sheet, read=lambda text: _parse("big_o", text))
     grades = []
     for item in (i for i in spec.items if i.tested):
         answer = sheet.get(item.key)

@@ -125,6 +125,14 @@ class BigOPolicy:
     loose_credit: float = 0.5  # a true upper bound that is not tight
     variable_mismatch_credit: float = 0.5  # exponents fit the other size variable
     kernel_mismatch_credit: float = 0.5  # right in N, wrong power of the kernel side
+    #: An exponential or factorial bound (2^N, N!): true, but so far from tight
+    #: that by default it earns nothing.
+    super_polynomial_credit: float = 0.0
+
+    def __post_init__(self):
+        for name, credit in vars(self).items():
+            if not 0.0 <= credit <= 1.0:
+                raise SpecError(f"big_o.{name} must be between 0 and 1, not {credit}")
 
 
 @dataclass(frozen=True)

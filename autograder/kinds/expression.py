@@ -13,11 +13,11 @@ Grammar, loosest first::
     term       := signed (('*' | '/' | cross) signed | implicit-factor)*
     signed     := ('-' | '+') signed | power
     power      := postfix (('^' | '**') signed)?          right-associative
-    postfix    := primary ('squared' | 'cubed')?
+    postfix    := primary ('squared' | 'cubed')?  ('!' | 'factorial')?   (growth mode: n!)
     primary    := number | letter | bracket | function
     bracket    := '(' expression ')'  (or [ ] or { })
     function   := ('log' | 'lg' | 'ln') ('_' primary)? ('^' primary)? argument
-                | ('sqrt' | '√') argument | 'frac' bracket bracket
+                | ('sqrt' | '√' | 'exp') argument | 'frac' bracket bracket
 
 An implicit factor is `2m`, `m log m`, `m^5 k^3`, `2(m+1)`. A *cross* (`x`,
 `×`, `times`, `by`) multiplies or separates the dimensions of a shape,
@@ -52,7 +52,7 @@ MAX_EXPANSION_STEPS = 1_000    # term-by-term products while expanding
 MAX_RESULT_BITS = math.ceil(MAX_RESULT_DIGITS * math.log2(10))
 _MAX_EXPONENT_CHARS = len(str(MAX_RESULT_DIGITS))
 
-FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "frac"})
+FUNCTIONS = frozenset({"log", "lg", "ln", "sqrt", "frac", "exp"})
 KERNEL_LETTERS = frozenset("kK")
 #: Words that name a growth notation when a bracket or "of" follows them.
 GROWTH_NOTATIONS = {
@@ -62,6 +62,8 @@ GROWTH_NOTATIONS = {
 }
 
 _BRACKET_PAIRS = {"(": ")", "[": "]", "{": "}"}
+#: Words after a letter that keep it math in a growth rate: `n squared`, `n factorial`.
+_GROWTH_POSTFIX_WORDS = frozenset({"squared", "cubed", "factorial"})
 _PROSE_MARKS = frozenset(":,;.\"'!?=~")
 _MATH_AFTER_LETTER = frozenset({"^", "**", "*", "/", "+", "-", "×"})
 
@@ -214,12 +216,19 @@ class Power:
 
 @dataclass(frozen=True)
 class Call:
-    function: str            # 'log', 'lg', 'ln' or 'sqrt'
+    function: str            # 'log', 'lg', 'ln', 'sqrt' or 'exp'
     argument: Node
     base: Node | None = None  # log_2 n
 
 
-Node = Union[Number, Letter, Negate, Sum, Product, Power, Call]
+@dataclass(frozen=True)
+class Factorial:
+    """`n!` (growth mode only): read so that a growth rate keeps its `!`."""
+
+    operand: Node
+
+
+Node = Union[Number, Letter, Negate, Sum, Product, Power, Call, Factorial]
 
 
 @dataclass(frozen=True)
@@ -374,7 +383,8 @@ class Parser:
         following = self.peek(ahead + 1)
         if self.mode.letters_are_math:
             return (following.kind == "word" and not self._is_function(following)
-                    and not self._could_be_math(following))
+                    and not self._could_be_math(following)
+                    and following.text.lower() not in _GROWTH_POSTFIX_WORDS)
         math_follows = (following.kind == "end" or self._is_function(following)
                         or self.cross_count(following) > 0
                         or (following.kind == "mark" and (following.text in _MATH_AFTER_LETTER or (
@@ -483,6 +493,15 @@ class Parser:
         if token.kind == "word" and token.text.lower() in ("squared", "cubed"):
             self.advance()
             node = Power(node, _small_number(2 if token.text.lower() == "squared" else 3))
+            token = self.peek()
+        # `n!`, `(n+1)!`, `n factorial` in a growth rate: the `!` is read, never
+        # left behind as punctuation. A `!` after a space is not taken
+        # (`O(m^5) !`): the growth kind decides what that is.
+        if self.mode.letters_are_math and (
+                (token.text == "!" and token.kind == "mark" and not token.spaced)
+                or (token.kind == "word" and token.text.lower() == "factorial")):
+            self.advance()
+            node = Factorial(node)
         return node
 
     def _primary(self) -> Node:
@@ -606,7 +625,7 @@ def _precedence(node: Node) -> int:
         return _PRODUCT
     if isinstance(node, Negate):
         return _NEGATE
-    if isinstance(node, Power):
+    if isinstance(node, (Power, Factorial)):
         return _POWER
     return _ATOM
 
@@ -625,6 +644,8 @@ def render(node: Node) -> str:
         return "-" + _wrap(node.operand, _PRODUCT)
     if isinstance(node, Power):
         return f"{_wrap(node.base, _ATOM)}^{_wrap(node.exponent, _ATOM)}"
+    if isinstance(node, Factorial):
+        return f"{_wrap(node.operand, _ATOM)}!"
     if isinstance(node, Product):
         first = _wrap(node.factors[0][1], _PRODUCT)
         rest = "".join(op + _wrap(factor, _POWER if op == "/" else _NEGATE + 1)
@@ -645,7 +666,7 @@ def symbols(node: Node) -> frozenset[str]:
         return frozenset({node.name})
     if isinstance(node, Number):
         return frozenset()
-    if isinstance(node, Negate):
+    if isinstance(node, (Negate, Factorial)):
         return symbols(node.operand)
     if isinstance(node, Power):
         return symbols(node.base) | symbols(node.exponent)
@@ -810,9 +831,15 @@ class _Expander:
             return result
         if isinstance(node, Power):
             return self._power(node.base, self._constant(node.exponent, "the exponent"))
+        if isinstance(node, Factorial):  # the growth kind reads these before expanding
+            raise self.source.fail(f"{_quoted(node)} is a factorial, not a sum of powers")
         if node.function == "sqrt":
             return self._power(node.argument, Fraction(1, 2))
+        if node.function == "exp":
+            raise self.source.fail(f"{_quoted(node)} is an exponential, not a sum of powers",
+                                   "write its value as a decimal")
         return self._log(node)
+
 
     def _constant(self, node: Node, what: str) -> Fraction:
         letters = sorted(symbols(node))

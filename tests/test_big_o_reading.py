@@ -1,0 +1,418 @@
+"""How a Big-O answer is read, and refused, as a careful TA would: every part
+of the text is read with its meaning or the answer is refused with a message
+naming the part not understood (issue 9).
+
+Tables: accepted forms (text -> growth read, letter and meaning used),
+refused forms (text -> words of the message), and graded sheets end to end
+through `autograder.grading.grade_sheet`, where a meaning declared inside an
+answer overrides the sheet's declared variable.
+"""
+from __future__ import annotations
+
+import dataclasses
+import string
+from fractions import Fraction
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder import grading
+from autograder.kinds import big_o
+from autograder.kinds.errors import ParseError
+from autograder.prepared import load_or_prepare
+from autograder.sheet import load_sheet
+from autograder.spec import BigOPolicy, SpecError, load_spec
+from conftest import set_answer, solved_answers
+
+# ----------------------------------------------------------------------------
+# Accepted forms: (text, size exponent, log exponent, beyond polynomial,
+# size letter, meaning declared in the answer)
+
+ACCEPTED = [
+    # math after the closing bracket belongs to the growth rate
+    ("O(N)^2", 2, 0, None, "N", None),
+    ("O(N)**2", 2, 0, None, "N", None),
+    ("O(N^2)/k", 2, 0, None, "N", None),           # kernel power -1: see the grading table
+    ("O(N^2) * k^2", 2, 0, None, "N", None),
+    ("O(N^2) + N", 2, 0, None, "N", None),
+    ("O(N^2) time", 2, 0, None, "N", None),         # a harmless remark
+    ("O(N^2) (tight bound)", 2, 0, None, "N", None),
+    ("O(N^2).", 2, 0, None, "N", None),
+    ("O(N^2) as N -> ∞", 2, 0, None, "N", None),    # the limit Big-O is about
+    ("O(N^2), for fixed k", 2, 0, None, "N", None),
+    # work before '=' that agrees, a label before '='
+    ("9N^2 + 3N = O(N^2)", 2, 0, None, "N", None),
+    ("O(N^2 + N) = O(N^2)", 2, 0, None, "N", None),
+    ("Answer = O(N^2)", 2, 0, None, "N", None),
+    ("~O(N^2)", 2, 0, None, "N", None),
+    ("about O(N^2)", 2, 0, None, "N", None),
+    ("Big O: N^2", 2, 0, None, "N", None),
+    ("O(N^2) - quadratic", 2, 0, None, "N", None),  # a dash before words is no minus
+    ("O(N^2) - N", 2, 0, None, "N", None),          # ... before math it is
+    ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
+    ("O(N^2) in the worst case", 2, 0, None, "N", None),
+    ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
+    ("O(N^2), quadratic", 2, 0, None, "N", None),   # a restatement that agrees
+    ("n^2 (quadratic)", 2, 0, None, "n", None),
+    # exponentials and factorials: faster than every power
+    ("n!", None, None, "a factorial", "n", None),
+    ("O(n!)", None, None, "a factorial", "n", None),
+    ("O((n+1)!)", None, None, "a factorial", "n", None),
+    ("n factorial", None, None, "a factorial", "n", None),
+    ("O(2^n)", None, None, "an exponential", "n", None),
+    ("O(n^n)", None, None, "an exponential", "n", None),
+    ("e^n", None, None, "an exponential", "n", None),
+    ("O(exp(n))", None, None, "an exponential", "n", None),
+    ("O(2^(n^2))", None, None, "an exponential", "n", None),
+    ("O(2^n n^3 + n^5)", None, None, "an exponential", "n", None),
+    ("O(2^n - n)", None, None, "an exponential", "n", None),
+    ("exponential", None, None, "an exponential", None, None),
+    # growth in words
+    ("quadratic", 2, 0, None, None, None),
+    ("Quadratic.", 2, 0, None, None, None),
+    ("quadratic in N", 2, 0, None, "N", None),
+    ("it grows quadratically", 2, 0, None, None, None),
+    ("grows quadratically with N", 2, 0, None, "N", None),
+    ("n squared", 2, 0, None, "n", None),
+    ("N cubed", 3, 0, None, "N", None),
+    ("linear", 1, 0, None, None, None),
+    ("linear in the number of pixels", 1, 0, None, None, "pixels"),
+    ("linear time", 1, 0, None, None, None),
+    ("cubic", 3, 0, None, None, None),
+    ("quartic", 4, 0, None, None, None),
+    ("quintic", 5, 0, None, None, None),
+    ("sextic", 6, 0, None, None, None),
+    ("constant", 0, 0, None, None, None),
+    ("logarithmic", 0, 1, None, None, None),
+    ("O(n squared)", 2, 0, None, "n", None),
+    ("big O of n squared", 2, 0, None, "n", None),
+    ("grows like N^2", 2, 0, None, "N", None),
+    # a variable declared inside the answer
+    ("O(n) in the number of pixels", 1, 0, None, "n", "pixels"),
+    ("O(n) in terms of the number of pixels", 1, 0, None, "n", "pixels"),
+    ("O(N^2) where N is the side length", 2, 0, None, "N", "side"),
+    ("O(N^2) where N is the image width", 2, 0, None, "N", "side"),
+    ("O(n^2), n = number of pixels", 2, 0, None, "n", "pixels"),
+    ("O(n^2) (n = H*W)", 2, 0, None, "n", "pixels"),
+    ("O(N^2) for an N x N image", 2, 0, None, "N", "side"),
+    ("O(N^2) for an NxN image", 2, 0, None, "N", "side"),
+    ("O(N^2), where N is the input width/height", 2, 0, None, "N", "side"),
+    ("O(N^2) where N is the height or width", 2, 0, None, "N", "side"),
+    ("O(n) where n = N^2 is the number of pixels", 1, 0, None, "n", "pixels"),
+    ("O(N^2) (N = image side)", 2, 0, None, "N", "side"),
+    ("If n is the number of pixels, O(n)", 1, 0, None, "n", "pixels"),
+    ("with n = number of pixels, O(n)", 1, 0, None, "n", "pixels"),
+    ("O(N^2) with N the side length and k fixed", 2, 0, None, "N", "side"),
+    ("O(N^2) in the input size", 2, 0, None, "N", None),      # says no more than the letter
+    ("O(n) in total", 1, 0, None, "n", None),                 # 'total' is a remark here
+    ("O(HW)", 2, 0, None, "H and W", "side"),
+    ("O(hw)", 2, 0, None, "h and w", "side"),
+    ("O(H^2 W^2)", 4, 0, None, "H and W", "side"),
+    ("O(H*W*k^2)", 2, 0, None, "H and W", "side"),
+    ("O(H*W*k^2) with k the kernel size", 2, 0, None, "H and W", "side"),
+    ("O(H W) where H, W are the height and width", 2, 0, None, "H and W", "side"),
+    ("quadratic in the number of pixels n", 2, 0, None, "n", "pixels"),
+]
+
+
+@pytest.mark.parametrize("text, size_exp, log_exp, beyond, letter, declared", ACCEPTED)
+def test_accepted_forms(text, size_exp, log_exp, beyond, letter, declared):
+    reading = big_o.parse(text)
+    assert reading.beyond_polynomial == beyond
+    if beyond is None:
+        assert (reading.dominant.size_exp, reading.dominant.log_exp) == (size_exp, log_exp)
+        assert reading.dominant.coefficient > 0
+    else:
+        assert reading.terms == ()
+        assert big_o.compare(reading, Fraction(100)) == "loose"  # above every power
+    assert reading.size_letter == letter
+    assert reading.declared == declared
+
+
+@pytest.mark.parametrize("text, kernel_exp", [
+    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(H*W*k^2)", 2)])
+def test_math_after_the_bracket_reaches_the_kernel_power(text, kernel_exp):
+    assert big_o.parse(text).dominant.kernel_exp == kernel_exp
+
+
+# ----------------------------------------------------------------------------
+# Refused forms: (text, words of the message)
+
+REFUSED = [
+    # a negative growth
+    ("-n^2", ["negative"]),
+    ("O(-n^2)", ["negative"]),
+    ("O(n - n^3)", ["negative"]),
+    ("O(-2^n)", ["negative"]),
+    ("O(n - 2^n)", ["subtracts an exponential"]),
+    # infinity is no growth, never o²
+    ("oo", ["'oo' means infinity"]),
+    ("O(oo)", ["'oo' means infinity"]),
+    ("∞", ["'∞' means infinity"]),
+    ("O(∞)", ["infinity"]),
+    ("O(infinity)", ["infinity"]),
+    # exponentials and factorials that cannot be ranked or do not grow
+    ("O(n / 2^n)", ["divides by an exponential"]),
+    ("O(log(n!))", ["log of a factorial"]),
+    ("O(2^(log n))", ["does not grow like a positive power"]),
+    ("O((1/2)^n)", ["does not grow", "not more than 1"]),
+    ("O(1^n)", ["not more than 1"]),
+    ("O(k^n)", ["base k is more than 1"]),
+    ("O(n)!", ["'!' right after the brackets"]),
+    ("N^2!", ["factorial of something that is not the input size"]),
+    ("O(3! n)", ["factorial of something that is not the input size"]),
+    ("polynomial", ["does not say which power"]),
+    # anything after O(...) that is not a harmless remark
+    ("O(N^2) foo", ["goes on after the growth rate", "'foo'"]),
+    ("O(N^2) per channel", ["per channel"]),
+    ("O(N^2) maybe", ["maybe"]),
+    ("O(N^2)?", ["'?'"]),
+    ("O(N^2) since each output pixel needs k^2", ["not understood"]),
+    ("O(N^2) + O(N)", ["more than one growth rate"]),
+    ("O(N^2) or O(N^4)", ["more than one growth rate"]),
+    ("O(N) = O(N^2)", ["two different growth rates"]),
+    ("N^4 = O(N^2)", ["two different growth rates"]),
+    ("O(N^2), linear", ["two different growth rates"]),
+    ("O(N^2) 9", ["two different growth rates"]),
+    ("O(n) in the number of pixels in the kernel", ["could not tell what"]),
+    ("O(n) in the number of pixels or", ["could not tell what"]),
+    ("O(N^2) *", ["expected a number"]),
+    ("maybe O(N^2)", ["hedge", "maybe"]),
+    ("either O(N^2)", ["hedge", "either"]),
+    # declarations that do not fit
+    ("O(N^2) where n is the number of pixels", ["says what n means", "uses N"]),
+    ("O(N^2) where N is the number of channels", ["could not tell", "number of channels"]),
+    ("O(N^2 k^2) where k is the number of pixels", ["k is read as the kernel side"]),
+    ("O(N^2) where N is the side length and the number of pixels",
+     ["could not tell"]),
+    ("O(N^2), N = side length, N = number of pixels", ["both"]),
+    ("O(H W) where H and W are the number of pixels", ["could not tell what H and W mean"]),
+    ("O(H W N)", ["uses H, N and W as letters"]),
+]
+
+
+@pytest.mark.parametrize("text, words", REFUSED)
+def test_refused_forms(text, words):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    for word in words:
+        assert word in caught.value.message, caught.value.message
+
+
+# ----------------------------------------------------------------------------
+# Graded end to end through grade_sheet
+
+MULT_STANDARD = "q2.g.multiplications_big_o.standard"
+MULT_NWS = "q2.g.multiplications_big_o.non_weight_sharing"
+MULT_FC = "q2.g.multiplications_big_o.fully_connected"
+JAC_STANDARD = "q2.g.jacobian_big_o.standard"
+SIDE = "N = the side length of the image"
+PIXELS = "n = number of pixels"
+
+
+@pytest.fixture(scope="module")
+def spec_and_prepared():
+    spec = load_spec()
+    return spec, load_or_prepare(spec)
+
+
+def _grade(spec, prepared, tmp_path, sheet_variable: str, changes: dict, policy=None):
+    answers = solved_answers()
+    set_answer(answers, "q2.g.variable", sheet_variable)
+    for key, value in changes.items():
+        set_answer(answers, key, value)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    if policy is not None:
+        spec = dataclasses.replace(spec, big_o_policy=policy)
+    grades, context = grading.grade_sheet(spec, prepared, load_sheet(path, root=tmp_path))
+    return {g.item.key: g.verdict for g in grades}, context
+
+
+GRADED = [
+    # (sheet's variable, item, answer, credit, outcome, words of read + feedback)
+    (SIDE, MULT_STANDARD, "O(n) in the number of pixels", 1.0, "correct",
+     ["number of pixels", "as your answer says"]),
+    (SIDE, MULT_STANDARD, "O(n^2), n = number of pixels", 0.5, "loose", ["as your answer says"]),
+    (PIXELS, MULT_STANDARD, "O(N^2) where N is the side length", 1.0, "correct",
+     ["image side", "as your answer says ('where N is the side length')"]),
+    (PIXELS, MULT_STANDARD, "O(n)", 1.0, "correct", ["number of pixels"]),  # today's rule
+    (SIDE, MULT_STANDARD, "O(HW)", 1.0, "correct", ["height and width"]),
+    (PIXELS, MULT_STANDARD, "O(HW)", 1.0, "correct", ["height and width"]),
+    (SIDE, MULT_FC, "O(H^2 W^2)", 1.0, "correct", ["height and width"]),
+    (SIDE, MULT_NWS, "O(H*W*k^2) with k the kernel size", 1.0, "correct", []),
+    (SIDE, MULT_STANDARD, "quadratic", 1.0, "correct", ["quadratic"]),
+    (SIDE, MULT_STANDARD, "quadratic in N", 1.0, "correct", []),
+    (SIDE, MULT_STANDARD, "linear in the number of pixels", 1.0, "correct", ["as your answer says"]),
+    (PIXELS, MULT_FC, "quadratic in the number of pixels", 1.0, "correct", []),
+    (SIDE, MULT_FC, "quartic", 1.0, "correct", []),
+    (SIDE, MULT_STANDARD, "O(N)^2", 1.0, "correct", []),
+    (SIDE, MULT_STANDARD, "n squared", 1.0, "correct", []),
+    (SIDE, JAC_STANDARD, "O(N^2)/k", 0.5, "kernel mismatch", ["dividing by the kernel side"]),
+    (SIDE, MULT_STANDARD, "O(2^N)", 0.0, "far from tight", ["True, but far from tight",
+                                                            "an exponential"]),
+    (SIDE, MULT_STANDARD, "O(N!)", 0.0, "far from tight", ["a factorial"]),
+    (SIDE, MULT_STANDARD, "Θ(2^N)", 0.0, "loose theta", []),
+    (SIDE, MULT_STANDARD, "-N^2", 0.0, "unreadable", ["negative"]),
+    (SIDE, MULT_STANDARD, "oo", 0.0, "unreadable", ["infinity"]),
+    (SIDE, MULT_STANDARD, "O(N^2) foo", 0.0, "unreadable", ["foo"]),
+]
+
+
+@pytest.mark.parametrize("sheet_variable, key, answer, credit, outcome, words", GRADED)
+def test_graded_through_grade_sheet(spec_and_prepared, tmp_path, sheet_variable, key, answer,
+                                    credit, outcome, words):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, sheet_variable, {key: answer})
+    verdict = verdicts[key]
+    assert (verdict.credit, verdict.outcome) == (credit, outcome), verdict
+    for word in words:
+        assert word in verdict.read + " " + verdict.feedback, verdict
+
+
+def test_an_answer_declaring_its_variable_does_not_move_the_others(spec_and_prepared, tmp_path):
+    """The pixel declaration inside one answer holds for that answer only:
+    the sheet's side variable still reads every other answer."""
+    verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE,
+                               {MULT_STANDARD: "O(n) in the number of pixels"})
+    assert context["variable"] == "side"
+    assert all(v.credit == 1.0 for k, v in verdicts.items() if "big_o" in k), verdicts
+
+
+def test_a_declared_answer_gets_no_variable_mismatch_credit(spec_and_prepared, tmp_path):
+    """Under a sheet declaring pixels, side exponents are 'variable mismatch';
+    an answer that itself says its letter is the side and is wrong in the
+    side is simply wrong."""
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, PIXELS,
+                         {MULT_FC: "O(N^2) where N is the side length"})
+    assert (verdicts[MULT_FC].credit, verdicts[MULT_FC].outcome) == (0.0, "too low")
+
+
+def test_super_polynomial_credit_is_the_specs(spec_and_prepared, tmp_path):
+    policy = BigOPolicy(super_polynomial_credit=0.25)
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: "O(2^N)"}, policy)
+    assert verdicts[MULT_STANDARD].credit == 0.25
+    assert spec_and_prepared[0].big_o_policy.super_polynomial_credit == 0.0
+
+
+def test_a_policy_credit_outside_0_and_1_is_a_spec_error():
+    with pytest.raises(SpecError, match="super_polynomial_credit"):
+        BigOPolicy(super_polynomial_credit=1.5)
+
+
+# ----------------------------------------------------------------------------
+# The sheet's variable: each answer read once, a failure contained
+
+
+def test_size_variable_reads_through_the_given_reader(spec_and_prepared, tmp_path):
+    spec, prepared = spec_and_prepared
+    answers = solved_answers()
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    sheet = load_sheet(path, root=tmp_path)
+    read = []
+
+    def counting(text):
+        read.append(text)
+        return big_o.parse(text)
+
+    context = big_o.size_variable(spec, prepared, sheet, read=counting)
+    big_o_keys = [item.key for item in spec.items if item.kind == "big_o"]
+    assert sorted(read) == sorted(sheet.get(key) for key in big_o_keys)
+    assert context["variable"] == "side"
+
+
+def test_grade_sheet_parses_each_big_o_answer_once(spec_and_prepared, tmp_path, monkeypatch):
+    calls = []
+    original = big_o.parse
+
+    def counting(text):
+        calls.append(text)
+        return original(text)
+
+    monkeypatch.setattr(big_o, "parse", counting)
+    answer = "O(N^2) where N is the side length (each answer read once)"
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: answer})
+    assert calls.count(answer) == 1
+    assert verdicts[MULT_STANDARD].credit == 0.0  # 'each', 'once': not harmless words
+
+
+def test_a_failing_size_variable_fails_only_the_growth_items(spec_and_prepared, tmp_path,
+                                                             monkeypatch):
+    def broken(*_):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(big_o, "_size_variable", broken)
+    verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE, {})
+    assert context["variable"] is None and "injected fault" in context["failed"]
+    for key, verdict in verdicts.items():
+        if "big_o" in key:
+            assert verdict.outcome.startswith("internal error"), (key, verdict)
+        elif key.startswith("q2.a") or key.startswith("q2.e"):
+            assert verdict.credit == 1.0, (key, verdict)
+
+
+def test_a_reader_crash_on_one_answer_is_contained(spec_and_prepared, tmp_path):
+    spec, prepared = spec_and_prepared
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(solved_answers(), allow_unicode=True), encoding="utf-8")
+    sheet = load_sheet(path, root=tmp_path)
+
+    def crashing(text):
+        if text == sheet.get(MULT_FC):
+            raise KeyError("bug")
+        return big_o.parse(text)
+
+    context = big_o.size_variable(spec, prepared, sheet, read=crashing)
+    assert context["variable"] == "side" and "failed" not in context
+
+
+# ----------------------------------------------------------------------------
+# Appending an unknown word or operator never silently keeps the reading
+
+_BASES = ["O(N^2)", "O(n^2 k^2)", "Θ(N^4)", "O(n log n)", "big O of n squared", "N^2",
+          "O(2^n)", "quadratic in N", "O(n) in the number of pixels", "O(HW)"]
+_OPERATORS = ["*", "/", "^", "**", "+", "-", "!", "=", "×", "%", "&", "#", "@", "<", ">", "|",
+              "?", "~", "√", "(", ")", "[", "_"]
+
+
+def _unknown_word(word: str) -> bool:
+    lowered = word.lower()
+    return (lowered not in big_o.REMARK_WORDS and lowered not in {"o", "of"}
+            and not any(lowered.startswith(g) for g in big_o.GROWTH_WORDS))
+
+
+_WORDS = st.text(string.ascii_letters, min_size=2, max_size=10).filter(_unknown_word)
+
+
+def _same(first, second) -> bool:
+    return (first.shown, first.remark, first.declared, first.beyond_polynomial) == (
+        second.shown, second.remark, second.declared, second.beyond_polynomial)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_BASES), st.one_of(_WORDS, st.sampled_from(_OPERATORS)),
+       st.sampled_from([" ", "", ", "]))
+def test_appending_an_unknown_word_or_operator_never_keeps_the_reading(base, extra, gap):
+    before = big_o.parse(base)
+    try:
+        after = big_o.parse(f"{base}{gap}{extra}")
+    except ParseError:
+        return
+    assert not _same(before, after), (base, extra, after)
+
+
+def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
+    """Through run_autograder's entry point: exit 0, a results.json the
+    schema accepts, the growth items marked internal error, the rest graded."""
+    def broken(*_):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(big_o, "_size_variable", broken)
+    graded = grade(solved_answers())
+    assert graded.code == 0
+    assert graded.outcome(MULT_STANDARD).startswith("internal error")
+    assert graded.outcome("q2.b") == "correct"
+    assert graded.data["extra_data"]["size_variable"] is None
+    assert "could not work out what your Big\\-O letter means" in graded.data["output"]

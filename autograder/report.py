@@ -602,13 +602,11 @@ def encodable(text: str) -> str:
     return text
 
 
-def write_text_atomically(path: Path, text: str, *, sync: bool = True, newline: str = "\n") -> None:
+def write_text_atomically(path: Path, text: str, *, sync: bool = True) -> None:
     """Write `text` to `path` through a temporary file in the same folder
     renamed over it: a reader (or a crash) sees the old file or the new one,
     never half of one. Unencodable characters are escaped, never fatal."""
     data = encodable(text)
-    if newline != "\n":
-        data = data.replace("\n", newline)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-",
                                              suffix=".tmp")
     try:
@@ -694,11 +692,11 @@ def _markdown_block(block: Block) -> list[str]:
         return [f"### {_md_text(block.text)}"]
     if isinstance(block, Plot):
         return [f"![{_md_text(block.title)}]({PLOTS_FOLDER}/{block.name}.svg)"]
-    lines = ["| " + " | ".join(_md_text(c.title) for c in block.columns) + " |",
+    lines = ["| " + " | ".join(_md_inline(c.title) for c in block.columns) + " |",
              "|" + "|".join("---:" if c.numeric else "---" for c in block.columns) + "|"]
     for row in block.rows:
         cells = [_md_code(_cut(_one_line(text))) if column.student_text
-                 else _md_text(_one_line(text)) for column, text in zip(block.columns, row)]
+                 else _md_inline(_one_line(text)) for column, text in zip(block.columns, row)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -715,11 +713,17 @@ _MD_LINE_START = re.compile(r"^(\s*\d{0,9})(#{1,6}(?=\s|$)|(?<!\d)[-+](?=\s|$)|>
                             r"|(?<=\d)[.)](?=\s|$))")
 
 
+def _md_inline(text: str) -> str:
+    """Text shown as itself inside a line of Markdown (a table cell holds
+    only inline content): its inline markup characters get a backslash."""
+    return _visible(" ".join(text.split())).translate(_MD_INLINE)
+
+
 def _md_text(text: str) -> str:
-    """Text shown as itself in Markdown, one line: inline markup characters
-    get a backslash, and a line that would start a heading, quote, list or
-    setext underline has its first mark escaped."""
-    text = _visible(" ".join(text.split())).translate(_MD_INLINE)
+    """A line of text shown as itself in Markdown: `_md_inline`, and a line
+    that would start a heading, quote, list or thematic break has its first
+    mark escaped."""
+    text = _md_inline(text)
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2)[0] + m.group(2)[1:], text,
                               count=1)
 

@@ -842,9 +842,18 @@ def _run_pool(context, job: _Job, tasks: deque, jobs: int, record) -> None:
         while tasks or any(worker.task for worker in workers):
             while tasks and len(workers) < min(jobs, len(tasks) + sum(1 for w in workers if w.task)):
                 workers.append(_Worker(context, job))
-            for worker in workers:
+            for worker in list(workers):
                 if worker.task is None and tasks:
-                    worker.send(tasks.popleft())
+                    task = tasks.popleft()
+                    try:
+                        worker.send(task)
+                    except OSError:  # it died idle: the task never reached it
+                        worker.task = None
+                        tasks.appendleft(task)
+                        worker.stop(kill=True)
+                        workers.remove(worker)
+            if not any(worker.task for worker in workers):
+                continue
             busy = [worker for worker in workers if worker.task is not None]
             timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],

@@ -64,10 +64,10 @@ from autograder.grading import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrad
                                 grade_submission, unreadable_results)
 from autograder.kinds.verdict import Verdict
 from autograder.prepared import load_or_prepare
-from autograder.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange,
-                               SubmissionGrades, encodable, format_number, item_max_scores,
-                               question_points, question_scores, write_report,
-                               write_text_atomically)
+from autograder.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
+                               PlotData, SubmissionGrades, draw_plots, encodable, format_number,
+                               import_plotting, item_max_scores, question_points,
+                               question_scores, write_report, write_text_atomically)
 from autograder.results import failure_results, to_json_dict
 from autograder.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
 
@@ -901,6 +901,50 @@ def _failed_in_parent(submission: ExportedSubmission, job: _Job) -> Outcome:
     return _outcome(submission.submission_id, FAILED, problem, document, (), submission.notes)
 
 
+class _Plotter:
+    """The report's plots, drawn in a process of their own started before
+    the grading: importing matplotlib (half a second) overlaps the grading,
+    and drawing overlaps building the rest of the report. A `report.Plotter`; without matplotlib, or if the
+    process dies, the report has no plots."""
+
+    def __init__(self, context):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_plotter_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def __call__(self, data: PlotData):
+        try:
+            self.connection.send(data)
+        except OSError:
+            return lambda: ()
+        return self._drawn
+
+    def _drawn(self) -> Sequence[Plot]:
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            return ()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _plotter_main(connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import_plotting()
+    try:
+        data = connection.recv()
+    except EOFError:
+        return
+    connection.send(draw_plots(data))
+
+
 class Progress:
     """A progress bar on a terminal (`[#####-----] 120/200`, redrawn in
     place); silent when stderr is not a terminal (a log, a pipe, CI)."""
@@ -1090,9 +1134,19 @@ def _grade_and_write(spec: Spec, loaded, job: _Job, submissions: list[ExportedSu
     _warn_about_stale_results(out / "results", submissions)
     started = time.perf_counter()
     workers = max(1, min(jobs, len(submissions)))
-    outcomes = grade_all(submissions, job, loaded, workers,
-                         Progress(len(submissions), progress_stream))
-    elapsed = time.perf_counter() - started
+    plotter = _Plotter(_context())
+    try:
+        outcomes = grade_all(submissions, job, loaded, workers,
+                             Progress(len(submissions), progress_stream))
+        elapsed = time.perf_counter() - started
+        return _write(spec, submissions, outcomes, staging, out, elapsed, workers, plotter)
+    finally:
+        plotter.stop()
+
+
+def _write(spec: Spec, submissions: list[ExportedSubmission], outcomes: dict[str, Outcome],
+           staging: Path, out: Path, elapsed: float, workers: int, plotter: _Plotter) -> int:
+    """Write the gradebook and the report, and move them into place."""
     items_by_key = {item.key: item for item in spec.items}
     failed = sum(1 for outcome in outcomes.values() if outcome.status == FAILED)
     try:
@@ -1101,7 +1155,7 @@ def _grade_and_write(spec: Spec, loaded, job: _Job, submissions: list[ExportedSu
         plots = write_report(spec, [_report_view(outcomes[s.submission_id], items_by_key)
                                     for s in submissions], staging,
                              [_change(s, outcomes[s.submission_id]) for s in submissions],
-                             sync=False)
+                             sync=False, plotter=plotter)
         earlier_complete = _gradebook_is_complete(out / GRADEBOOK_FILE)
         if failed and earlier_complete:
             held = _hold_back(staging, out)

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence, Union
+from typing import Callable, Mapping, Sequence, Union
 
 from autograder.grading import ItemGrade
 from autograder.spec import Item, Spec
@@ -200,11 +200,46 @@ class Report:
                 if isinstance(block, Plot)]
 
 
+@dataclass(frozen=True)
+class PlotData:
+    """What the plots show: every graded submission's total, and each
+    question's scores with the points it is out of."""
+
+    totals: tuple[float, ...]
+    per_question: Mapping[str, Sequence[float]]
+    questions: Mapping[str, float]
+
+
+#: Starts drawing the plots of some data and returns a function that waits
+#: for them (none without matplotlib); see `draw_later` and the regrade's
+#: plotting process, which draws while the rest of the report is built.
+Plotter = Callable[[PlotData], Callable[[], Sequence[Plot]]]
+
+
+def draw_later(data: PlotData) -> Callable[[], Sequence[Plot]]:
+    """The plotter that draws in this process, when the plots are wanted."""
+    return lambda: draw_plots(data)
+
+
+def draw_plots(data: PlotData) -> tuple[Plot, ...]:
+    """The report's plots, or none when matplotlib is not installed."""
+    if not _matplotlib_installed():
+        return ()
+    return (_totals_plot(data.totals, sum(data.questions.values())),
+            _questions_plot(data.per_question, data.questions))
+
+
+#: Where the plots go among a section's blocks until they are drawn.
+_PLOTS_GO_HERE = Heading("\0plots")
+
+
 def build_report(spec: Spec, submissions: Sequence[SubmissionGrades],
-                 changes: Sequence[GradeChange] | None = None, *, plots: bool = True) -> Report:
+                 changes: Sequence[GradeChange] | None = None, *,
+                 plotter: Plotter | None = draw_later) -> Report:
     """Everything the report says, from the submissions' grades and (when
-    given) how each compares with its earlier grades. Without `plots` (or
-    without matplotlib) the plots are replaced by a line saying how to get them."""
+    given) how each compares with its earlier grades. Without a `plotter`,
+    or without matplotlib, the plots are replaced by a line saying how to
+    get them."""
     submissions = sorted(submissions, key=lambda s: s.submission_id)
     max_scores = item_max_scores(spec, submissions)
     questions = question_points(spec, max_scores)
@@ -214,16 +249,23 @@ def build_report(spec: Spec, submissions: Sequence[SubmissionGrades],
     for submission in read:
         for grade in submission.grades:
             by_item[grade.item.key].append(grade)
-    draw = plots and _matplotlib_installed()
-    sections = (
+    distributions, data = _distributions(questions, scored)
+    plotted = plotter(data) if plotter is not None else (lambda: ())
+    sections = [
         _overview(spec, submissions, scored, read, questions, by_item),
         *((_changes_section(changes, len(submissions)),) if changes is not None else ()),
-        _distributions(questions, scored, draw),
+        distributions,
         _items_section(spec, by_item, max_scores),
         _wrong_answers_section(spec, by_item, len(read), max_scores),
         _clusters_section(spec, by_item),
-    )
-    return Report(title=f"Class report: {spec.assignment}", sections=sections)
+    ]
+    plots = tuple(plotted()) or (f"Plots are not drawn: they need matplotlib, which "
+                                 f"`{PLOTS_HOW_TO}` installs.",)
+    index = sections.index(distributions)
+    blocks = distributions.blocks
+    at = blocks.index(_PLOTS_GO_HERE)
+    sections[index] = Section(distributions.title, blocks[:at] + plots + blocks[at + 1:])
+    return Report(title=f"Class report: {spec.assignment}", sections=tuple(sections))
 
 
 def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list[Item]:
@@ -276,7 +318,8 @@ def _changes_section(changes: Sequence[GradeChange], submissions: int) -> Sectio
     else:
         lines.append("No previous regrade was written to this folder, so the items that "
                      "change are not known; a later regrade into the same folder lists them.")
-    rows = [c for c in changes if c in differ or c.changed_items
+    differ_ids = {c.submission_id for c in differ}
+    rows = [c for c in changes if c.submission_id in differ_ids or c.changed_items
             or (c.previous_total is not None and abs(c.total - c.previous_total) > 1e-9)]
     if not rows:
         lines.append("No grade changes.")
@@ -304,8 +347,8 @@ def _signed(value: float) -> str:
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
-def _distributions(questions: dict[str, float], scored, draw: bool) -> Section:
-    possible = sum(questions.values())
+def _distributions(questions: dict[str, float], scored) -> tuple[Section, PlotData]:
+    """The section (its plots still to be drawn) and the data of its plots."""
     by_submission = [question_scores(s.scores, questions) for s in scored]
     per_question = {q: [scores[q] for scores in by_submission] for q in questions}
     rows = []
@@ -321,14 +364,9 @@ def _distributions(questions: dict[str, float], scored, draw: bool) -> Section:
     blocks: list[Block] = [
         f"Over the {len(scored)} submissions with a grade (a sheet that could not be read scores "
         "0); items worth 0 points (extras) are not counted."]
-    if draw:
-        blocks += [_totals_plot([s.total for s in scored], possible),
-                   _questions_plot(per_question, questions)]
-    else:
-        blocks.append(f"Plots are not drawn: they need matplotlib, which `{PLOTS_HOW_TO}` "
-                      "installs.")
-    blocks.append(table)
-    return Section("Distribution of scores", tuple(blocks))
+    blocks += [_PLOTS_GO_HERE, table]
+    data = PlotData(tuple(s.total for s in scored), per_question, dict(questions))
+    return Section("Distribution of scores", tuple(blocks)), data
 
 
 def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
@@ -491,6 +529,16 @@ def _bin_edges(maximum: float) -> list[float]:
     return [(i - 0.5) * width for i in range(count + 1)]
 
 
+def import_plotting() -> None:
+    """Import what drawing needs, if installed (the regrade's plotting
+    process does it while the class is being graded)."""
+    try:
+        import matplotlib.figure  # noqa: F401
+        import matplotlib.style  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _matplotlib_installed() -> bool:
     """Whether the plots can be drawn; matplotlib is a TA-side dependency
     (requirements-ta.txt), imported only when a report draws its plots."""
@@ -576,12 +624,13 @@ def _svg(figure, name: str) -> str:
 
 
 def write_report(spec: Spec, submissions: Sequence[SubmissionGrades], folder: Path,
-                 changes: Sequence[GradeChange] | None = None, *, sync: bool = True) -> bool:
+                 changes: Sequence[GradeChange] | None = None, *, sync: bool = True,
+                 plotter: Plotter = draw_later) -> bool:
     """report.html, report.md and plots/*.svg in `folder`, each replaced
     atomically; returns whether the plots were drawn (False without
     matplotlib). `sync=False` leaves flushing to disk to the caller (a
     regrade syncs its whole output once)."""
-    report = build_report(spec, submissions, changes)
+    report = build_report(spec, submissions, changes, plotter=plotter)
     if report.plots:
         plots = folder / PLOTS_FOLDER
         plots.mkdir(parents=True, exist_ok=True)

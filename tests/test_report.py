@@ -148,7 +148,7 @@ def rows_of(report, title: str, number: str) -> tuple:
 def test_hedged_answers_are_flagged_in_the_pass_rates_and_the_overview():
     hedging = [submission(0, {}), submission(1, {"q2.b": "hedge"}), submission(2, {"q2.b": "hedge"}),
                submission(3, {"q2.b": "27"})]
-    report = build_report(SPEC, hedging, plots=False)
+    report = build_report(SPEC, hedging, plotter=None)
     assert rows_of(report, "Pass rate per item", "2.b")[3:8] == ("25%", "0%", "25%", "50%", "0%")
     overview = " ".join(b for b in report.sections[0].blocks if isinstance(b, str))
     assert "2 answers in 2 sheets were hedged" in overview
@@ -162,7 +162,7 @@ def test_extras_worth_0_points_show_a_pass_rate_but_count_in_no_total():
     assert extras
     students = [submission(0, {}, extras_points=0.0),
                 submission(1, {extras[0].key: "27"}, extras_points=0.0)]
-    report = build_report(SPEC, students, plots=False)
+    report = build_report(SPEC, students, plotter=None)
     row = rows_of(report, "Pass rate per item", extras[0].number)
     assert row[2] == "0 (extra)" and row[3] == "50%"
     distribution = next(s for s in report.sections if s.title == "Distribution of scores")
@@ -181,7 +181,7 @@ def test_the_report_says_what_the_regrade_changes():
                GradeChange("001", "<b>Bob</b>", possible, possible, students[1].total,
                            (("2.b", 3.0, 0.0),)),
                GradeChange("002", "Cy", None, None, possible)]
-    report = build_report(SPEC, students, changes, plots=False)
+    report = build_report(SPEC, students, changes, plotter=None)
     section = next(s for s in report.sections if s.title == "What this regrade changes")
     text = " ".join(b for b in section.blocks if isinstance(b, str))
     assert "1 of the 2 submissions with a Gradescope score get a different total (0 higher, 1 lower)" in text
@@ -193,7 +193,7 @@ def test_the_report_says_what_the_regrade_changes():
     assert table.rows[0][6] == "2.b: 3 → 0"
     assert "&lt;b&gt;Bob" in render_html(report) and "<b>Bob" not in render_html(report)
     first_run = build_report(SPEC, students, [GradeChange("000", "Ada", 1.0, None, possible)],
-                             plots=False)
+                             plotter=None)
     section = next(s for s in first_run.sections if s.title == "What this regrade changes")
     assert any("No previous regrade" in b for b in section.blocks if isinstance(b, str))
 

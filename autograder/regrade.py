@@ -152,7 +152,9 @@ class Outcome:
     problem: str
     total: float
     scores: dict[str, float]
-    answers: tuple[tuple[str, str | None, Verdict], ...]  # (item key, answer, verdict)
+    #: (item key, answer, verdict's credit, read, outcome): what the report
+    #: uses, without the feedback text (most of a verdict's bytes to send).
+    answers: tuple[tuple[str, str | None, float, str, str], ...]
     max_scores: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     previous_total: float | None = None
@@ -681,8 +683,9 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
         _set_alarm(0)
     document = to_json_dict(results)
     _write_results_document(document, Path(state.job.results_folder) / f"{submission.submission_id}.json")
-    answers = () if graded is None else tuple((g.item.key, _cut(g.answer), g.verdict)
-                                              for g in graded.grades)
+    answers = () if graded is None else tuple(
+        (g.item.key, _cut(g.answer), g.verdict.credit, g.verdict.read, g.verdict.outcome)
+        for g in graded.grades)
     previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
     return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
                     previous)
@@ -1026,8 +1029,8 @@ def _max_scores(spec: Spec, outcomes: dict[str, Outcome]) -> dict[str, float]:
 
 
 def _report_view(outcome: Outcome, items_by_key: dict[str, Item]) -> SubmissionGrades:
-    grades = tuple(ItemGrade(items_by_key[key], answer, verdict)
-                   for key, answer, verdict in outcome.answers)
+    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict(credit, read, "", result))
+                   for key, answer, credit, read, result in outcome.answers)
     return SubmissionGrades(outcome.submission_id, outcome.status, grades, outcome.scores,
                             outcome.total, outcome.max_scores)
 

@@ -19,7 +19,7 @@ from autograder.kinds import KINDS, ParseError
 from autograder.kinds import big_o
 from autograder.kinds.verdict import Verdict
 from autograder.prepared import Prepared
-from autograder.results import Results, TestResult, escape_markdown
+from autograder.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
 from autograder.sheet import Sheet, SubmissionError, read_submission
 from autograder.spec import Item, Spec
 
@@ -183,12 +183,19 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
                    extra_data=extra)
 
 
+@lru_cache(maxsize=16384)
+def _escaped(text: str, limit: int = MAX_ESCAPED_CHARS) -> str:
+    """`escape_markdown`, once per distinct text per process: a class regrade
+    repeats the same feedback, readings and answers thousands of times."""
+    return escape_markdown(text, limit=limit)
+
+
 def _test(grade: ItemGrade) -> TestResult:
     item, verdict = grade.item, grade.verdict
-    parts = [escape_markdown(verdict.read[:1].upper() + verdict.read[1:] + ".")]
+    parts = [_escaped(verdict.read[:1].upper() + verdict.read[1:] + ".")]
     if grade.answer is not None and item.kind != "written":
-        parts.append(f"**You wrote:** {escape_markdown(grade.answer, limit=300)}")
-    parts.append(escape_markdown(verdict.feedback))
+        parts.append(f"**You wrote:** {_escaped(grade.answer, 300)}")
+    parts.append(_escaped(verdict.feedback))
     score = round(verdict.credit * item.points, 4)
     status = None
     if item.kind == "written" or verdict.outcome.startswith("internal error"):

@@ -228,6 +228,9 @@ def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSu
                 continue
             upload.members.append(name)
             upload.declared_bytes += member.file_size
+    if not uploads and metadata is None:
+        raise ExportError(f"this is not a Gradescope export: {archive} holds neither "
+                          f"{METADATA_FILE} nor submission_<id> folders.")
     if unsafe_outside:
         warnings.append(f"{len(unsafe_outside)} entries outside the submission folders have unsafe "
                         f"names and were ignored (first: {unsafe_outside[0]!r})")

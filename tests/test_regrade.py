@@ -466,3 +466,11 @@ def test_synthetic_exports_are_deterministic(tmp_path):
     assert (tmp_path / "a" / "x.zip").read_bytes() == (tmp_path / "b" / "x.zip").read_bytes()
     assert render_sheet({"q": {"a": "784", "b": "[28, 28]", "c": None, "d": "x: y"}}) == (
         '# HW3 answer sheet\nq:\n  a: 784\n  b: "[28, 28]"\n  c:\n  d: "x: y"\n')
+
+
+@pytest.mark.parametrize("entries", [[("photos/cat.jpg", b"x")], [("readme.txt", b"x")]],
+                         ids=["one folder", "no folder"])
+def test_a_zip_that_is_not_an_export_is_refused(tmp_path, capsys, entries):
+    archive = zip_with(tmp_path / "other.zip", entries)
+    assert regrade.main([str(archive), "--out", str(tmp_path / "o")]) == regrade.EXIT_USAGE
+    assert "not a Gradescope export" in capsys.readouterr().err

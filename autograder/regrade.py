@@ -770,19 +770,31 @@ def _worker_main(connection, job: _Job) -> None:
         connection.send(grade_exported(state, task))
 
 
+#: Tasks sent to a worker ahead of its answers: the next one waits in its
+#: pipe, so a worker never idles while the parent is not scheduled; only the
+#: first is being graded (a worker grades in order), so a death still loses
+#: only that one and the others go back to the queue.
+TASKS_IN_FLIGHT = 2
+
+
 class _Worker:
     def __init__(self, context, job: _Job):
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, job), daemon=True)
         self.process.start()
         child.close()
-        self.task: _Task | None = None
+        self.tasks: deque[_Task] = deque()  # sent, not answered; the first is being graded
         self.deadline = 0.0
 
     def send(self, task: _Task) -> None:
-        self.task = task
-        self.deadline = time.monotonic() + SUBMISSION_TIMEOUT_SECONDS + WORKER_GRACE_SECONDS
         self.connection.send(task)
+        if not self.tasks:
+            self.restart_clock()
+        self.tasks.append(task)
+
+    def restart_clock(self) -> None:
+        """The task now being graded has this long before the parent kills its worker."""
+        self.deadline = time.monotonic() + SUBMISSION_TIMEOUT_SECONDS + WORKER_GRACE_SECONDS
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -810,8 +822,8 @@ def _context():
 
 def grade_all(submissions: Sequence[ExportedSubmission], job: _Job, loaded: tuple[Spec, object],
               jobs: int, progress: "Progress") -> dict[str, Outcome]:
-    """Every submission's outcome, graded across `jobs` worker processes, one
-    submission in flight per worker, so a worker that dies loses only the
+    """Every submission's outcome, graded across `jobs` worker processes, each
+    grading one submission at a time, so a worker that dies loses only the
     one it was grading: that one is retried once, alone (no other worker
     running) after the others, and then recorded as an autograder error."""
     global _inherited
@@ -845,47 +857,58 @@ def _run_pool(context, job: _Job, tasks: deque, jobs: int, record) -> None:
     and was killed). A dead worker is replaced while tasks remain."""
     workers: list[_Worker] = []
     try:
-        while tasks or any(worker.task for worker in workers):
-            while tasks and len(workers) < min(jobs, len(tasks) + sum(1 for w in workers if w.task)):
+        while tasks or any(worker.tasks for worker in workers):
+            pending = len(tasks) + sum(len(w.tasks) for w in workers)
+            while tasks and len(workers) < min(jobs, pending):
                 workers.append(_Worker(context, job))
             for worker in list(workers):
-                if worker.task is None and tasks:
+                while tasks and len(worker.tasks) < TASKS_IN_FLIGHT:
                     task = tasks.popleft()
                     try:
                         worker.send(task)
-                    except OSError:  # it died idle: the task never reached it
-                        worker.task = None
+                    except OSError:  # it died: this task never reached it
                         tasks.appendleft(task)
-                        worker.stop(kill=True)
-                        workers.remove(worker)
-            if not any(worker.task for worker in workers):
+                        _drop(worker, workers, tasks, record)
+                        break
+            busy = [worker for worker in workers if worker.tasks]
+            if not busy:
                 continue
-            busy = [worker for worker in workers if worker.task is not None]
             timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
                          timeout=timeout)
             for worker in busy:
-                outcome = None
                 if worker.connection in ready or worker.process.sentinel in ready:
                     try:
-                        if worker.connection.poll():
-                            outcome = worker.connection.recv()
+                        while worker.tasks and worker.connection.poll():
+                            outcome = worker.connection.recv()  # EOFError if it died
+                            record(worker.tasks.popleft(), outcome)
+                            worker.restart_clock()
+                        if worker.process.sentinel not in ready:
+                            continue
                     except (EOFError, OSError):
-                        outcome = None
+                        pass
                 elif time.monotonic() < worker.deadline:
                     continue
-                task, worker.task = worker.task, None
-                if outcome is None:
-                    print(f"regrade: the worker grading submission {task.submission.submission_id} "
-                          f"died ({_death(worker)})" + ("; it will be retried alone"
-                                                        if task.attempt == 1 else ""),
-                          file=sys.stderr)
-                    worker.stop(kill=True)
-                    workers.remove(worker)
-                record(task, outcome)
+                _drop(worker, workers, tasks, record)
     finally:
         for worker in workers:
-            worker.stop(kill=bool(worker.task))
+            worker.stop(kill=bool(worker.tasks))
+
+
+def _drop(worker: _Worker, workers: list[_Worker], tasks: deque, record) -> None:
+    """A worker died (or is killed for not answering): the task it was
+    grading is recorded as lost; those waiting in its pipe go back to the queue."""
+    lost = worker.tasks.popleft() if worker.tasks else None
+    if lost is not None:
+        print(f"regrade: the worker grading submission {lost.submission.submission_id} died "
+              f"({_death(worker)})" + ("; it will be retried alone" if lost.attempt == 1 else ""),
+              file=sys.stderr)
+    tasks.extendleft(reversed(worker.tasks))
+    worker.tasks.clear()
+    worker.stop(kill=True)
+    workers.remove(worker)
+    if lost is not None:
+        record(lost, None)
 
 
 def _death(worker: _Worker) -> str:

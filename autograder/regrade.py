@@ -684,6 +684,8 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
         results = failure_results(problem, execution_time=time.perf_counter() - started)
     finally:
         _set_alarm(0)
+        if state.archive is not None:  # unpacked here from the zip: no longer needed
+            shutil.rmtree(submission.folder, ignore_errors=True)
     document = to_json_dict(results)
     _write_results_document(document, Path(state.job.results_folder) / f"{submission.submission_id}.json")
     answers = () if graded is None else tuple(

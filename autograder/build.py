@@ -49,7 +49,7 @@ from pathlib import Path
 
 
 from autograder.sheets import template
-from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
+from autograder.spec import DEFAULT_SPEC, Spec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"

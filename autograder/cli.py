@@ -24,9 +24,8 @@ import traceback
 from pathlib import Path
 
 from autograder.results import (GRADESCOPE_METADATA, GRADESCOPE_RESULTS, GRADESCOPE_SUBMISSION,
-                                Results, ResultsWriteError, TestResult, escape_markdown,
-                                failure_results, write_results)
-from autograder.spec import DEFAULT_SPEC, Spec, SpecError, load_spec
+                                Results, ResultsWriteError, failure_results, write_results)
+from autograder.spec import DEFAULT_SPEC, SpecError, load_spec
 
 EXIT_GRADED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -78,9 +77,8 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
 def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
                      started: float) -> tuple[Results, int]:
     """Results for one submission and the exit code they deserve."""
-    from autograder.grading import build_results, grade_sheet
+    from autograder.grading import grade_submission as grade_one
     from autograder.prepared import load_or_prepare
-    from autograder.sheet import SubmissionError, read_submission
 
     try:
         spec = load_spec(spec_path)
@@ -88,31 +86,10 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
         print(f"autograder grade: {error}", file=sys.stderr)
         return failure_results("The autograder's assignment spec is missing or broken: "
                                f"{error}", execution_time=time.perf_counter() - started), EXIT_FAILED
-    prepared = load_or_prepare(spec)
-    try:
-        sheet = read_submission(submission)
-    except SubmissionError as error:
-        return unreadable_results(spec, error.message, time.perf_counter() - started), EXIT_GRADED
-    grades, context = grade_sheet(spec, prepared, sheet)
-    results = build_results(spec, prepared, sheet, grades, context,
-                            execution_time=time.perf_counter() - started)
+    results = grade_one(spec, load_or_prepare(spec), submission, started=started).results
     if on_gradescope:
         results.extra_data["submission_metadata"] = _metadata_summary()
     return results, EXIT_GRADED
-
-
-def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
-    """A submission with no readable sheet still gets every test, at 0, so
-    the total is right and the reason is on each one."""
-    tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,
-                        max_score=item.max_score, visibility=item.visibility, status="failed",
-                        output="Not graded: no readable answer sheet (see the top of the results).")
-             for item in spec.items if item.tested]
-    output = ("**No readable answer sheet.** " + escape_markdown(message) +
-              "\n\nFill in `answers.yaml` from the template and submit it again.")
-    return Results(tests=tests, output=output, execution_time=elapsed,
-                   extra_data={"answer_file": None, "problem": message},
-                   visibility=spec.total_visibility)
 
 
 def _metadata_summary() -> dict:

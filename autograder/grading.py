@@ -2,6 +2,11 @@
 parse and grade steps, within a time budget, an exception in one item never
 stopping the others. Produces Gradescope `Results`; writing them is the
 caller's business (see `autograder.cli`).
+
+`grade_submission` is the one pipeline from a submission folder to its
+results: `run_autograder` (autograder.cli) and the class regrade's workers
+(autograder.regrade) both call it, so a regrade gives every submission the
+results it would get graded alone.
 """
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import json
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 from autograder import wording
 from autograder.kinds import KINDS, ParseError
@@ -16,8 +22,8 @@ from autograder.kinds import big_o
 from autograder.kinds.errors import HedgedAnswer
 from autograder.kinds.verdict import Verdict
 from autograder.prepared import Prepared
-from autograder.results import Results, TestResult, escape_markdown
-from autograder.sheet import Sheet
+from autograder.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
+from autograder.sheet import Sheet, SubmissionError, read_submission
 from autograder.spec import HIDDEN_LONGER, Item, Spec
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
@@ -43,6 +49,49 @@ class ItemGrade:
     item: Item
     answer: str | None
     verdict: Verdict
+
+
+@dataclass(frozen=True)
+class GradedSubmission:
+    """One submission's results, and what a class report needs besides them:
+    each item's grade (empty when no sheet was read) and, when no sheet was
+    read, why (the student-facing message)."""
+
+    results: Results
+    grades: tuple[ItemGrade, ...]
+    problem: str | None
+
+
+def grade_submission(spec: Spec, prepared: Prepared, submission: Path, *,
+                     started: float) -> GradedSubmission:
+    """Find, read and grade the sheet of the submission folder (or sheet
+    file) `submission`; `started` is the perf_counter the execution time
+    counts from. A submission without a readable sheet gets every test at 0
+    with the reason; the autograder's own exceptions propagate to the caller,
+    which decides how to report them."""
+    try:
+        sheet = read_submission(submission)
+    except SubmissionError as error:
+        return GradedSubmission(unreadable_results(spec, error.message,
+                                                   time.perf_counter() - started), (), error.message)
+    grades, context = grade_sheet(spec, prepared, sheet)
+    results = build_results(spec, prepared, sheet, grades, context,
+                            execution_time=time.perf_counter() - started)
+    return GradedSubmission(results, tuple(grades), None)
+
+
+def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
+    """A submission with no readable sheet still gets every test, at 0, so
+    the total is right and the reason is on each one."""
+    tests = [TestResult(number=item.number, name=f"{item.number} {item.name}", score=0.0,
+                        max_score=item.max_score, visibility=item.visibility, status="failed",
+                        output="Not graded: no readable answer sheet (see the top of the results).")
+             for item in spec.items if item.tested]
+    output = ("**No readable answer sheet.** " + escape_markdown(message) +
+              "\n\nFill in `answers.yaml` from the template and submit it again.")
+    return Results(tests=tests, output=output, execution_time=elapsed,
+                   extra_data={"answer_file": None, "problem": message},
+                   visibility=spec.total_visibility, stdout_visibility=stdout_visibility(spec))
 
 
 def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[ItemGrade], dict]:
@@ -167,9 +216,16 @@ def stdout_visibility(spec: Spec) -> str:
     return max(("hidden", spec.total_visibility), key=HIDDEN_LONGER.get)
 
 
+@lru_cache(maxsize=16384)
+def _escaped(text: str, limit: int = MAX_ESCAPED_CHARS) -> str:
+    """`escape_markdown`, once per distinct text per process: a class regrade
+    repeats the same feedback, readings and answers thousands of times."""
+    return escape_markdown(text, limit=limit)
+
+
 def _test(grade: ItemGrade) -> TestResult:
     item, verdict = grade.item, grade.verdict
-    parts = [escape_markdown(verdict.read[:1].upper() + verdict.read[1:] + ".")]
+    parts = [_escaped(verdict.read[:1].upper() + verdict.read[1:] + ".")]
     if grade.answer is not None and item.kind != "written":
         parts.append(f"**You wrote:** {_shown(grade.answer, QUOTED_ANSWER_BYTES, chars=300)}")
     parts.append(_shown(verdict.feedback, FEEDBACK_BYTES))
@@ -193,10 +249,10 @@ def _shown(text: str, json_bytes: int, *, chars: int = 2_000) -> str:
     what takes at most about `json_bytes` in results.json: characters cost
     1 to 12 bytes there (`&` is written `&amp;`, an emoji as two \\u
     escapes), so a character limit alone does not bound the file."""
-    escaped = escape_markdown(text, limit=chars)
+    escaped = _escaped(text, chars)
     size = len(json.dumps(escaped))
     while size > json_bytes and chars > 1:
         chars = max(1, min(chars - 1, chars * json_bytes // size))
-        escaped = escape_markdown(text, limit=chars)
+        escaped = _escaped(text, chars)
         size = len(json.dumps(escaped))
     return escaped

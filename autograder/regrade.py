@@ -6,16 +6,26 @@ EXPORT is the export as downloaded (a .zip) or unpacked (a folder): a
 `submission_metadata.yml` and one `submission_<id>/` folder per submission,
 possibly inside one top folder such as `assignment_123_export/`. DIR gets
 
-    results/<id>.json   each submission's results.json, exactly as Gradescope would get it
-    gradebook.csv       one row per submission: students, each question, total,
-                        Gradescope's previous score and the difference
+    results/<id>.json   each submission's results.json, as `run_autograder` writes it
+    gradebook.csv       one row per submission: students, submission time, each
+                        question, total, Gradescope's previous score and the difference
     report.html/.md     the class report (see `autograder.report`), plots in plots/
 
-Submissions are graded in a pool of processes, each loading the spec and the
-prepared references once. One bad submission (no sheet, hostile YAML, a
-grader exception, a hang) gets its own results.json saying what happened and
-never stops the batch. The outputs depend only on the export and the spec:
-apart from results.json's execution_time, a second run writes the same bytes.
+Each submission is graded by `autograder.grading.grade_submission`, the
+function `run_autograder` calls, in a pool of worker processes that load the
+spec and the prepared references once. One bad upload costs only itself: an
+unsafe file name or a file that unpacks too large is judged per submission
+(that file is not unpacked, or that submission is refused, and the gradebook
+says why); a grader exception or a hang is that submission's; a worker killed
+by the system (memory, `kill -9`) loses only the submission it was grading,
+which is retried once alone and then marked "autograder error".
+
+Outputs are written into a staging folder inside DIR and moved into place
+(one sync, then atomic renames, the gradebook last) only when the run is
+complete; a run in which the autograder failed on some submission never
+replaces an earlier gradebook that had no such failure: it is left in
+DIR/incomplete-regrade/ instead. Apart from results.json's execution_time, a
+second run writes the same bytes.
 
 Exit codes (as `run_autograder`): 0 every submission graded; 1 the
 autograder failed on some (their results.json say so); 2 wrong arguments or
@@ -27,9 +37,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import math
+import multiprocessing
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
@@ -37,47 +50,62 @@ import tempfile
 import time
 import traceback
 import zipfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Sequence, TextIO
 
 import yaml
 
-from autograder.cli import (EXIT_FAILED, EXIT_GRADED, EXIT_USAGE,
-                            unreadable_results)
-from autograder.grading import SHEET_BUDGET_SECONDS, ItemGrade, build_results, grade_sheet
+from autograder.cli import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
+from autograder.grading import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrade,
+                                grade_submission, unreadable_results)
 from autograder.kinds.verdict import Verdict
-from autograder.prepared import Prepared, load_or_prepare
-from autograder.report import (FAILED, GRADED, NO_SHEET, SubmissionGrades, format_number,
-                               question_points, question_scores, write_report)
-from autograder.results import (ResultsWriteError, failure_results, to_json_dict,
-                                write_results)
-from autograder.sheet import SubmissionError, read_submission
+from autograder.prepared import load_or_prepare
+from autograder.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
+                               PlotData, SubmissionGrades, draw_plots, encodable, format_number,
+                               import_plotting, item_max_scores, question_points,
+                               question_scores, write_report, write_text_atomically)
+from autograder.results import failure_results, to_json_dict
 from autograder.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
 
 METADATA_FILE = "submission_metadata.yml"
+#: Where a run that must not replace the earlier outputs leaves its own.
+HELD_BACK_FOLDER = "incomplete-regrade"
 
-#: Uncompressed bytes an export may unpack to. A class's YAML sheets are a
-#: few megabytes; this leaves room for stray uploads and refuses zip bombs.
+#: Uncompressed bytes a whole export may unpack to (the sum of its headers;
+#: no member can produce more than its header says).
 MAX_EXPORT_BYTES = 2 * 1024**3
 #: Entries an export may hold (a few per submission is normal).
 MAX_EXPORT_ENTRIES = 200_000
-#: Members larger than this must not compress better than MAX_COMPRESSION_RATIO:
-#: text compresses about 10:1, a bomb thousands to one.
-RATIO_CHECK_BYTES = 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+#: A file of a submission larger than this once unpacked is not unpacked
+#: (the sheet itself is refused past 1 MiB; logs and data sets of a few
+#: megabytes are ordinary, however well they compress).
+MAX_MEMBER_BYTES = 64 * 1024**2
+#: A submission whose files add up to more than this is a likely zip bomb:
+#: it is not unpacked and the gradebook says so.
+MAX_SUBMISSION_BYTES = 256 * 1024**2
 #: The metadata repeats every submission's previous results; past this it is
 #: not an export of one assignment.
 MAX_METADATA_BYTES = 512 * 1024**2
 #: A worker gives up on one submission after this long (the grader's own
-#: per-sheet budget, with room for reading and writing), so a hang in one
-#: answer cannot hold the batch.
+#: per-sheet budget, with room for unpacking, reading and writing), so a
+#: hang in one answer cannot hold the batch.
 SUBMISSION_TIMEOUT_SECONDS = 3 * SHEET_BUDGET_SECONDS
+#: The parent kills a worker that has not answered this long after the
+#: timeout (stuck where the alarm cannot interrupt it, e.g. inside C code).
+WORKER_GRACE_SECONDS = 10.0
 #: Characters of each answer sent back to the parent for the report; written
 #: answers can be long and only their outcome is reported.
 REPORTED_ANSWER_CHARS = 300
+#: File names quoted in a gradebook note before "and N more".
+NOTED_FILES = 3
+#: Test hook (tests only): comma-separated `<id>` or `<id>@<attempt>`; a
+#: worker grading that submission (on that attempt) kills itself with
+#: SIGKILL, as the system's out-of-memory killer would.
+TEST_KILL_VARIABLE = "AUTOGRADER_REGRADE_TEST_KILL"
 
 #: Gradescope names folders `submission_<numeric id>`; anything else (a
 #: metadata key like `../x`) is never used as a path or a file name.
@@ -98,108 +126,227 @@ class Submitter:
 
 @dataclass(frozen=True)
 class ExportedSubmission:
-    """One submission of the export: where its files are and who sent it."""
+    """One submission of the export: where its files are (or are to be
+    unpacked from the zip's `members`), who sent it and when, and what of
+    its upload was not unpacked or why it was refused."""
 
     submission_id: str
     folder: Path
     submitters: tuple[Submitter, ...]
     gradescope_score: float | None
+    submitted_at: str = ""
+    members: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    refused: str = ""
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What a worker reports about one submission (its results.json is
-    already written): the numbers of that file, and each item's answer and
-    verdict for the class report."""
+    already written): the numbers of that file, each item's answer and
+    verdict for the class report, and how it compares with the previous
+    regrade's results file in the output folder."""
 
     submission_id: str
     status: str
     problem: str
     total: float
     scores: dict[str, float]
-    answers: tuple[tuple[str, str | None, Verdict], ...]  # (item key, answer, verdict)
+    #: (item key, answer, verdict's credit, read, outcome): what the report
+    #: uses, without the feedback text (most of a verdict's bytes to send).
+    answers: tuple[tuple[str, str | None, float, str, str], ...]
+    max_scores: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    previous_total: float | None = None
+    changed_items: tuple[tuple[str, float, float], ...] = ()
 
 
 # --------------------------------------------------------------------------
 # Opening the export
 
 
-def unpack_export(archive: Path, destination: Path) -> list[str]:
-    """Extract the zip `archive` into `destination`; returns what was skipped.
+@dataclass
+class _Upload:
+    """A zip export's entries for one submission, gathered before unpacking."""
 
-    The archive is refused whole (ExportError) if any entry would land
-    outside `destination` (an absolute path, `..`, a drive letter), if it
-    has too many entries, or if it unpacks to more than MAX_EXPORT_BYTES or
-    compresses suspiciously well: sizes are counted while writing, so a
-    lying header does not help. Links and special files are skipped, never
-    created, so no later path can be redirected outside.
+    members: list[str] = field(default_factory=list)
+    declared_bytes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSubmission],
+                                                            bytes | None, list[str]]:
+    """Read a zip export's directory without unpacking it: (the prefix of
+    its entries, e.g. `assignment_1_export/`, each submission with its
+    members, to be unpacked under `scratch`, the metadata's bytes, warnings
+    for the TA).
+
+    Only the export as a whole can be refused (ExportError): unreadable, too
+    many entries, more than MAX_EXPORT_BYTES in total. Everything else is
+    judged per submission: a file name that could escape or is not portable
+    (absolute, `..`, a drive letter, a backslash, a NUL), a link or special
+    file, or a file over MAX_MEMBER_BYTES is not unpacked and noted; a
+    submission over MAX_SUBMISSION_BYTES is refused whole as a likely zip
+    bomb. Entries outside every submission folder are ignored (with a
+    warning when unsafe). The workers unpack each submission's members.
     """
     try:
         bundle = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as error:
         raise ExportError(f"{archive} is not a readable zip file ({error}).") from None
-    skipped: list[str] = []
+    warnings: list[str] = []
     with bundle:
         members = bundle.infolist()
         if len(members) > MAX_EXPORT_ENTRIES:
             raise ExportError(f"{archive} has {len(members)} entries; the limit is "
                               f"{MAX_EXPORT_ENTRIES}.")
-        parts_of = {member.filename: _safe_member_parts(member.filename) for member in members}
         declared = sum(member.file_size for member in members)
         if declared > MAX_EXPORT_BYTES:
             raise ExportError(f"{archive} would unpack to {declared:,} bytes; the limit is "
                               f"{MAX_EXPORT_BYTES:,}.")
-        written = 0
+        prefix = _zip_root(member.filename for member in members)
+        uploads: dict[str, _Upload] = {}
+        metadata: bytes | None = None
+        unsafe_outside = []
         for member in members:
-            mode = member.external_attr >> 16
-            kind = stat.S_IFMT(mode)
-            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-                skipped.append(member.filename)
+            name = member.filename
+            if not name.startswith(prefix):
                 continue
-            target = destination.joinpath(*parts_of[member.filename])
-            try:
-                if member.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                if (member.file_size > RATIO_CHECK_BYTES
-                        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)):
-                    raise ExportError(f"{member.filename!r} in {archive} compresses more than "
-                                      f"{MAX_COMPRESSION_RATIO}:1; refusing a likely zip bomb.")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                written = _copy_member(bundle, member, target, written)
-            except FileExistsError:
-                raise ExportError(f"{archive} holds {member.filename!r} twice, or as both a "
-                                  "file and a folder.") from None
-            except (zipfile.BadZipFile, RuntimeError, NotADirectoryError, EOFError,
-                    zipfile.LargeZipFile) as error:
-                raise ExportError(f"{member.filename!r} in {archive} cannot be extracted "
-                                  f"({error}).") from None
-    return skipped
+            relative = name[len(prefix):]
+            top, _, rest = relative.partition("/")
+            match = _SUBMISSION_FOLDER.match(top)
+            if not match:
+                if relative == METADATA_FILE:
+                    metadata = _read_metadata_member(bundle, member, warnings)
+                elif _unsafe_name(name):
+                    unsafe_outside.append(name)
+                continue
+            upload = uploads.setdefault(match.group(1), _Upload())
+            problem = _member_problem(member, rest)
+            if problem:
+                upload.notes.append(problem)
+                continue
+            upload.members.append(name)
+            upload.declared_bytes += member.file_size
+    if not uploads and metadata is None:
+        raise ExportError(f"this is not a Gradescope export: {archive} holds neither "
+                          f"{METADATA_FILE} nor submission_<id> folders.")
+    if unsafe_outside:
+        warnings.append(f"{len(unsafe_outside)} entries outside the submission folders have unsafe "
+                        f"names and were ignored (first: {unsafe_outside[0]!r})")
+    root = scratch / "export"
+    submissions = []
+    for submission_id, upload in uploads.items():
+        refused = ""
+        if upload.declared_bytes > MAX_SUBMISSION_BYTES:
+            refused = (f"This upload unpacks to {upload.declared_bytes:,} bytes, more than the "
+                       f"{MAX_SUBMISSION_BYTES:,} a submission may (a likely zip bomb), so the "
+                       "class regrade did not unpack it.")
+        submissions.append(ExportedSubmission(
+            submission_id, root / f"submission_{submission_id}", (), None,
+            members=() if refused else tuple(upload.members),
+            notes=tuple(upload.notes), refused=refused))
+    return prefix, submissions, metadata, warnings
 
 
-def _safe_member_parts(name: str) -> tuple[str, ...]:
-    """The path components of a zip entry, refusing any that could escape."""
-    if "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"[A-Za-z]:", name):
-        raise ExportError(f"the export holds an entry with an unsafe path: {name!r}; refusing it.")
-    parts = tuple(part for part in name.split("/") if part not in ("", "."))
-    if not parts or ".." in parts:
-        raise ExportError(f"the export holds an entry with an unsafe path: {name!r}; refusing it.")
-    return parts
+def _zip_root(names) -> str:
+    """The prefix the export's files are under: "" or its one top folder
+    (Gradescope wraps everything in `assignment_<id>_export/`; `__MACOSX`
+    and hidden entries do not count)."""
+    tops: set[str] = set()
+    direct = False
+    for name in names:
+        top, slash, rest = name.partition("/")
+        if name == METADATA_FILE or (slash and _SUBMISSION_FOLDER.match(top)):
+            direct = True
+        elif slash and not top.startswith(".") and top != "__MACOSX":
+            tops.add(top)
+    if direct or len(tops) != 1:
+        if not direct:
+            raise ExportError("this is not a Gradescope export: neither its top nor its only "
+                              f"folder holds {METADATA_FILE} or submission_<id> folders.")
+        return ""
+    return next(iter(tops)) + "/"
 
 
-def _copy_member(bundle: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path,
-                 written: int) -> int:
-    """Copy one member, counting the bytes actually produced; returns the new total."""
-    produced = 0
-    with bundle.open(member) as source, open(target, "xb") as sink:
-        while chunk := source.read(1024 * 1024):
-            produced += len(chunk)
-            written += len(chunk)
-            if produced > member.file_size or written > MAX_EXPORT_BYTES:
-                raise ExportError(f"{member.filename!r} unpacks to more than its header says, "
-                                  "or the export to more than the limit; refusing it.")
-            sink.write(chunk)
-    return written
+def _unsafe_name(name: str) -> bool:
+    """A zip entry name that could land outside the folder it is unpacked in,
+    or that means different paths on different systems."""
+    parts = name.split("/")
+    return ("\\" in name or "\x00" in name or name.startswith("/")
+            or re.match(r"[A-Za-z]:", name) is not None or ".." in parts)
+
+
+def _member_problem(member: zipfile.ZipInfo, relative: str) -> str:
+    """Why one file of a submission is not unpacked, or "" to unpack it."""
+    shown = _shown_name(relative or member.filename)
+    if _unsafe_name(member.filename):
+        return f"not unpacked, its name is unsafe: {shown}"
+    kind = stat.S_IFMT(member.external_attr >> 16)
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+        return f"not unpacked, a link or special file: {shown}"
+    if member.file_size > MAX_MEMBER_BYTES:
+        return f"not unpacked, {member.file_size:,} bytes (over {MAX_MEMBER_BYTES:,}): {shown}"
+    return ""
+
+
+def _shown_name(name: str) -> str:
+    return repr(encodable(name[:120]))
+
+
+def _read_metadata_member(bundle: zipfile.ZipFile, member: zipfile.ZipInfo,
+                          warnings: list[str]) -> bytes | None:
+    if member.file_size > MAX_METADATA_BYTES:
+        warnings.append(f"{METADATA_FILE} is larger than {MAX_METADATA_BYTES:,} bytes; ignored")
+        return None
+    try:
+        with bundle.open(member) as source:
+            data = source.read(MAX_METADATA_BYTES + 1)
+    except (zipfile.BadZipFile, RuntimeError, EOFError, OSError, zipfile.LargeZipFile) as error:
+        warnings.append(f"{METADATA_FILE} cannot be extracted ({error}); ignored")
+        return None
+    if len(data) > member.file_size:
+        warnings.append(f"{METADATA_FILE} unpacks to more than its header says; ignored")
+        return None
+    return data
+
+
+def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length: int,
+                   destination: Path) -> list[str]:
+    """Unpack one submission's members (names already judged safe) under
+    `destination` (the folder holding submission_<id>/); returns notes on
+    members that could not be unpacked. Bytes are counted while writing, so
+    a member whose header lies is cut off and removed, never completed."""
+    notes = []
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        target = destination.joinpath(*(part for part in name[prefix_length:].split("/")
+                                        if part not in ("", ".")))
+        try:
+            if name.endswith("/"):
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            member = archive.getinfo(name)
+            produced = 0
+            with archive.open(member) as source, open(target, "xb") as sink:
+                while chunk := source.read(1024 * 1024):
+                    produced += len(chunk)
+                    if produced > member.file_size:
+                        raise _LyingHeader()
+                    sink.write(chunk)
+        except (_LyingHeader, zipfile.BadZipFile, RuntimeError, EOFError, OSError,
+                zipfile.LargeZipFile) as error:
+            reason = ("it unpacks to more than its header says" if isinstance(error, _LyingHeader)
+                      else f"{type(error).__name__}")
+            notes.append(f"not unpacked, {reason}: {_shown_name(name[prefix_length:])}")
+            if not name.endswith("/") and target.is_file():
+                target.unlink()
+    return notes
+
+
+class _LyingHeader(Exception):
+    pass
 
 
 def find_export_root(folder: Path) -> Path:
@@ -318,23 +465,54 @@ def _essential_events(events) -> list[yaml.Event]:
     return kept
 
 
-def read_metadata(path: Path) -> tuple[dict, list[str]]:
-    """Folder name -> that submission's metadata, and warnings for the TA.
+def _used_lines(text: str) -> str:
+    """The metadata's text without the unused fields of each submission: a
+    line filter on Gradescope's layout (a submission key at column 0, its
+    fields at column 2, their values deeper), so the unused fields (each
+    submission's previous results and history, most of the file) are never
+    parsed. Anything else (a sequence, a comment) is kept; if what is kept
+    does not parse alone (an alias into a dropped field), `read_metadata`
+    falls back to a filter on the parse events."""
+    kept = []
+    keep = True
+    for line in text.splitlines(keepends=True):
+        content = line.lstrip(" ")
+        indent = len(line) - len(content)
+        if not content.strip():
+            if keep:
+                kept.append(line)
+            continue
+        if indent == 0:
+            keep = True
+        elif indent == 2 and not content.startswith(("-", "#")):
+            key = content[1:] if content.startswith(":") else content
+            keep = key.partition(":")[0].strip().strip("'\"").lstrip(":") in _USED_FIELDS
+        if keep:
+            kept.append(line)
+    return "".join(kept)
+
+
+def read_metadata(data: bytes | None) -> tuple[dict, list[str]]:
+    """Folder name -> that submission's metadata, and warnings for the TA,
+    from the metadata file's bytes (None when there is none).
 
     Grades do not depend on the metadata, so a missing or unreadable file
     is a warning (names and previous scores stay blank), never a stop.
     """
-    if not path.is_file():
+    if data is None:
         return {}, [f"no {METADATA_FILE}: student names and Gradescope scores are left blank"]
-    if path.stat().st_size > MAX_METADATA_BYTES:
+    if len(data) > MAX_METADATA_BYTES:
         return {}, [f"{METADATA_FILE} is larger than {MAX_METADATA_BYTES:,} bytes; ignored"]
-    text = path.read_bytes()
     try:
         try:
-            essential = yaml.emit(_essential_events(yaml.parse(text, Loader=_MetadataLoader)))
-        except _NeedsWholeDocument:
-            essential = text
-        document = yaml.load(essential, Loader=_MetadataLoader)  # noqa: S506 (a safe loader)
+            document = yaml.load(_used_lines(data.decode("utf-8")),  # noqa: S506 (a safe loader)
+                                 Loader=_MetadataLoader)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError, TypeError):
+            try:
+                essential = yaml.emit(_essential_events(yaml.parse(data, Loader=_MetadataLoader)))
+            except _NeedsWholeDocument:
+                essential = data
+            document = yaml.load(essential, Loader=_MetadataLoader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         return {}, [f"{METADATA_FILE} could not be read ({type(error).__name__}); "
                     "student names and Gradescope scores are left blank"]
@@ -343,28 +521,62 @@ def read_metadata(path: Path) -> tuple[dict, list[str]]:
     return {str(key): value for key, value in document.items() if isinstance(value, dict)}, []
 
 
-def list_submissions(root: Path, metadata: dict) -> tuple[list[ExportedSubmission], list[str]]:
-    """Every submission of the export, by id: each submission_<id> folder,
-    and each metadata entry whose folder is missing (graded as empty, so
-    the gradebook shows the student)."""
-    folders = _submission_folders(root)
+def read_metadata_file(path: Path) -> tuple[dict, list[str]]:
+    """`read_metadata` of an unpacked export's metadata file."""
+    if not path.is_file():
+        return read_metadata(None)
+    if path.stat().st_size > MAX_METADATA_BYTES:
+        return {}, [f"{METADATA_FILE} is larger than {MAX_METADATA_BYTES:,} bytes; ignored"]
+    return read_metadata(path.read_bytes())
+
+
+def list_submissions(found: Sequence[ExportedSubmission], metadata: dict,
+                     missing_folder: Path) -> tuple[list[ExportedSubmission], list[str]]:
+    """Every submission of the export, by id, with its metadata: each one
+    found (a submission_<id> folder, or its entries in a zip) and each
+    metadata entry whose folder is missing (graded as empty, in
+    `missing_folder`, so the gradebook shows the student)."""
+    by_id = {submission.submission_id: submission for submission in found}
     warnings = []
-    ids = set(folders)
     for key in metadata:
         match = _SUBMISSION_FOLDER.match(key)
         if match:
-            ids.add(match.group(1))
+            by_id.setdefault(match.group(1), ExportedSubmission(
+                match.group(1), missing_folder / key, (), None))
         else:
-            warnings.append(f"metadata entry {key[:80]!r} is not a submission folder name; ignored")
+            warnings.append(f"metadata entry {encodable(key[:80])!r} is not a submission folder "
+                            "name; ignored")
     submissions = []
-    for submission_id in sorted(ids, key=_id_order):
+    for submission_id in sorted(by_id, key=_id_order):
         entry = metadata.get(f"submission_{submission_id}", {})
+        submission = by_id[submission_id]
         submissions.append(ExportedSubmission(
-            submission_id=submission_id,
-            folder=folders.get(submission_id, root / f"submission_{submission_id}"),
-            submitters=_submitters(entry.get("submitters")),
-            gradescope_score=_number_or_none(entry.get("score"))))
+            submission_id, submission.folder, _submitters(entry.get("submitters")),
+            _number_or_none(entry.get("score")), _timestamp(entry.get("created_at")),
+            submission.members, submission.notes, submission.refused))
     return submissions, warnings
+
+
+def folder_submissions(root: Path) -> list[ExportedSubmission]:
+    """The submissions of an unpacked export, before their metadata."""
+    return [ExportedSubmission(submission_id, folder, (), None)
+            for submission_id, folder in _submission_folders(root).items()]
+
+
+_RUBY_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?\Z")
+
+
+def _timestamp(value) -> str:
+    """A submission time as ISO 8601 (`2025-10-01T10:04:24Z`), from Ruby's
+    `2025-10-01 10:04:24.043103000 Z`; other text as written, on one line."""
+    text = _text(value)
+    match = _RUBY_TIME.match(text)
+    if not match:
+        return text[:64]
+    day, clock, zone = match.groups()
+    if zone and zone != "Z" and ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:]}"
+    return f"{day}T{clock}{'' if zone is None else zone}"
 
 
 def _submitters(value) -> tuple[Submitter, ...]:
@@ -397,8 +609,9 @@ def _id_order(submission_id: str):
     return (0, int(submission_id), "") if submission_id.isdigit() else (1, 0, submission_id)
 
 
+
 # --------------------------------------------------------------------------
-# Grading, in worker processes
+# Grading one submission, in a worker process
 
 
 class _TimedOut(BaseException):
@@ -406,55 +619,108 @@ class _TimedOut(BaseException):
     per-item `except Exception` cannot swallow it and grade on."""
 
 
-_worker: tuple[Spec, Prepared, Path] | None = None
+@dataclass(frozen=True)
+class _Job:
+    """What every task of one regrade shares: the spec, where results go,
+    where the previous regrade's results are, and the zip to unpack from."""
+
+    spec_path: str
+    results_folder: str
+    previous_folder: str
+    archive: str | None = None
+    prefix_length: int = 0
 
 
-def _start_worker(spec_path: str, results_folder: str) -> None:
-    """Load the spec and prepared references once per worker process."""
-    global _worker
-    spec = load_spec(spec_path)
-    _worker = (spec, load_or_prepare(spec), Path(results_folder))
-    if hasattr(signal, "SIGALRM"):
-        signal.signal(signal.SIGALRM, _time_is_up)
+@dataclass(frozen=True)
+class _Task:
+    submission: ExportedSubmission
+    attempt: int
 
 
-def _time_is_up(signum, frame):
-    raise _TimedOut()
+class _WorkerState:
+    """A worker's loaded spec and prepared references, and its own handle on
+    the zip export (a file position is never shared between processes)."""
+
+    def __init__(self, job: _Job, loaded: tuple[Spec, object] | None = None):
+        self.job = job
+        if loaded is None:
+            spec = load_spec(job.spec_path)
+            loaded = (spec, load_or_prepare(spec))
+        self.spec, self.prepared = loaded
+        self.archive = zipfile.ZipFile(job.archive) if job.archive else None
 
 
-def grade_exported(submission_id: str, folder: str) -> Outcome:
-    """Grade one submission in a worker and write its results.json."""
-    spec, prepared, results_folder = _worker
+def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
+    """Grade one submission (unpacking it first from a zip export) with the
+    pipeline `run_autograder` uses, and write its results.json."""
+    submission = task.submission
+    _test_kill_hook(submission.submission_id, task.attempt)
     started = time.perf_counter()
-    answers: tuple = ()
-    problem = ""
+    notes = list(submission.notes)
+    status = GRADED
     _set_alarm(SUBMISSION_TIMEOUT_SECONDS)
     try:
-        try:
-            sheet = read_submission(Path(folder))
-        except SubmissionError as error:
-            status, problem = NO_SHEET, error.message
-            results = unreadable_results(spec, error.message, time.perf_counter() - started)
+        if submission.refused:
+            graded = GradedSubmission(unreadable_results(state.spec, submission.refused, 0.0), (),
+                                      submission.refused)
         else:
-            grades, context = grade_sheet(spec, prepared, sheet)
-            results = build_results(spec, prepared, sheet, grades, context,
-                                    execution_time=time.perf_counter() - started)
-            status = GRADED
-            answers = tuple((g.item.key, _cut(g.answer), g.verdict) for g in grades)
+            if state.archive is not None:
+                notes += unpack_members(state.archive, submission.members,
+                                        state.job.prefix_length, submission.folder.parent)
+            graded = grade_submission(state.spec, state.prepared, submission.folder,
+                                      started=started)
+        results, problem = graded.results, graded.problem or ""
+        if graded.problem is not None:
+            status = NO_SHEET
     except (Exception, _TimedOut) as error:
         if isinstance(error, _TimedOut):
             problem = (f"Grading this submission took longer than {SUBMISSION_TIMEOUT_SECONDS:g} "
                        "seconds, so the autograder stopped.")
         else:
-            print(f"regrade: submission {submission_id}:", file=sys.stderr)
+            print(f"regrade: submission {submission.submission_id}:", file=sys.stderr)
             traceback.print_exc()
             problem = f"The autograder hit an internal error ({type(error).__name__})."
-        status, answers = FAILED, ()
+        status, graded = FAILED, None
         results = failure_results(problem, execution_time=time.perf_counter() - started)
     finally:
         _set_alarm(0)
-    write_results(results, results_folder / f"{submission_id}.json")
-    return _outcome(submission_id, status, problem, results, answers)
+        if state.archive is not None:  # unpacked here from the zip: no longer needed
+            shutil.rmtree(submission.folder, ignore_errors=True)
+    document = to_json_dict(results)
+    _write_results_document(document, Path(state.job.results_folder) / f"{submission.submission_id}.json")
+    answers = () if graded is None else tuple(
+        (g.item.key, _cut(g.answer), g.verdict.credit, g.verdict.read, g.verdict.outcome)
+        for g in graded.grades)
+    previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
+    return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
+                    previous)
+
+
+def _test_kill_hook(submission_id: str, attempt: int) -> None:
+    """Tests only: die as the out-of-memory killer would make a worker die."""
+    targets = os.environ.get(TEST_KILL_VARIABLE)
+    if targets and (submission_id in targets.split(",")
+                    or f"{submission_id}@{attempt}" in targets.split(",")):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _write_results_document(document: dict, path: Path) -> None:
+    """A results.json in the staging folder: compact JSON (the C encoder) and
+    not synced one by one; the regrade syncs its outputs once before moving
+    them into place, which is what makes each of them atomic."""
+    text = json.dumps(document, allow_nan=False, ensure_ascii=True, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="ascii")
+
+
+def _previous_scores(path: Path) -> tuple[float, dict[str, float]] | None:
+    """(total, test number -> score) of the previous regrade's results file
+    for this submission, or None when there is none that can be read."""
+    try:
+        document = json.loads(path.read_bytes())
+        return (float(document["score"]),
+                {str(test["number"]): float(test["score"]) for test in document["tests"]})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _set_alarm(seconds: float) -> None:
@@ -462,59 +728,263 @@ def _set_alarm(seconds: float) -> None:
         signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
+def _time_is_up(signum, frame):
+    raise _TimedOut()
+
+
 def _cut(answer: str | None) -> str | None:
     return answer[:REPORTED_ANSWER_CHARS] if answer is not None else None
 
 
-def _outcome(submission_id: str, status: str, problem: str, results, answers) -> Outcome:
+def _outcome(submission_id: str, status: str, problem: str, document: dict, answers,
+             notes: tuple[str, ...] = (), previous=None) -> Outcome:
     """The numbers exactly as written to results.json (rounded the same way)."""
-    document = to_json_dict(results)
-    return Outcome(submission_id, status, problem, document["score"],
-                   {test["number"]: test["score"] for test in document["tests"]}, answers)
+    scores = {test["number"]: test["score"] for test in document["tests"]}
+    changed: tuple = ()
+    previous_total = None
+    if previous is not None:
+        previous_total, previous_scores = previous
+        changed = tuple((number, previous_scores.get(number, 0.0), score)
+                        for number, score in scores.items()
+                        if abs(previous_scores.get(number, 0.0) - score) > 1e-9)
+    return Outcome(submission_id, status, problem, document["score"], scores, answers,
+                   {test["number"]: test["max_score"] for test in document["tests"]}, notes,
+                   previous_total, changed)
 
 
-def grade_all(submissions: Sequence[ExportedSubmission], spec_path: Path, results_folder: Path,
-              jobs: int, progress: "Progress") -> dict[str, Outcome]:
-    """Every submission's outcome, graded across `jobs` processes."""
-    outcomes: dict[str, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                             initargs=(str(spec_path), str(results_folder))) as pool:
-        futures = {pool.submit(grade_exported, s.submission_id, str(s.folder)): s
-                   for s in submissions}
-        for future in as_completed(futures):
-            submission = futures[future]
+# --------------------------------------------------------------------------
+# The pool of workers
+
+
+#: The parent's loaded (spec, prepared references), which forked workers
+#: inherit instead of loading them again.
+_inherited: tuple[Spec, object] | None = None
+
+
+def _worker_main(connection, job: _Job) -> None:
+    """A worker: grade each task the parent sends until it sends None. A
+    forked worker inherits the parent's loaded spec and references."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _time_is_up)
+    state = _WorkerState(job, _inherited)
+    while (task := connection.recv()) is not None:
+        connection.send(grade_exported(state, task))
+
+
+#: Tasks sent to a worker ahead of its answers: the next one waits in its
+#: pipe, so a worker never idles while the parent is not scheduled; only the
+#: first is being graded (a worker grades in order), so a death still loses
+#: only that one and the others go back to the queue.
+TASKS_IN_FLIGHT = 2
+
+
+class _Worker:
+    def __init__(self, context, job: _Job):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, job), daemon=True)
+        self.process.start()
+        child.close()
+        self.tasks: deque[_Task] = deque()  # sent, not answered; the first is being graded
+        self.deadline = 0.0
+
+    def send(self, task: _Task) -> None:
+        self.connection.send(task)
+        if not self.tasks:
+            self.restart_clock()
+        self.tasks.append(task)
+
+    def restart_clock(self) -> None:
+        """The task now being graded has this long before the parent kills its worker."""
+        self.deadline = time.monotonic() + SUBMISSION_TIMEOUT_SECONDS + WORKER_GRACE_SECONDS
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
             try:
-                outcome = future.result()
-            except Exception as error:  # the worker died or could not write: record it here
-                outcome = _failed_in_parent(submission, results_folder, error)
-            outcomes[submission.submission_id] = outcome
+                self.connection.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _context():
+    """Fork where it is safe and the default (Linux): workers start in
+    milliseconds with the spec and references already loaded. Elsewhere
+    (macOS, Windows) each spawned worker loads them itself."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def grade_all(submissions: Sequence[ExportedSubmission], job: _Job, loaded: tuple[Spec, object],
+              jobs: int, progress: "Progress") -> dict[str, Outcome]:
+    """Every submission's outcome, graded across `jobs` worker processes, each
+    grading one submission at a time, so a worker that dies loses only the
+    one it was grading: that one is retried once, alone (no other worker
+    running) after the others, and then recorded as an autograder error."""
+    global _inherited
+    context = _context()
+    _inherited = loaded if context.get_start_method() == "fork" else None
+    outcomes: dict[str, Outcome] = {}
+    died: list[_Task] = []
+
+    def record(task: _Task, outcome: Outcome | None) -> None:
+        if outcome is not None:
+            outcomes[task.submission.submission_id] = outcome
             progress.advance()
+        elif task.attempt == 1:
+            died.append(_Task(task.submission, 2))
+        else:
+            outcomes[task.submission.submission_id] = _failed_in_parent(task.submission, job)
+            progress.advance()
+
+    try:
+        _run_pool(context, job, deque(_Task(s, 1) for s in submissions), jobs, record)
+        _run_pool(context, job, deque(died), 1, record)
+    finally:
+        _inherited = None
     progress.finish()
     return outcomes
 
 
-def _failed_in_parent(submission: ExportedSubmission, results_folder: Path,
-                      error: Exception) -> Outcome:
-    problem = f"The autograder failed on this submission ({type(error).__name__})."
-    print(f"regrade: submission {submission.submission_id}: {error!r}", file=sys.stderr)
-    results = failure_results(problem, execution_time=0.0)
+def _run_pool(context, job: _Job, tasks: deque, jobs: int, record) -> None:
+    """Run `tasks` on up to `jobs` workers; `record(task, outcome)` gets each
+    outcome, or None when the worker grading it died (or stopped answering
+    and was killed). A dead worker is replaced while tasks remain."""
+    workers: list[_Worker] = []
     try:
-        write_results(results, results_folder / f"{submission.submission_id}.json")
-    except ResultsWriteError as write_error:
-        print(f"regrade: {write_error}", file=sys.stderr)
-    return _outcome(submission.submission_id, FAILED, problem, results, ())
+        while tasks or any(worker.tasks for worker in workers):
+            pending = len(tasks) + sum(len(w.tasks) for w in workers)
+            while tasks and len(workers) < min(jobs, pending):
+                workers.append(_Worker(context, job))
+            for worker in list(workers):
+                while tasks and len(worker.tasks) < TASKS_IN_FLIGHT:
+                    task = tasks.popleft()
+                    try:
+                        worker.send(task)
+                    except OSError:  # it died: this task never reached it
+                        tasks.appendleft(task)
+                        _drop(worker, workers, tasks, record)
+                        break
+            busy = [worker for worker in workers if worker.tasks]
+            if not busy:
+                continue
+            timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                         timeout=timeout)
+            for worker in busy:
+                if worker.connection in ready or worker.process.sentinel in ready:
+                    try:
+                        while worker.tasks and worker.connection.poll():
+                            outcome = worker.connection.recv()  # EOFError if it died
+                            record(worker.tasks.popleft(), outcome)
+                            worker.restart_clock()
+                        if worker.process.sentinel not in ready:
+                            continue
+                    except (EOFError, OSError):
+                        pass
+                elif time.monotonic() < worker.deadline:
+                    continue
+                _drop(worker, workers, tasks, record)
+    finally:
+        for worker in workers:
+            worker.stop(kill=bool(worker.tasks))
+
+
+def _drop(worker: _Worker, workers: list[_Worker], tasks: deque, record) -> None:
+    """A worker died (or is killed for not answering): the task it was
+    grading is recorded as lost; those waiting in its pipe go back to the queue."""
+    lost = worker.tasks.popleft() if worker.tasks else None
+    if lost is not None:
+        print(f"regrade: the worker grading submission {lost.submission.submission_id} died "
+              f"({_death(worker)})" + ("; it will be retried alone" if lost.attempt == 1 else ""),
+              file=sys.stderr)
+    tasks.extendleft(reversed(worker.tasks))
+    worker.tasks.clear()
+    worker.stop(kill=True)
+    workers.remove(worker)
+    if lost is not None:
+        record(lost, None)
+
+
+def _death(worker: _Worker) -> str:
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    if code is None:
+        return "no answer in time; killed"
+    if code < 0:
+        return f"killed by signal {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def _failed_in_parent(submission: ExportedSubmission, job: _Job) -> Outcome:
+    problem = ("The autograder's worker process died twice while grading this submission "
+               "(killed by the system, for example for lack of memory), so it was not graded.")
+    results = failure_results(problem, execution_time=0.0)
+    document = to_json_dict(results)
+    _write_results_document(document, Path(job.results_folder) / f"{submission.submission_id}.json")
+    return _outcome(submission.submission_id, FAILED, problem, document, (), submission.notes)
+
+
+class _Plotter:
+    """The report's plots, drawn in a process of their own started before
+    the grading: importing matplotlib (half a second) overlaps the grading,
+    and drawing overlaps building the rest of the report. A `report.Plotter`; without matplotlib, or if the
+    process dies, the report has no plots."""
+
+    def __init__(self, context):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_plotter_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def __call__(self, data: PlotData):
+        try:
+            self.connection.send(data)
+        except OSError:
+            return lambda: ()
+        return self._drawn
+
+    def _drawn(self) -> Sequence[Plot]:
+        try:
+            return self.connection.recv()
+        except (EOFError, OSError):
+            return ()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _plotter_main(connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import_plotting()
+    try:
+        data = connection.recv()
+    except EOFError:
+        return
+    connection.send(draw_plots(data))
 
 
 class Progress:
     """A progress bar on a terminal (`[#####-----] 120/200`, redrawn in
-    place), or a line every tenth of the way when stderr is a log file."""
+    place); silent when stderr is not a terminal (a log, a pipe, CI)."""
 
     WIDTH = 30
 
     def __init__(self, total: int, stream: TextIO = sys.stderr):
         self.total, self.done, self.stream = total, 0, stream
         self.interactive = stream.isatty()
-        self.step = max(1, total // 10)
 
     def advance(self) -> None:
         self.done += 1
@@ -523,8 +993,6 @@ class Progress:
             self.stream.write(f"\r[{'#' * filled}{'-' * (self.WIDTH - filled)}] "
                               f"{self.done}/{self.total}")
             self.stream.flush()
-        elif self.done % self.step == 0 or self.done == self.total:
-            print(f"regrade: graded {self.done}/{self.total}", file=self.stream, flush=True)
 
     def finish(self) -> None:
         if self.interactive and self.total:
@@ -535,14 +1003,17 @@ class Progress:
 # Outputs
 
 
+GRADEBOOK_FILE = "gradebook.csv"
+
+
 def gradebook(spec: Spec, submissions: Sequence[ExportedSubmission],
               outcomes: dict[str, Outcome]) -> str:
     """The gradebook as CSV text: one row per submission, in id order."""
-    questions = list(question_points(spec))
+    questions = list(question_points(spec, _max_scores(spec, outcomes)))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["submission_id", "sids", "names", "emails", "status", *questions, "total",
-                     "gradescope_score", "difference", "note"])
+    writer.writerow(["submission_id", "sids", "names", "emails", "submitted_at", "status",
+                     *questions, "total", "gradescope_score", "difference", "note"])
     for submission in submissions:
         outcome = outcomes[submission.submission_id]
         people = submission.submitters
@@ -552,14 +1023,26 @@ def gradebook(spec: Spec, submissions: Sequence[ExportedSubmission],
             submission.submission_id,
             *(_csv_text("; ".join(getattr(p, field) for p in people))
               for field in ("sid", "name", "email")),
+            _csv_text(submission.submitted_at),
             outcome.status,
             *(format_number(scores[q]) for q in questions),
             format_number(outcome.total),
             "" if previous is None else format_number(previous),
             "" if previous is None else format_number(outcome.total - previous),
-            _csv_text(" ".join(outcome.problem.split())[:200]),
+            _csv_text(_note(outcome)),
         ])
-    return buffer.getvalue()
+    return encodable(buffer.getvalue())
+
+
+def _note(outcome: Outcome) -> str:
+    """Why a submission has no grade from its sheet, and the files of its
+    upload that were not unpacked, on one line."""
+    parts = [" ".join(outcome.problem.split())[:200]] if outcome.problem else []
+    if outcome.notes:
+        shown = "; ".join(outcome.notes[:NOTED_FILES])
+        more = len(outcome.notes) - NOTED_FILES
+        parts.append(f"files {shown}" + (f"; and {more} more" if more > 0 else ""))
+    return " | ".join(parts)
 
 
 def _csv_text(text: str) -> str:
@@ -567,69 +1050,183 @@ def _csv_text(text: str) -> str:
     return "'" + text if text.startswith(_CSV_FORMULA_START) else text
 
 
+def _max_scores(spec: Spec, outcomes: dict[str, Outcome]) -> dict[str, float]:
+    views = [SubmissionGrades(o.submission_id, o.status, (), {}, 0.0, o.max_scores)
+             for o in outcomes.values() if o.status != FAILED]
+    return item_max_scores(spec, views)
+
+
 def _report_view(outcome: Outcome, items_by_key: dict[str, Item]) -> SubmissionGrades:
-    grades = tuple(ItemGrade(items_by_key[key], answer, verdict)
-                   for key, answer, verdict in outcome.answers)
+    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict(credit, read, "", result))
+                   for key, answer, credit, read, result in outcome.answers)
     return SubmissionGrades(outcome.submission_id, outcome.status, grades, outcome.scores,
-                            outcome.total)
+                            outcome.total, outcome.max_scores)
 
 
-def regrade(export: Path, out: Path, spec_path: Path, jobs: int) -> int:
+def _change(submission: ExportedSubmission, outcome: Outcome) -> GradeChange:
+    return GradeChange(submission.submission_id,
+                       "; ".join(person.name for person in submission.submitters),
+                       submission.gradescope_score, outcome.previous_total, outcome.total,
+                       outcome.changed_items)
+
+
+def _gradebook_is_complete(path: Path) -> bool:
+    """Whether an earlier gradebook exists and graded every submission (no
+    row where the autograder failed)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            return all(row.get("status") != FAILED for row in csv.DictReader(handle))
+    except OSError:
+        return False
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move a complete run's outputs from `staging` into `out`: one sync of
+    everything written, then a rename per file (each atomic), the gradebook
+    last, so a crash leaves every file old or new and the gradebook old
+    until all else is in place."""
+    os.sync()
+    (out / "results").mkdir(exist_ok=True)
+    for path in sorted((staging / "results").iterdir()):
+        os.replace(path, out / "results" / path.name)
+    if (staging / "plots").is_dir():
+        (out / "plots").mkdir(exist_ok=True)
+        for path in sorted((staging / "plots").iterdir()):
+            os.replace(path, out / "plots" / path.name)
+    for name in ("report.html", "report.md", GRADEBOOK_FILE):
+        os.replace(staging / name, out / name)
+    for folder in (out / "results", out):
+        _sync_folder(folder)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _hold_back(staging: Path, out: Path) -> Path:
+    """Keep a run's outputs apart from the earlier ones, in out/incomplete-regrade/."""
+    held = out / HELD_BACK_FOLDER
+    shutil.rmtree(held, ignore_errors=True)
+    os.sync()
+    os.replace(staging, held)
+    return held
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+# --------------------------------------------------------------------------
+# The whole run
+
+
+def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
+            progress_stream: TextIO = sys.stderr) -> int:
     """Grade the export into `out`; returns the exit code."""
     try:
         spec = load_spec(spec_path)
     except SpecError as error:
         print(f"regrade: {error}", file=sys.stderr)
         return EXIT_FAILED
-    load_or_prepare(spec)  # build the cache once here, so workers only read it
+    loaded = (spec, load_or_prepare(spec))  # build the cache once here; workers inherit or read it
     with tempfile.TemporaryDirectory(prefix="regrade-") as scratch:
         try:
-            root, warnings = _open(export, Path(scratch))
+            job, found, metadata, warnings, missing = _open(export, Path(scratch), spec_path)
         except ExportError as error:
             print(f"regrade: {error}", file=sys.stderr)
             return EXIT_USAGE
-        metadata, metadata_warnings = read_metadata(root / METADATA_FILE)
-        submissions, listing_warnings = list_submissions(root, metadata)
-        for warning in warnings + metadata_warnings + listing_warnings:
+        submissions, listing_warnings = list_submissions(found, metadata, missing)
+        for warning in warnings + listing_warnings:
             print(f"regrade: warning: {warning}", file=sys.stderr)
-        results_folder = out / "results"
         try:
-            results_folder.mkdir(parents=True, exist_ok=True)
+            out.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".regrade-", dir=out))
+            (staging / "results").mkdir()
         except OSError as error:
-            print(f"regrade: cannot create {results_folder}: {error.strerror}", file=sys.stderr)
+            print(f"regrade: cannot write to {out}: {error.strerror}", file=sys.stderr)
             return EXIT_FAILED
-        _warn_about_stale_results(results_folder, submissions)
-        started = time.perf_counter()
-        workers = max(1, min(jobs, len(submissions)))
-        outcomes = grade_all(submissions, spec_path, results_folder, workers,
-                             Progress(len(submissions)))
-    elapsed = time.perf_counter() - started
-    items_by_key = {item.key: item for item in spec.items}
+        try:
+            return _grade_and_write(spec, loaded, job, submissions, staging, out, jobs,
+                                    progress_stream)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _grade_and_write(spec: Spec, loaded, job: _Job, submissions: list[ExportedSubmission],
+                     staging: Path, out: Path, jobs: int, progress_stream: TextIO) -> int:
+    job = _Job(job.spec_path, str(staging / "results"), str(out / "results"), job.archive,
+               job.prefix_length)
+    _warn_about_stale_results(out / "results", submissions)
+    started = time.perf_counter()
+    workers = max(1, min(jobs, len(submissions)))
+    plotter = _Plotter(_context())
     try:
-        (out / "gradebook.csv").write_text(gradebook(spec, submissions, outcomes),
-                                           encoding="utf-8", newline="")
-        write_report(spec, [_report_view(outcomes[s.submission_id], items_by_key)
-                            for s in submissions], out)
+        outcomes = grade_all(submissions, job, loaded, workers,
+                             Progress(len(submissions), progress_stream))
+        elapsed = time.perf_counter() - started
+        return _write(spec, submissions, outcomes, staging, out, elapsed, workers, plotter)
+    finally:
+        plotter.stop()
+
+
+def _write(spec: Spec, submissions: list[ExportedSubmission], outcomes: dict[str, Outcome],
+           staging: Path, out: Path, elapsed: float, workers: int, plotter: _Plotter) -> int:
+    """Write the gradebook and the report, and move them into place."""
+    items_by_key = {item.key: item for item in spec.items}
+    failed = sum(1 for outcome in outcomes.values() if outcome.status == FAILED)
+    try:
+        write_text_atomically(staging / GRADEBOOK_FILE, gradebook(spec, submissions, outcomes),
+                              sync=False)
+        plots = write_report(spec, [_report_view(outcomes[s.submission_id], items_by_key)
+                                    for s in submissions], staging,
+                             [_change(s, outcomes[s.submission_id]) for s in submissions],
+                             sync=False, plotter=plotter)
+        earlier_complete = _gradebook_is_complete(out / GRADEBOOK_FILE)
+        if failed and earlier_complete:
+            held = _hold_back(staging, out)
+            where = held
+        else:
+            _publish(staging, out)
+            where = out
     except OSError as error:
-        print(f"regrade: cannot write to {out}: {error.strerror}", file=sys.stderr)
+        print(f"regrade: cannot write to {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
-    print(_summary(submissions, outcomes, out, elapsed, workers))
-    failed = any(outcome.status == FAILED for outcome in outcomes.values())
+    print(_summary(submissions, outcomes, where, elapsed, workers))
+    if where != out:
+        print(f"The autograder failed on {failed} submission(s), so the earlier gradebook in "
+              f"{out}, which graded every submission, was kept; this run's outputs are in {where}.")
+    if not plots:
+        print(f"The report has no plots: they need matplotlib; `{PLOTS_HOW_TO}` installs it.")
     return EXIT_FAILED if failed else EXIT_GRADED
 
 
-def _open(export: Path, scratch: Path) -> tuple[Path, list[str]]:
+def _open(export: Path, scratch: Path, spec_path: Path):
+    """(the job without its output folders, the submissions found, the
+    metadata, warnings, the folder for submissions listed only in the
+    metadata) of a folder or a zip export."""
+    missing = scratch / "missing"
     if export.is_dir():
-        return find_export_root(export), []
+        root = find_export_root(export)
+        metadata, warnings = read_metadata_file(root / METADATA_FILE)
+        return _Job(str(spec_path), "", ""), folder_submissions(root), metadata, warnings, missing
     if not export.is_file():
         raise ExportError(f"{export} does not exist.")
-    skipped = unpack_export(export, scratch)
-    warnings = [f"{len(skipped)} links or special files in the zip were not extracted "
-                f"(first: {skipped[0]!r})"] if skipped else []
-    return find_export_root(scratch), warnings
+    prefix, found, metadata_bytes, warnings = index_zip_export(export, scratch)
+    metadata, metadata_warnings = (read_metadata(metadata_bytes) if metadata_bytes is not None
+                                   or not warnings else ({}, []))
+    return (_Job(str(spec_path), "", "", str(export.resolve()), len(prefix)), found, metadata,
+            warnings + metadata_warnings, missing)
 
 
 def _warn_about_stale_results(results_folder: Path, submissions) -> None:
+    if not results_folder.is_dir():
+        return
     expected = {f"{s.submission_id}.json" for s in submissions}
     stale = sorted(p.name for p in results_folder.glob("*.json") if p.name not in expected)
     if stale:
@@ -644,10 +1241,13 @@ def _summary(submissions, outcomes: dict[str, Outcome], out: Path, elapsed: floa
               for status in (GRADED, NO_SHEET, FAILED)}
     changed = sum(1 for s in submissions if s.gradescope_score is not None
                   and abs(outcomes[s.submission_id].total - s.gradescope_score) > 1e-9)
+    noted = sum(1 for o in outcomes.values() if o.notes)
     return (f"Graded {len(submissions)} submissions in {elapsed:.1f} s with {workers} "
             f"worker(s): {counts[GRADED]} graded, {counts[NO_SHEET]} without a readable sheet, "
-            f"{counts[FAILED]} autograder errors; {changed} totals differ from Gradescope's.\n"
-            f"Wrote {out / 'gradebook.csv'}, {out / 'report.html'}, {out / 'report.md'} "
+            f"{counts[FAILED]} autograder errors; {changed} totals differ from Gradescope's"
+            + (f"; {noted} uploads had files that were not unpacked (see the gradebook's notes)"
+               if noted else "") + ".\n"
+            f"Wrote {out / GRADEBOOK_FILE}, {out / 'report.html'}, {out / 'report.md'} "
             f"and {out / 'results'}/<id>.json.")
 
 

@@ -9,38 +9,45 @@ the spec's mistake catalogue).
 
 The same content is written twice: `report.html`, one self-contained file
 (plots inline as SVG, no external URL, so it opens offline and can be mailed),
-and `report.md` with the plots beside it in `plots/`. Student answers are
-untrusted text: every cell is escaped (`html.escape` in HTML,
-`escape_markdown` in Markdown), whatever it holds. Nothing in either file
-depends on the time or the machine, so a regrade of the same export gives
-the same bytes.
+and `report.md` with the plots beside it in `plots/`. Student answers and
+names are untrusted text: in HTML every text is `html.escape`d (no student
+text ever lands in an attribute or a URL); in Markdown an answer is a code
+span and other text escapes only the characters Markdown would act on in
+its place, so the file reads cleanly in a terminal and on GitHub. Any
+string a sheet or a file name can carry (lone surrogates included) is
+written, as `\\udcff` where it cannot be encoded, and every file is
+replaced atomically. Nothing depends on the time or the machine, so a
+regrade of the same export gives the same bytes.
+
+The plots need matplotlib (`./setup.sh --ta`); without it the report is
+written without them and says how to get them.
 """
 from __future__ import annotations
 
 import html
 import io
+import os
+import re
 import statistics
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence, Union
-
-try:
-    import matplotlib
-    import matplotlib.style
-    from matplotlib.figure import Figure
-except ImportError as error:  # matplotlib is a TA-side dependency, not the grader's
-    raise ImportError("the class report needs matplotlib: "
-                      "pip install -r requirements-ta.txt") from error
+from typing import Callable, Mapping, Sequence, Union
 
 from autograder.grading import ItemGrade
-from autograder.results import escape_markdown
 from autograder.spec import Item, Spec
 
 #: What became of a submission, as the gradebook and the report show it.
 GRADED, NO_SHEET, FAILED = "graded", "no readable sheet", "autograder error"
+#: The outcome of an answer that gives several alternatives (never credited).
+HEDGED = "hedged"
+#: How to get the plots when matplotlib is missing.
+PLOTS_HOW_TO = "./setup.sh --ta"
+#: Rows of the table of changed grades; the rest are in gradebook.csv.
+MAX_CHANGE_ROWS = 500
 
 #: Wrong answers listed per item; the long tail is in the results files.
 WRONG_ANSWERS_PER_ITEM = 5
@@ -68,6 +75,33 @@ class SubmissionGrades:
     grades: tuple[ItemGrade, ...]
     scores: Mapping[str, float]
     total: float
+    #: Test number -> max_score, as in its results.json (0 for extras).
+    max_scores: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    """How one submission's grade compares with the grades it had before:
+    Gradescope's score (from the export) and the previous regrade written
+    to the same folder, if any, item by item."""
+
+    submission_id: str
+    students: str
+    gradescope_total: float | None
+    previous_total: float | None  # the previous regrade's, None without one
+    total: float
+    changed_items: tuple[tuple[str, float, float], ...] = ()  # (test number, before, after)
+
+
+def item_max_scores(spec: Spec, submissions: Sequence[SubmissionGrades]) -> dict[str, float]:
+    """Test number -> points it is out of: as the results files say (extras
+    that earn nothing are 0 there), or the spec's points for items no
+    results file lists."""
+    maxima: dict[str, float] = {}
+    for submission in submissions:
+        for number, points in submission.max_scores.items():
+            maxima.setdefault(number, points)
+    return {item.number: maxima.get(item.number, item.max_score) for item in spec.items}
 
 
 def question_of(number: str) -> str:
@@ -76,13 +110,16 @@ def question_of(number: str) -> str:
     return ".".join(number.split(".")[:2])
 
 
-def question_points(spec: Spec) -> dict[str, float]:
-    """Points of every question that carries autograder points, in spec order."""
+def question_points(spec: Spec, max_scores: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Points of every question that carries autograder points, in spec order;
+    `max_scores` (test number -> points, see `item_max_scores`) overrides the
+    spec's points, so 0-point extras never enter totals or distributions."""
     points: dict[str, float] = {}
     for item in spec.items:
-        if item.max_score > 0:
+        item_points = item.max_score if max_scores is None else max_scores.get(item.number, item.max_score)
+        if item_points > 0:
             question = question_of(item.number)
-            points[question] = points.get(question, 0.0) + item.max_score
+            points[question] = points.get(question, 0.0) + item_points
     return points
 
 
@@ -163,24 +200,72 @@ class Report:
                 if isinstance(block, Plot)]
 
 
-def build_report(spec: Spec, submissions: Sequence[SubmissionGrades]) -> Report:
-    """Everything the report says, from the submissions' grades."""
+@dataclass(frozen=True)
+class PlotData:
+    """What the plots show: every graded submission's total, and each
+    question's scores with the points it is out of."""
+
+    totals: tuple[float, ...]
+    per_question: Mapping[str, Sequence[float]]
+    questions: Mapping[str, float]
+
+
+#: Starts drawing the plots of some data and returns a function that waits
+#: for them (none without matplotlib); see `draw_later` and the regrade's
+#: plotting process, which draws while the rest of the report is built.
+Plotter = Callable[[PlotData], Callable[[], Sequence[Plot]]]
+
+
+def draw_later(data: PlotData) -> Callable[[], Sequence[Plot]]:
+    """The plotter that draws in this process, when the plots are wanted."""
+    return lambda: draw_plots(data)
+
+
+def draw_plots(data: PlotData) -> tuple[Plot, ...]:
+    """The report's plots, or none when matplotlib is not installed."""
+    if not _matplotlib_installed():
+        return ()
+    return (_totals_plot(data.totals, sum(data.questions.values())),
+            _questions_plot(data.per_question, data.questions))
+
+
+#: Where the plots go among a section's blocks until they are drawn.
+_PLOTS_GO_HERE = Heading("\0plots")
+
+
+def build_report(spec: Spec, submissions: Sequence[SubmissionGrades],
+                 changes: Sequence[GradeChange] | None = None, *,
+                 plotter: Plotter | None = draw_later) -> Report:
+    """Everything the report says, from the submissions' grades and (when
+    given) how each compares with its earlier grades. Without a `plotter`,
+    or without matplotlib, the plots are replaced by a line saying how to
+    get them."""
     submissions = sorted(submissions, key=lambda s: s.submission_id)
-    questions = question_points(spec)
+    max_scores = item_max_scores(spec, submissions)
+    questions = question_points(spec, max_scores)
     scored = [s for s in submissions if s.status != FAILED]
     read = [s for s in submissions if s.status == GRADED]
     by_item: dict[str, list[ItemGrade]] = {item.key: [] for item in spec.items}
     for submission in read:
         for grade in submission.grades:
             by_item[grade.item.key].append(grade)
-    sections = (
-        _overview(spec, submissions, scored, read),
-        _distributions(questions, scored),
-        _items_section(spec, by_item),
-        _wrong_answers_section(spec, by_item, len(read)),
+    distributions, data = _distributions(questions, scored)
+    plotted = plotter(data) if plotter is not None else (lambda: ())
+    sections = [
+        _overview(spec, submissions, scored, read, questions, by_item),
+        *((_changes_section(changes, len(submissions)),) if changes is not None else ()),
+        distributions,
+        _items_section(spec, by_item, max_scores),
+        _wrong_answers_section(spec, by_item, len(read), max_scores),
         _clusters_section(spec, by_item),
-    )
-    return Report(title=f"Class report: {spec.assignment}", sections=sections)
+    ]
+    plots = tuple(plotted()) or (f"Plots are not drawn: they need matplotlib, which "
+                                 f"`{PLOTS_HOW_TO}` installs.",)
+    index = sections.index(distributions)
+    blocks = distributions.blocks
+    at = blocks.index(_PLOTS_GO_HERE)
+    sections[index] = Section(distributions.title, blocks[:at] + plots + blocks[at + 1:])
+    return Report(title=f"Class report: {spec.assignment}", sections=tuple(sections))
 
 
 def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list[Item]:
@@ -189,9 +274,10 @@ def _reported(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> list[Item]:
     return [item for item in spec.items if by_item[item.key]]
 
 
-def _overview(spec: Spec, submissions, scored, read) -> Section:
+def _overview(spec: Spec, submissions, scored, read, questions: Mapping[str, float],
+              by_item: Mapping[str, list[ItemGrade]]) -> Section:
     counts = Counter(s.status for s in submissions)
-    possible = sum(item.max_score for item in spec.items)
+    possible = sum(questions.values())
     lines = [f"{len(submissions)} submissions: {counts[GRADED]} graded, "
              f"{counts[NO_SHEET]} without a readable answer sheet (0 points), "
              f"{counts[FAILED]} where the autograder failed (no grade; see their results files)."]
@@ -203,11 +289,66 @@ def _overview(spec: Spec, submissions, scored, read) -> Section:
                      f"lowest {format_number(min(totals))}, highest {format_number(max(totals))}.")
     lines.append(f"Item statistics below are over the {len(read)} submissions whose sheet was read; "
                  "written answers carry no autograder points and are graded by hand.")
+    hedged = sum(1 for grades in by_item.values() for g in grades if g.verdict.outcome == HEDGED)
+    if hedged:
+        sheets = len({s.submission_id for s in read for g in s.grades
+                      if g.verdict.outcome == HEDGED})
+        lines.append(f"{hedged} answers in {sheets} sheets were hedged (they give several "
+                     "alternatives, and earn nothing): see the 'hedged' column below.")
     return Section("Overview", tuple(lines))
 
 
-def _distributions(questions: dict[str, float], scored) -> Section:
-    possible = sum(questions.values())
+def _changes_section(changes: Sequence[GradeChange], submissions: int) -> Section:
+    """What this regrade changes: totals against Gradescope's scores, and
+    items against the previous regrade written to the same folder."""
+    compared = [c for c in changes if c.gradescope_total is not None]
+    differ = [c for c in compared if abs(c.total - c.gradescope_total) > 1e-9]
+    up = sum(1 for c in differ if c.total > c.gradescope_total)
+    lines: list[Block] = [
+        f"Against the scores on Gradescope (from the export's metadata): {len(differ)} of the "
+        f"{len(compared)} submissions with a Gradescope score get a different total "
+        f"({up} higher, {len(differ) - up} lower); {submissions - len(compared)} have no "
+        "Gradescope score to compare with."]
+    previous = [c for c in changes if c.previous_total is not None]
+    if previous:
+        totals = sum(1 for c in previous if abs(c.total - c.previous_total) > 1e-9)
+        itemwise = sum(1 for c in previous if c.changed_items)
+        lines.append(f"Against the previous regrade written to the same folder: {totals} totals "
+                     f"change and {itemwise} submissions have items whose score changes.")
+    else:
+        lines.append("No previous regrade was written to this folder, so the items that "
+                     "change are not known; a later regrade into the same folder lists them.")
+    differ_ids = {c.submission_id for c in differ}
+    rows = [c for c in changes if c.submission_id in differ_ids or c.changed_items
+            or (c.previous_total is not None and abs(c.total - c.previous_total) > 1e-9)]
+    if not rows:
+        lines.append("No grade changes.")
+        return Section("What this regrade changes", tuple(lines))
+    shown = rows[:MAX_CHANGE_ROWS]
+    table_rows = tuple((
+        c.submission_id, c.students,
+        "" if c.gradescope_total is None else format_number(c.gradescope_total),
+        "" if c.previous_total is None else format_number(c.previous_total),
+        format_number(c.total),
+        "" if c.gradescope_total is None else _signed(c.total - c.gradescope_total),
+        "; ".join(f"{number}: {format_number(before)} → {format_number(after)}"
+                  for number, before, after in c.changed_items)) for c in shown)
+    lines.append(Table((Column("submission"), Column("students", student_text=True),
+                        Column("Gradescope", True), Column("previous regrade", True),
+                        Column("this regrade", True), Column("difference", True),
+                        Column("items that change (previous → this regrade)")), table_rows))
+    if len(rows) > len(shown):
+        lines.append(f"{len(rows) - len(shown)} more changed grades are in gradebook.csv.")
+    return Section("What this regrade changes", tuple(lines))
+
+
+def _signed(value: float) -> str:
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _distributions(questions: dict[str, float], scored) -> tuple[Section, PlotData]:
+    """The section (its plots still to be drawn) and the data of its plots."""
     by_submission = [question_scores(s.scores, questions) for s in scored]
     per_question = {q: [scores[q] for scores in by_submission] for q in questions}
     rows = []
@@ -221,15 +362,15 @@ def _distributions(questions: dict[str, float], scored) -> Section:
     table = Table((Column("question"), Column("points", True), Column("mean", True),
                    Column("median", True), Column("full marks", True)), tuple(rows))
     blocks: list[Block] = [
-        f"Over the {len(scored)} submissions with a grade (a sheet that could not be read scores 0).",
-        _totals_plot([s.total for s in scored], possible),
-        _questions_plot(per_question, questions),
-        table,
-    ]
-    return Section("Distribution of scores", tuple(blocks))
+        f"Over the {len(scored)} submissions with a grade (a sheet that could not be read scores "
+        "0); items worth 0 points (extras) are not counted."]
+    blocks += [_PLOTS_GO_HERE, table]
+    data = PlotData(tuple(s.total for s in scored), per_question, dict(questions))
+    return Section("Distribution of scores", tuple(blocks)), data
 
 
-def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> Section:
+def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
+                   max_scores: Mapping[str, float]) -> Section:
     rows = []
     for item in _reported(spec, by_item):
         verdicts = [grade.verdict for grade in by_item[item.key]]
@@ -237,29 +378,35 @@ def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> Sectio
             full = sum(1 for v in verdicts if v.credit >= 1)
             partial = sum(1 for v in verdicts if 0 < v.credit < 1)
             blank = sum(1 for v in verdicts if v.outcome == "missing")
-            wrong = len(verdicts) - full - partial - blank
+            hedged = sum(1 for v in verdicts if v.outcome == HEDGED)
+            wrong = len(verdicts) - full - partial - blank - hedged
             misses = Counter(v.outcome for v in verdicts if v.credit < 1)
             common = ", ".join(f"{name} ({count})" for name, count in
                                sorted(misses.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
-            rows.append((item.number, item.name, format_number(item.max_score),
+            points = max_scores.get(item.number, item.max_score)
+            rows.append((item.number, item.name,
+                         format_number(points) if points > 0 else "0 (extra)",
                          _percent(full, len(verdicts)), _percent(partial, len(verdicts)),
-                         _percent(wrong, len(verdicts)), _percent(blank, len(verdicts)), common))
+                         _percent(wrong, len(verdicts)), _percent(hedged, len(verdicts)),
+                         _percent(blank, len(verdicts)), common))
         else:
             answered = sum(1 for v in verdicts if v.outcome == "answered")
-            rows.append((item.number, item.name, "by hand", "", "", "",
+            rows.append((item.number, item.name, "by hand", "", "", "", "",
                          _percent(len(verdicts) - answered, len(verdicts)), ""))
     table = Table((Column("#"), Column("item"), Column("points", True), Column("full credit", True),
-                   Column("partial", True), Column("wrong", True), Column("blank", True),
-                   Column("most common outcomes when not full credit")), tuple(rows))
+                   Column("partial", True), Column("wrong", True), Column("hedged", True),
+                   Column("blank", True), Column("most common outcomes when not full credit")),
+                  tuple(rows))
     return Section("Pass rate per item", (
         "Full credit is the pass rate. An outcome is a recognised mistake from the spec's "
         "catalogue, 'unrecognised' (a value the spec does not know), 'unreadable' (the answer "
-        "could not be parsed), 'hedged' (it offered more than one value, so it was graded as "
-        "neither) or 'missing' (left blank).", table))
+        "could not be parsed), 'hedged' (several alternatives given, never credited) or "
+        "'missing' (left blank). Items worth 0 points (extras) show their pass rate but count "
+        "in no total.", table))
 
 
 def _wrong_answers_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
-                           sheets: int) -> Section:
+                           sheets: int, max_scores: Mapping[str, float]) -> Section:
     blocks: list[Block] = [
         f"The {WRONG_ANSWERS_PER_ITEM} most common answers without full credit for each item, "
         "with what the autograder recognised in them. Answers the autograder read as the same "
@@ -271,8 +418,9 @@ def _wrong_answers_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
         groups = _groups(by_item[item.key], lambda g: g.verdict.credit < 1)
         if not groups:
             continue
+        points = max_scores.get(item.number, item.max_score)
         rows = tuple((group.spelling, str(group.spellings), group.read,
-                      _describe_outcome(group.outcome), format_number(group.credit * item.max_score),
+                      _describe_outcome(group.outcome), format_number(group.credit * points),
                       str(group.count), _percent(group.count, sheets))
                      for group in groups[:WRONG_ANSWERS_PER_ITEM])
         blocks.append(Heading(f"{item.number} {item.name}"))
@@ -343,12 +491,14 @@ def _groups(grades: Sequence[ItemGrade], keep) -> list[_Group]:
 
 
 def _was_read(outcome: str) -> bool:
-    return not (outcome in ("unreadable", "hedged", "missing", "time budget")
+    return not (outcome in ("unreadable", "missing", "time budget", HEDGED)
                 or outcome.startswith("internal error"))
 
 
 def _describe_outcome(outcome: str) -> str:
-    if outcome in ("unrecognised", "unreadable", "hedged", "missing") or outcome.startswith(
+    if outcome == HEDGED:
+        return "hedged: several alternatives"
+    if outcome in ("unrecognised", "unreadable", "missing") or outcome.startswith(
             ("internal error", "time budget")):
         return outcome
     return f"mistake: {outcome}"
@@ -379,7 +529,29 @@ def _bin_edges(maximum: float) -> list[float]:
     return [(i - 0.5) * width for i in range(count + 1)]
 
 
+def import_plotting() -> None:
+    """Import what drawing needs, if installed (the regrade's plotting
+    process does it while the class is being graded)."""
+    try:
+        import matplotlib.figure  # noqa: F401
+        import matplotlib.style  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _matplotlib_installed() -> bool:
+    """Whether the plots can be drawn; matplotlib is a TA-side dependency
+    (requirements-ta.txt), imported only when a report draws its plots."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _totals_plot(totals: Sequence[float], possible: float) -> Plot:
+    from matplotlib.figure import Figure
+
     with _plotting():
         figure = Figure(figsize=(7.5, 2.8))
         axes = figure.subplots()
@@ -399,6 +571,8 @@ def _questions_plot(per_question: Mapping[str, Sequence[float]],
                     questions: Mapping[str, float]) -> Plot:
     columns = 4
     rows = max(1, -(-len(questions) // columns))
+    from matplotlib.figure import Figure
+
     with _plotting():
         figure = Figure(figsize=(7.5, 1.9 * rows))
         grid = figure.subplots(rows, columns, squeeze=False)
@@ -416,7 +590,7 @@ def _questions_plot(per_question: Mapping[str, Sequence[float]],
                     _svg(figure, "questions"))
 
 
-def _fixed_margins(figure: Figure, **spacing: float) -> None:
+def _fixed_margins(figure, **spacing: float) -> None:
     """Margins in inches, for labels and titles: cheaper than tight_layout,
     which measures every tick label (seconds for a grid of histograms)."""
     width, height = figure.get_size_inches()
@@ -427,13 +601,18 @@ def _fixed_margins(figure: Figure, **spacing: float) -> None:
 @contextmanager
 def _plotting():
     """Matplotlib's default style plus ours, whatever the user configured."""
+    import matplotlib
+    import matplotlib.style
+
     with matplotlib.style.context("default"), matplotlib.rc_context(_STYLE):
         yield
 
 
-def _svg(figure: Figure, name: str) -> str:
+def _svg(figure, name: str) -> str:
     """The figure as SVG text with no date, and ids salted by the plot's name
     (stable across runs, distinct between the plots inlined in one page)."""
+    import matplotlib
+
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": name}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -444,15 +623,55 @@ def _svg(figure: Figure, name: str) -> str:
 # Output formats
 
 
-def write_report(spec: Spec, submissions: Sequence[SubmissionGrades], folder: Path) -> None:
-    """report.html, report.md and plots/*.svg in `folder`."""
-    report = build_report(spec, submissions)
-    plots = folder / PLOTS_FOLDER
-    plots.mkdir(parents=True, exist_ok=True)
-    for plot in report.plots:
-        (plots / f"{plot.name}.svg").write_text(plot.svg, encoding="utf-8")
-    (folder / "report.html").write_text(render_html(report), encoding="utf-8")
-    (folder / "report.md").write_text(render_markdown(report), encoding="utf-8")
+def write_report(spec: Spec, submissions: Sequence[SubmissionGrades], folder: Path,
+                 changes: Sequence[GradeChange] | None = None, *, sync: bool = True,
+                 plotter: Plotter = draw_later) -> bool:
+    """report.html, report.md and plots/*.svg in `folder`, each replaced
+    atomically; returns whether the plots were drawn (False without
+    matplotlib). `sync=False` leaves flushing to disk to the caller (a
+    regrade syncs its whole output once)."""
+    report = build_report(spec, submissions, changes, plotter=plotter)
+    if report.plots:
+        plots = folder / PLOTS_FOLDER
+        plots.mkdir(parents=True, exist_ok=True)
+        for plot in report.plots:
+            write_text_atomically(plots / f"{plot.name}.svg", plot.svg, sync=sync)
+    write_text_atomically(folder / "report.html", render_html(report), sync=sync)
+    write_text_atomically(folder / "report.md", render_markdown(report), sync=sync)
+    return bool(report.plots)
+
+
+def encodable(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (from a YAML escape or a
+    file name that is not UTF-8) becomes its `\\udcff` escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def write_text_atomically(path: Path, text: str, *, sync: bool = True) -> None:
+    """Write `text` to `path` through a temporary file in the same folder
+    renamed over it: a reader (or a crash) sees the old file or the new one,
+    never half of one. Unencodable characters are escaped, never fatal."""
+    data = encodable(text)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-",
+                                             suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data.encode("utf-8"))
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 _CSS = """
@@ -504,10 +723,12 @@ def _html_block(block: Block) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The same content as Markdown; plots are linked from plots/."""
-    lines = [f"# {escape_markdown(report.title)}", ""]
+    """The same content as Markdown; plots are linked from plots/. Only what
+    Markdown would act on is escaped, where it would act (see `_md_text`);
+    student answers are code spans."""
+    lines = [f"# {_md_text(report.title)}", ""]
     for section in report.sections:
-        lines += [f"## {escape_markdown(section.title)}", ""]
+        lines += [f"## {_md_text(section.title)}", ""]
         for block in section.blocks:
             lines += _markdown_block(block) + [""]
     return "\n".join(lines)
@@ -515,19 +736,66 @@ def render_markdown(report: Report) -> str:
 
 def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, str):
-        return [escape_markdown(block)]
+        return [_md_text(block)]
     if isinstance(block, Heading):
-        return [f"### {escape_markdown(block.text)}"]
+        return [f"### {_md_text(block.text)}"]
     if isinstance(block, Plot):
-        return [f"![{escape_markdown(block.title)}]({PLOTS_FOLDER}/{block.name}.svg)"]
-    lines = ["| " + " | ".join(escape_markdown(c.title) for c in block.columns) + " |",
+        return [f"![{_md_text(block.title)}]({PLOTS_FOLDER}/{block.name}.svg)"]
+    lines = ["| " + " | ".join(_md_inline(c.title) for c in block.columns) + " |",
              "|" + "|".join("---:" if c.numeric else "---" for c in block.columns) + "|"]
     for row in block.rows:
-        cells = [escape_markdown(_one_line(text), limit=ANSWER_CELL_CHARS if column.student_text
-                                 else len(text) + 1)
-                 for column, text in zip(block.columns, row)]
+        cells = [_md_code(_cut(_one_line(text))) if column.student_text
+                 else _md_inline(_one_line(text)) for column, text in zip(block.columns, row)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+#: Characters Markdown (CommonMark + GitHub's tables, strikethrough and
+#: autolinks) acts on inside a line: emphasis, code, links and images, raw
+#: HTML and entities, table cells, escapes. Periods, parentheses, '#', '-'
+#: and '+' only act at the start of a line, handled there.
+_MD_INLINE = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>&|~"})
+#: A line start that makes a block: a heading (`# `), a quote, a list item
+#: (`- `, `+ `, `3. `, `3) `) or a thematic break (`---`); group 2 is the
+#: character to escape.
+_MD_LINE_START = re.compile(r"^(\s*\d{0,9})(#{1,6}(?=\s|$)|(?<!\d)[-+](?=\s|$)|>|(?<!\d)-(?=-{2,}\s*$)"
+                            r"|(?<=\d)[.)](?=\s|$))")
+
+
+def _md_inline(text: str) -> str:
+    """Text shown as itself inside a line of Markdown (a table cell holds
+    only inline content): its inline markup characters get a backslash."""
+    return _visible(" ".join(text.split())).translate(_MD_INLINE)
+
+
+def _md_text(text: str) -> str:
+    """A line of text shown as itself in Markdown: `_md_inline`, and a line
+    that would start a heading, quote, list or thematic break has its first
+    mark escaped."""
+    text = _md_inline(text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2)[0] + m.group(2)[1:], text,
+                              count=1)
+
+
+def _md_code(text: str) -> str:
+    """A student's answer as an inline code span: shown exactly as typed
+    (no markup, no HTML), fenced by more backticks than it contains; '|'
+    is escaped, as GitHub's tables require even inside code."""
+    text = _visible(text)
+    if not text.strip():
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    body = text.replace("|", "\\|")
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def _visible(text: str) -> str:
+    """Without control and invisible formatting characters (bidirectional
+    overrides could reorder what a reader sees)."""
+    if text.isascii():
+        return re.sub("[\x00-\x1f\x7f]", "", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def _cut(text: str) -> str:

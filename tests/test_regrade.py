@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,8 @@ import pytest
 pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
 
 from autograder import regrade  # noqa: E402
-from autograder.report import FAILED, GRADED, NO_SHEET, question_of, question_points  # noqa: E402
+from autograder.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,  # noqa: E402
+                               question_points)
 from autograder.results import failure_results  # noqa: E402
 from autograder.spec import load_spec  # noqa: E402
 from autograder.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export  # noqa: E402
@@ -28,6 +30,7 @@ from results_schema import validate_results_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = load_spec()
+POSSIBLE = sum(question_points(SPEC).values())
 COUNT = 40
 EXTRA_ID = "999999999"  # a folder that the metadata does not list
 HOSTILE_NAME = "=HYPERLINK(\"http://example.com\",\"x\")"
@@ -109,8 +112,8 @@ def test_gradebook_columns_and_totals_match_the_results_files(export, from_folde
     with open(out / "gradebook.csv", encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     questions = list(question_points(SPEC))
-    assert header == ["submission_id", "sids", "names", "emails", "status", *questions, "total",
-                      "gradescope_score", "difference", "note"]
+    assert header == ["submission_id", "sids", "names", "emails", "submitted_at", "status",
+                      *questions, "total", "gradescope_score", "difference", "note"]
     assert questions[:3] == ["2.a", "2.b", "2.c"] and "1.a" not in questions
     assert not any(q.startswith("E") for q in questions)  # the extras are not for credit
     rows = gradebook_rows(out)
@@ -154,7 +157,7 @@ def test_broken_submissions_are_graded_and_do_not_stop_the_batch(export, from_fo
         data = json.loads((from_folder["out"] / "results" / f"{submission_id}.json").read_text())
         assert "No readable answer sheet" in data["output"]
     assert "not found" in rows[export["deleted"]]["note"]
-    assert "graded 41/41" in from_folder["stderr"]
+    assert "graded" not in from_folder["stderr"]  # no progress lines when not on a terminal
     assert "is not a submission folder name" in from_folder["stderr"]
 
 
@@ -165,6 +168,8 @@ def test_metadata_fills_students_and_previous_scores(export, from_folder):
     assert all(r["gradescope_score"] != "" for r in listed)  # BigDecimal tags included
     assert any("; " in r["sids"] for r in listed)  # a group submission
     assert rows[EXTRA_ID]["sids"] == rows[EXTRA_ID]["gradescope_score"] == ""
+    assert rows[EXTRA_ID]["submitted_at"] == ""
+    assert all(re.fullmatch(r"2025-10-0\dT\d\d:\d\d:\d\dZ", r["submitted_at"]) for r in listed)
     formula = [r for r in listed if "HYPERLINK" in r["names"]]
     assert len(formula) == 1 and formula[0]["names"].startswith("'=")
 
@@ -210,39 +215,60 @@ def test_zip_and_folder_give_the_same_bytes_apart_from_timing(from_folder, from_
 def worker(tmp_path):
     """This process as a worker (its SIGALRM handler restored afterwards)."""
     previous = signal.getsignal(signal.SIGALRM)
-    regrade._start_worker(str(SPEC.path), str(tmp_path / "results"))
-    yield tmp_path
-    regrade._worker = None
+    signal.signal(signal.SIGALRM, regrade._time_is_up)
+    (tmp_path / "results").mkdir()
+    job = regrade._Job(str(SPEC.path), str(tmp_path / "results"), str(tmp_path / "previous"))
+    yield regrade._WorkerState(job)
     signal.signal(signal.SIGALRM, previous)
 
 
+def task(submission_id: str, folder: Path = ROOT / "examples" / "solved") -> regrade._Task:
+    return regrade._Task(regrade.ExportedSubmission(submission_id, folder, (), None), 1)
+
+
 def test_an_exception_while_grading_is_that_submission_s_failure(worker, monkeypatch, capsys):
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(regrade, "grade_sheet", broken)
-    outcome = regrade.grade_exported("5", str(ROOT / "examples" / "solved"))
+    monkeypatch.setattr(regrade, "grade_submission", broken)
+    outcome = regrade.grade_exported(worker, task("5"))
+    results = Path(worker.job.results_folder) / "5.json"
     assert outcome.status == FAILED and outcome.total == 0 and "ZeroDivisionError" in outcome.problem
-    validate_results_file(worker / "results" / "5.json")
-    assert "autograder failed" in json.loads((worker / "results" / "5.json").read_text())["output"]
+    validate_results_file(results)
+    assert "autograder failed" in json.loads(results.read_text())["output"]
     assert "boom" in capsys.readouterr().err  # the traceback, for staff
 
 
 def test_a_hanging_submission_is_stopped(worker, monkeypatch):
     monkeypatch.setattr(regrade, "SUBMISSION_TIMEOUT_SECONDS", 0.2)
-    monkeypatch.setattr(regrade, "grade_sheet", lambda *args: time.sleep(5))
+    monkeypatch.setattr(regrade, "grade_submission", lambda *args, **kwargs: time.sleep(5))
     started = time.perf_counter()
-    outcome = regrade.grade_exported("6", str(ROOT / "examples" / "solved"))
+    outcome = regrade.grade_exported(worker, task("6"))
     assert time.perf_counter() - started < 2
     assert outcome.status == FAILED and "longer than" in outcome.problem
 
 
-def test_a_worker_that_dies_is_recorded_by_the_parent(tmp_path, capsys):
-    submission = regrade.ExportedSubmission("7", tmp_path, (), None)
-    outcome = regrade._failed_in_parent(submission, tmp_path, RuntimeError("worker died"))
-    assert outcome.status == FAILED
+def test_a_submission_whose_worker_died_twice_is_an_autograder_error(tmp_path):
+    job = regrade._Job(str(SPEC.path), str(tmp_path), str(tmp_path / "previous"))
+    outcome = regrade._failed_in_parent(regrade.ExportedSubmission("7", tmp_path, (), None), job)
+    assert outcome.status == FAILED and "died twice" in outcome.problem
     validate_results_file(tmp_path / "7.json")
     assert outcome.total == failure_results("x", execution_time=0).score
+
+
+def test_the_worker_compares_with_the_previous_regrade(worker):
+    first = regrade.grade_exported(worker, task("8"))
+    assert first.previous_total is None and first.changed_items == ()
+    previous = Path(worker.job.previous_folder)
+    previous.mkdir()
+    document = json.loads((Path(worker.job.results_folder) / "8.json").read_text())
+    changed = document["tests"][0]
+    changed["score"] = changed["score"] - 1
+    document["score"] -= 1
+    (previous / "8.json").write_text(json.dumps(document))
+    second = regrade.grade_exported(worker, task("8"))
+    assert second.previous_total == first.total - 1
+    assert second.changed_items == ((changed["number"], changed["score"], changed["score"] + 1),)
 
 
 # --------------------------------------------------------------------------
@@ -259,16 +285,29 @@ def zip_with(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> 
 SOLVED_SHEET = (ROOT / "examples/solved/answers.yaml").read_bytes()
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "submission_1/../../evil.txt", "/tmp/evil.txt",
-                                  "C:/evil.txt", "submission_1\\..\\..\\evil.txt"])
-def test_zip_slip_is_refused(tmp_path, capsys, name):
+@pytest.mark.parametrize("name", ["../evil.txt", "/tmp/evil.txt", "C:/evil.txt"])
+def test_unsafe_entries_outside_submissions_are_ignored(tmp_path, capsys, name):
     archive = zip_with(tmp_path / "slip.zip", [("submission_1/answers.yaml", SOLVED_SHEET),
                                                (name, b"owned")])
     code = regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"])
-    assert code == regrade.EXIT_USAGE
-    assert "unsafe path" in capsys.readouterr().err
+    assert code == regrade.EXIT_GRADED
+    assert "unsafe names and were ignored" in capsys.readouterr().err
     assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil.txt").exists()
-    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    rows = gradebook_rows(tmp_path / "out")
+    assert [(r["submission_id"], r["total"]) for r in rows] == [("1", format_number(POSSIBLE))]
+
+
+@pytest.mark.parametrize("name", ["submission_2/../../evil.txt", "submission_2/notes\\draft.txt",
+                                  "submission_2/..\\..\\evil.txt"])
+def test_an_unsafe_file_name_costs_only_that_file(tmp_path, name):
+    archive = zip_with(tmp_path / "slip.zip", [("submission_1/answers.yaml", SOLVED_SHEET),
+                                               ("submission_2/answers.yaml", SOLVED_SHEET),
+                                               (name, b"owned")])
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "out" / "evil.txt").exists()
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == rows["2"]["total"] == format_number(POSSIBLE)
+    assert rows["1"]["note"] == "" and "its name is unsafe" in rows["2"]["note"]
 
 
 def test_links_in_a_zip_are_not_created(tmp_path):
@@ -276,26 +315,51 @@ def test_links_in_a_zip_are_not_created(tmp_path):
     link.external_attr = 0o120777 << 16  # a symbolic link to...
     archive = zip_with(tmp_path / "links.zip", [(link, b"/etc/passwd"),
                                                 ("submission_2/answers.yaml", SOLVED_SHEET)])
-    destination = tmp_path / "unpacked"
-    destination.mkdir()
-    skipped = regrade.unpack_export(archive, destination)
-    assert skipped == ["submission_1/answers.yaml"]
-    assert not (destination / "submission_1" / "answers.yaml").exists()
-    assert (destination / "submission_2" / "answers.yaml").read_bytes() == SOLVED_SHEET
+    prefix, found, _, _ = regrade.index_zip_export(archive, tmp_path / "scratch")
+    by_id = {s.submission_id: s for s in found}
+    assert prefix == "" and by_id["1"].members == ()
+    assert "a link or special file" in by_id["1"].notes[0]
+    assert by_id["2"].members == ("submission_2/answers.yaml",)
 
 
-def test_zip_bombs_and_oversized_exports_are_refused(tmp_path, monkeypatch):
-    bomb = zip_with(tmp_path / "bomb.zip", [("submission_1/answers.yaml", b"\0" * (4 << 20))])
-    with pytest.raises(regrade.ExportError, match="zip bomb"):
-        regrade.unpack_export(bomb, tmp_path)
+def test_zip_bombs_are_judged_per_submission_by_their_bytes(tmp_path, monkeypatch):
+    log = b"2025-01-01 epoch 1 loss 0.25 accuracy 0.91\n" * 50_000  # 2 MB, compresses > 200:1
+    entries = [("submission_1/answers.yaml", SOLVED_SHEET), ("submission_1/train.log", log),
+               ("submission_2/answers.yaml", SOLVED_SHEET),
+               ("submission_2/bomb.bin", b"\0" * (8 << 20)),
+               ("submission_3/answers.yaml", SOLVED_SHEET),
+               ("submission_3/a.bin", b"\0" * (3 << 20)), ("submission_3/b.bin", b"\0" * (3 << 20))]
+    archive = zip_with(tmp_path / "bomb.zip", entries)
+    monkeypatch.setattr(regrade, "MAX_MEMBER_BYTES", 4 << 20)
+    monkeypatch.setattr(regrade, "MAX_SUBMISSION_BYTES", 5 << 20)
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == format_number(POSSIBLE) and rows["1"]["note"] == ""
+    assert rows["2"]["total"] == format_number(POSSIBLE)  # the big file alone is skipped
+    assert "not unpacked, 8,388,608 bytes" in rows["2"]["note"]
+    assert rows["3"]["status"] == NO_SHEET and "likely zip bomb" in rows["3"]["note"]
+    results = json.loads((tmp_path / "out" / "results" / "3.json").read_text())
+    assert "likely zip bomb" in results["output"]
+
+
+def test_oversized_exports_are_refused_whole(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(regrade, "MAX_EXPORT_ENTRIES", 3)
     many = zip_with(tmp_path / "many.zip", [(f"submission_{n}/a", b"x") for n in range(4)])
     with pytest.raises(regrade.ExportError, match="entries"):
-        regrade.unpack_export(many, tmp_path)
+        regrade.index_zip_export(many, tmp_path)
     monkeypatch.setattr(regrade, "MAX_EXPORT_BYTES", 1000)
     big = zip_with(tmp_path / "big.zip", [("submission_1/a", os.urandom(2000))])
-    with pytest.raises(regrade.ExportError, match="unpack to"):
-        regrade.unpack_export(big, tmp_path)
+    assert regrade.main([str(big), "--out", str(tmp_path / "o")]) == regrade.EXIT_USAGE
+    assert "would unpack to 2,000 bytes" in capsys.readouterr().err
+
+
+def test_a_member_whose_header_lies_is_cut_off(tmp_path):
+    archive = zip_with(tmp_path / "liar.zip", [("submission_1/x.txt", b"a" * 5000)])
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.getinfo("submission_1/x.txt").file_size = 100  # what a forged header says
+        notes = regrade.unpack_members(bundle, ["submission_1/x.txt"], 0, tmp_path / "out")
+    assert len(notes) == 1 and notes[0].startswith("not unpacked")  # zipfile or our count stops it
+    assert not (tmp_path / "out" / "submission_1" / "x.txt").exists()
 
 
 def test_a_file_that_is_not_a_zip_is_refused(tmp_path, capsys):
@@ -343,17 +407,18 @@ def test_ruby_metadata_is_read_safely(tmp_path):
     path = tmp_path / regrade.METADATA_FILE
     path.write_text(RUBY_METADATA.replace("{marker}", str(marker)), encoding="utf-8")
     started = time.perf_counter()
-    metadata, warnings = regrade.read_metadata(path)
+    metadata, warnings = regrade.read_metadata_file(path)
     assert time.perf_counter() - started < 1 and warnings == []
     assert not marker.exists()
     first = metadata["submission_12"]
     assert first["created_at"] == "2020-11-15 17:04:24.043103000 Z"
     assert first["submitters"][0]["section_name"] == {"name": "001"}
     assert "history" not in first and "results" not in first  # dropped unbuilt: unused
-    submissions, _ = regrade.list_submissions(tmp_path, metadata)
+    submissions, _ = regrade.list_submissions([], metadata, tmp_path)
     by_id = {s.submission_id: s for s in submissions}
     assert by_id["12"].submitters == (regrade.Submitter("Ada Lovelace", "4242", "ada@example.edu"),)
     assert by_id["12"].gradescope_score == 246.7
+    assert by_id["12"].submitted_at == "2020-11-15T17:04:24Z"
     assert by_id["13"].submitters == () and by_id["13"].gradescope_score is None
 
 
@@ -361,7 +426,7 @@ def test_metadata_aliases_into_unused_fields_are_still_read(tmp_path):
     path = tmp_path / regrade.METADATA_FILE
     path.write_text("submission_1:\n  :history:\n  - :submitters: &people\n"
                     "    - :name: Ada\n      :sid: '1'\n  :submitters: *people\n", encoding="utf-8")
-    metadata, warnings = regrade.read_metadata(path)
+    metadata, warnings = regrade.read_metadata_file(path)
     assert warnings == [] and metadata["submission_1"]["submitters"] == [{"name": "Ada", "sid": "1"}]
 
 
@@ -370,7 +435,7 @@ def test_metadata_aliases_into_unused_fields_are_still_read(tmp_path):
 def test_unusable_metadata_is_a_warning_not_a_stop(tmp_path, text):
     path = tmp_path / regrade.METADATA_FILE
     path.write_text(text, encoding="utf-8")
-    metadata, warnings = regrade.read_metadata(path)
+    metadata, warnings = regrade.read_metadata_file(path)
     assert metadata == {} and len(warnings) == 1
 
 
@@ -386,6 +451,11 @@ def test_progress_bar_on_a_terminal():
     progress.finish()
     assert stream.getvalue().endswith(f"\r[{'#' * 30}] 4/4\n")
     assert f"\r[{'#' * 7}{'-' * 23}] 1/4" in stream.getvalue()
+    log = io.StringIO()  # not a terminal: silent
+    quiet = regrade.Progress(4, log)
+    quiet.advance()
+    quiet.finish()
+    assert log.getvalue() == ""
 
 
 def test_synthetic_exports_are_deterministic(tmp_path):
@@ -397,3 +467,11 @@ def test_synthetic_exports_are_deterministic(tmp_path):
     assert (tmp_path / "a" / "x.zip").read_bytes() == (tmp_path / "b" / "x.zip").read_bytes()
     assert render_sheet({"q": {"a": "784", "b": "[28, 28]", "c": None, "d": "x: y"}}) == (
         '# HW3 answer sheet\nq:\n  a: 784\n  b: "[28, 28]"\n  c:\n  d: "x: y"\n')
+
+
+@pytest.mark.parametrize("entries", [[("photos/cat.jpg", b"x")], [("readme.txt", b"x")]],
+                         ids=["one folder", "no folder"])
+def test_a_zip_that_is_not_an_export_is_refused(tmp_path, capsys, entries):
+    archive = zip_with(tmp_path / "other.zip", entries)
+    assert regrade.main([str(archive), "--out", str(tmp_path / "o")]) == regrade.EXIT_USAGE
+    assert "not a Gradescope export" in capsys.readouterr().err

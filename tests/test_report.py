@@ -6,6 +6,7 @@ import html
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,10 @@ pytest.importorskip("matplotlib", reason="the class report needs requirements-ta
 
 from autograder.grading import ItemGrade  # noqa: E402
 from autograder.kinds.verdict import Verdict  # noqa: E402
-from autograder.report import (FAILED, GRADED, NO_SHEET, Heading, SubmissionGrades,  # noqa: E402
-                               build_report, format_number, normalise_answer, question_of,
-                               question_points, render_markdown, write_report)
+from autograder.report import (FAILED, GRADED, NO_SHEET, GradeChange, Heading,  # noqa: E402
+                               SubmissionGrades, Table, build_report, format_number,
+                               normalise_answer, question_of, question_points, render_html,
+                               render_markdown, write_report)
 from autograder.spec import load_spec  # noqa: E402
 
 SPEC = load_spec()
@@ -36,17 +38,27 @@ def verdict_for_answer(item, answer):
         return Verdict(0.5, "26 x 26", "Partly right.", "valid_padding")
     if answer == "??":
         return Verdict(0.0, "unreadable", "Could not read.", "unreadable")
+    if answer == "hedge":
+        return Verdict(0.0, "27 or 28", "Give one answer.", "hedged")
     return Verdict(0.0, re.sub(r"\D", "", answer) or answer.upper(), "Not correct.", "unrecognised")
 
 
-def submission(number: int, answers_by_key: dict, status: str = GRADED) -> SubmissionGrades:
+def submission(number: int, answers_by_key: dict, status: str = GRADED,
+               extras_points: float | None = None) -> SubmissionGrades:
+    """A submission as the regrade reports it; `extras_points` is what the
+    results files give extra items (E...) as their max_score, when not the spec's."""
+    def points(item):
+        return extras_points if extras_points is not None and item.number.startswith("E") \
+            else item.points
+
     grades = tuple(ItemGrade(item, answers_by_key.get(item.key, "right"),
                              verdict_for_answer(item, answers_by_key.get(item.key, "right")))
                    for item in SPEC.items) if status == GRADED else ()
-    scores = {g.item.number: round(g.verdict.credit * g.item.points, 4) for g in grades}
+    scores = {g.item.number: round(g.verdict.credit * points(g.item), 4) for g in grades}
     if status == NO_SHEET:
         scores = {item.number: 0.0 for item in SPEC.items}
-    return SubmissionGrades(f"{number:03d}", status, grades, scores, round(sum(scores.values()), 4))
+    return SubmissionGrades(f"{number:03d}", status, grades, scores, round(sum(scores.values()), 4),
+                            {item.number: points(item) for item in SPEC.items})
 
 
 def a_class() -> list[SubmissionGrades]:
@@ -103,11 +115,11 @@ def test_report_counts_outcomes_over_the_sheets_that_were_read(report):
     assert "12 submissions: 10 graded, 1 without a readable answer sheet" in text.replace("\\", "")
     items = next(s for s in report.sections if s.title == "Pass rate per item").blocks[1]
     row = next(r for r in items.rows if r[0] == "2.b")
-    # 7 of 10 right, 2 unrecognised, 1 blank
-    assert row[3:7] == ("70%", "0%", "20%", "10%")
-    assert "unrecognised (2)" in row[7]
+    # 7 of 10 right, 2 unrecognised, none hedged, 1 blank
+    assert row[3:8] == ("70%", "0%", "20%", "0%", "10%")
+    assert "unrecognised (2)" in row[8]
     written = next(r for r in items.rows if r[0] == "1.a")
-    assert written[2] == "by hand" and written[6] == "10%"
+    assert written[2] == "by hand" and written[7] == "10%"
 
 
 def test_identical_unrecognised_answers_form_a_cluster(report):
@@ -127,8 +139,132 @@ def test_wrong_answers_name_the_recognised_mistake(report):
     assert table.rows[0] == ("mistake", "1", "26 x 26", "mistake: valid_padding", "0.5", "1", "10%")
 
 
+def rows_of(report, title: str, number: str) -> tuple:
+    section = next(s for s in report.sections if s.title == title)
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    return next(r for r in table.rows if r[0] == number)
+
+
+def test_hedged_answers_are_flagged_in_the_pass_rates_and_the_overview():
+    hedging = [submission(0, {}), submission(1, {"q2.b": "hedge"}), submission(2, {"q2.b": "hedge"}),
+               submission(3, {"q2.b": "27"})]
+    report = build_report(SPEC, hedging, plotter=None)
+    assert rows_of(report, "Pass rate per item", "2.b")[3:8] == ("25%", "0%", "25%", "50%", "0%")
+    overview = " ".join(b for b in report.sections[0].blocks if isinstance(b, str))
+    assert "2 answers in 2 sheets were hedged" in overview
+    wrong = next(s for s in report.sections if s.title == "Most common wrong answers")
+    table = wrong.blocks[wrong.blocks.index(Heading(f"2.b {SPEC.item('q2.b').name}")) + 1]
+    assert table.rows[0][3] == "hedged: several alternatives" and table.rows[0][5] == "2"
+
+
+def test_extras_worth_0_points_show_a_pass_rate_but_count_in_no_total():
+    extras = [e for e in SPEC.items if e.number.startswith("E") and e.graded]
+    assert extras
+    students = [submission(0, {}, extras_points=0.0),
+                submission(1, {extras[0].key: "27"}, extras_points=0.0)]
+    report = build_report(SPEC, students, plotter=None)
+    row = rows_of(report, "Pass rate per item", extras[0].number)
+    assert row[2] == "0 (extra)" and row[3] == "50%"
+    distribution = next(s for s in report.sections if s.title == "Distribution of scores")
+    questions = [r[0] for b in distribution.blocks if isinstance(b, Table) for r in b.rows]
+    assert questions and not any(q.startswith("E") for q in questions)
+    possible = sum(i.points for i in SPEC.items if not i.number.startswith("E"))
+    assert f"Totals out of {format_number(possible)}:" in render_markdown(report)
+    assert question_points(SPEC, students[0].max_scores) == {
+        q: p for q, p in question_points(SPEC).items() if not q.startswith("E")}
+
+
+def test_the_report_says_what_the_regrade_changes():
+    students = [submission(0, {}), submission(1, {"q2.b": "27"}), submission(2, {})]
+    possible = students[0].total
+    changes = [GradeChange("000", "Ada", possible, None, possible),
+               GradeChange("001", "<b>Bob</b>", possible, possible, students[1].total,
+                           (("2.b", 3.0, 0.0),)),
+               GradeChange("002", "Cy", None, None, possible)]
+    report = build_report(SPEC, students, changes, plotter=None)
+    section = next(s for s in report.sections if s.title == "What this regrade changes")
+    text = " ".join(b for b in section.blocks if isinstance(b, str))
+    assert "1 of the 2 submissions with a Gradescope score get a different total (0 higher, 1 lower)" in text
+    assert "1 have no Gradescope score" in text
+    assert "1 totals change and 1 submissions have items whose score changes" in text
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    assert [r[0] for r in table.rows] == ["001"]
+    assert table.rows[0][5] == format_number(students[1].total - possible)
+    assert table.rows[0][6] == "2.b: 3 → 0"
+    assert "&lt;b&gt;Bob" in render_html(report) and "<b>Bob" not in render_html(report)
+    first_run = build_report(SPEC, students, [GradeChange("000", "Ada", 1.0, None, possible)],
+                             plotter=None)
+    section = next(s for s in first_run.sections if s.title == "What this regrade changes")
+    assert any("No previous regrade" in b for b in section.blocks if isinstance(b, str))
+
+
+def test_markdown_escapes_only_what_markdown_would_act_on(report):
+    markdown = render_markdown(report)
+    assert not re.search(r"\\[.()!#+-]", markdown)  # periods, parentheses, ... read plainly
+    assert "12 submissions: 10 graded, 1 without a readable answer sheet (0 points)" in markdown
+    assert "Totals out of " in markdown
+    # a student's answer is a code span: shown as typed, '|' escaped for the table
+    assert "`<script>alert(\"x\")</script> \\| ![img](http://example.com/x.png) **bold**`" in markdown
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("- a list?", "\\- a list?"), ("# heading", "\\# heading"), ("3. item", "3\\. item"),
+    ("---", "\\---"), ("2.5 points (out of 3).", "2.5 points (out of 3)."),
+    ("a*b_c [x](y) <i> & ~z~ |", "a\\*b\\_c \\[x\\](y) \\<i\\> \\& \\~z\\~ \\|"),
+    ("#hashtag", "#hashtag")])
+def test_markdown_text_escaping_in_context(title, expected):
+    from autograder.report import Report, Section
+    assert f"## {expected}\n" in render_markdown(Report("t", (Section(title),)))
+
+
 # --------------------------------------------------------------------------
 # Safety and determinism
+
+
+HOSTILE_NAMES = ['<script>alert(1)</script>', '" onmouseover="alert(1)', "javascript:alert(1)",
+                 "<a href=\"javascript:alert(1)\">x</a>", "<img src=x onerror=alert(1)>"]
+
+
+def test_html_stays_inert_whatever_students_write(tmp_path):
+    students = [submission(n, {"q2.c": name}) for n, name in enumerate(HOSTILE_NAMES)]
+    changes = [GradeChange(s.submission_id, name, 0.0, None, s.total)
+               for s, name in zip(students, HOSTILE_NAMES)]
+    write_report(SPEC, students, tmp_path, changes)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|a|img)\b", page, re.I)
+    assert not re.search(r"""\s(href|src|on\w+)\s*=\s*["']""", page)  # no attribute made
+    assert html.escape('" onmouseover="alert(1)') in page
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    outside_code = re.sub(r"(`+).*?\1", "", markdown)
+    assert "<" in markdown and not re.search(r"(?<!\\)[<&]", outside_code)
+
+
+def test_any_string_a_sheet_carries_is_written(tmp_path):
+    students = [submission(0, {"q2.c": "\udcff lone \ud800 surrogates"}), submission(1, {})]
+    changes = [GradeChange("000", "na\udcffme", 1.0, None, 2.0)]
+    write_report(SPEC, students, tmp_path, changes)
+    for name in ("report.html", "report.md"):
+        text = (tmp_path / name).read_bytes().decode("utf-8")  # valid UTF-8
+        assert "\\udcff" in text and "na\\udcffme" in text
+    assert not list(tmp_path.glob(".*tmp"))  # no temporary file left behind
+
+
+def test_without_matplotlib_the_report_has_no_plots_and_says_how_to_get_them(tmp_path):
+    code = ("import sys\n"
+            "for name in [m for m in sys.modules if m.startswith('matplotlib')] + ['matplotlib']:\n"
+            "    sys.modules[name] = None\n"
+            "from pathlib import Path\n"
+            "from autograder.report import write_report\n"
+            "from autograder.spec import load_spec\n"
+            f"print(write_report(load_spec(), [], Path({str(tmp_path)!r})))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<svg" not in page and "./setup.sh --ta" in page
+    assert not (tmp_path / "plots").exists()
+
 
 
 def test_student_text_is_escaped_in_html_and_markdown(report_folder):
@@ -137,7 +273,8 @@ def test_student_text_is_escaped_in_html_and_markdown(report_folder):
     assert html.escape(" ".join(HOSTILE.split())) in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     markdown = (report_folder / "report.md").read_text(encoding="utf-8")
-    assert "<script" not in markdown and "![img]" not in markdown
+    outside_code = re.sub(r"(`+).*?\1", "", markdown)  # answers are code spans: shown as typed
+    assert "<script" not in outside_code and "![img]" not in outside_code
     columns = None
     for line in markdown.splitlines():  # the answer's '|' never adds a column
         cells = len(re.findall(r"(?<!\\)\|", line)) if line.startswith("|") else None

@@ -20,11 +20,11 @@ from autograder import wording
 from autograder.kinds import KINDS, ParseError
 from autograder.kinds import big_o
 from autograder.kinds.errors import HedgedAnswer
-from autograder.kinds.verdict import Verdict
+from autograder.kinds.verdict import Letters, Outcome, Reference, Verdict
 from autograder.prepared import Prepared
 from autograder.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
 from autograder.sheet import Sheet, SubmissionError, read_submission
-from autograder.spec import HIDDEN_LONGER, Item, Spec
+from autograder.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
@@ -74,8 +74,8 @@ def grade_submission(spec: Spec, prepared: Prepared, submission: Path, *,
     except SubmissionError as error:
         return GradedSubmission(unreadable_results(spec, error.message,
                                                    time.perf_counter() - started), (), error.message)
-    grades, context = grade_sheet(spec, prepared, sheet)
-    results = build_results(spec, prepared, sheet, grades, context,
+    grades, letters = grade_sheet(spec, prepared, sheet)
+    results = build_results(spec, prepared, sheet, grades, letters,
                             execution_time=time.perf_counter() - started)
     return GradedSubmission(results, tuple(grades), None)
 
@@ -94,61 +94,66 @@ def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
                    visibility=spec.total_visibility, stdout_visibility=stdout_visibility(spec))
 
 
-def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[ItemGrade], dict]:
-    """Grade every item; also returns the context shared by items (the size
-    variable Big-O answers are read in, and how it was decided)."""
+def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[ItemGrade], Letters]:
+    """Grade every item; also returns how the sheet's Big-O letters were read
+    (the size variable, and how it was decided), which every growth answer
+    is graded in."""
     started = time.perf_counter()
-    context = big_o.size_variable(spec, prepared, sheet, read=lambda text: _parse("big_o", text))
+    letters = big_o.size_variable(spec, prepared, sheet, read=lambda text: _parse("big_o", text))
     grades = []
     for item in (i for i in spec.items if i.tested):
         answer = sheet.get(item.key)
         if time.perf_counter() - started > SHEET_BUDGET_SECONDS:
             verdict = Verdict(0.0, "not read", "Not graded: the sheet took longer than the "
                               "autograder allows for one submission. Contact course staff.",
-                              "time budget")
+                              Outcome.OUT_OF_TIME)
         else:
-            verdict = _grade_item(item, answer, prepared, context)
+            verdict = _grade_item(item, answer, prepared, letters, spec.big_o_policy)
         grades.append(ItemGrade(item, answer, verdict))
-    return grades, context
+    return grades, letters
 
 
-def _grade_item(item: Item, answer: str | None, prepared: Prepared, context: dict) -> Verdict:
+def _grade_item(item: Item, answer: str | None, prepared: Prepared, letters: Letters,
+                policy: BigOPolicy) -> Verdict:
     """The item's verdict; a bug in any of its steps (a parser's crash as much
     as a grade's) is this item's internal error, never the whole sheet's."""
     try:
-        return _item_steps(item, answer, prepared, context)
+        return _item_steps(item, answer, prepared, letters, policy)
     except Exception as error:  # one item's bug must not sink the sheet
         return Verdict(0.0, "not graded",
                        "Internal error while grading this item; it was not graded. This is "
                        "not a judgement of your answer; please tell course staff.",
-                       f"internal error: {type(error).__name__}: {error}")
+                       Outcome.INTERNAL_ERROR, detail=f"{type(error).__name__}: {error}")
 
 
-def _item_steps(item: Item, answer: str | None, prepared: Prepared, context: dict) -> Verdict:
+def _item_steps(item: Item, answer: str | None, prepared: Prepared, letters: Letters,
+                policy: BigOPolicy) -> Verdict:
+    """The same steps for every kind: the reference it is graded against
+    (proved, or the item is not graded), the answer read by the kind's
+    parse step, then judged by its grade step."""
     kind = KINDS[item.kind]
-    if item.kind == "written":
-        return kind.grade(answer, item)
-    entry = prepared.item(item.key)
-    if entry is None or not entry.verified:
-        problem = entry.problem if entry else "no reference was prepared"
-        return Verdict(0.0, "not graded",
-                       "Internal error: the autograder could not prove its reference for this "
-                       "item against its simulation, so it did not grade it. This is not a "
-                       "judgement of your answer; course staff will grade it by hand.",
-                       f"internal error: {problem}")
+    entry = prepared.item(item.key) if kind.BY_REFERENCE else None
+    if kind.BY_REFERENCE:
+        if entry is None or not entry.verified:
+            return Verdict(0.0, "not graded",
+                           "Internal error: the autograder could not prove its reference for this "
+                           "item against its simulation, so it did not grade it. This is not a "
+                           "judgement of your answer; course staff will grade it by hand.",
+                           Outcome.INTERNAL_ERROR,
+                           detail=entry.problem if entry else "no reference was prepared")
     if answer is None or not answer.strip():
-        return Verdict(0.0, "no answer", f"No answer found at {item.key}.", "missing")
+        return Verdict(0.0, "no answer", f"No answer found at {item.key}.", Outcome.MISSING)
     try:
         reading = _parse(item.kind, answer)
     except HedgedAnswer as error:
         return Verdict(0.0, "not graded: more than one answer",
-                       f"Not graded: {error.message.rstrip('.')}. Give one answer.", "hedged")
+                       f"Not graded: {error.message.rstrip('.')}. Give one answer.", Outcome.HEDGED)
     except ParseError as error:
         hint = f" Hint: {error.hint[:1].upper()}{error.hint[1:]}." if error.hint else ""
         return Verdict(0.0, "could not be read",
                        f"Could not read this answer: {error.message.rstrip('.')}.{hint}",
-                       "unreadable")
-    verdict = kind.grade(reading, entry, item, context)
+                       Outcome.UNREADABLE)
+    verdict = kind.grade(reading, Reference.of(item, entry, letters, policy))
     special = wording.one_number_reading(reading, item.one_number_means)
     return replace(verdict, read=special) if special else verdict
 
@@ -178,19 +183,19 @@ def _parse(kind: str, answer: str):
 
 
 def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[ItemGrade],
-                  context: dict, *, execution_time: float) -> Results:
+                  letters: Letters, *, execution_time: float) -> Results:
     """Gradescope results: one test per item, written items at 0 points."""
     tests = [_test(g) for g in grades]
     unexpected = sheet.unexpected_keys(spec.answer_keys)
     lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
-    lines.append(escape_markdown(context["note"]))
+    lines.append(escape_markdown(letters.note))
     lines += [f"- {_shown(p, NOTE_BYTES)}" for p in sheet.problems]
     if unexpected:
         shown = ", ".join(f"`{_shown(k, KEY_BYTES)}`" for k in unexpected[:UNEXPECTED_KEYS_LISTED])
         more = (f" and {len(unexpected) - UNEXPECTED_KEYS_LISTED} more"
                 if len(unexpected) > UNEXPECTED_KEYS_LISTED else "")
         lines.append(f"- Keys not in the answer sheet were ignored (typo?): {shown}{more}.")
-    internal = [g.item.key for g in grades if g.verdict.outcome.startswith("internal error")]
+    internal = [g.item.key for g in grades if g.verdict.outcome is Outcome.INTERNAL_ERROR]
     if internal:
         lines.append(f"- The autograder could not grade {len(internal)} item(s) because of an "
                      "internal error; they are marked in the tests and are not a judgement "
@@ -201,9 +206,9 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
                      "you got right, and add nothing to the total.")
     extra = {
         "answer_file": str(sheet.path),
-        "size_variable": context["variable"],
+        "size_variable": letters.variable,
         "references": prepared.verification,
-        "outcomes": {g.item.key: g.verdict.outcome for g in grades},
+        "outcomes": {g.item.key: g.verdict.label for g in grades},
     }
     return Results(tests=tests, output="\n\n".join(lines), execution_time=execution_time,
                    extra_data=extra, visibility=spec.total_visibility,
@@ -226,21 +231,22 @@ def _escaped(text: str, limit: int = MAX_ESCAPED_CHARS) -> str:
 def _test(grade: ItemGrade) -> TestResult:
     item, verdict = grade.item, grade.verdict
     parts = [_escaped(verdict.read[:1].upper() + verdict.read[1:] + ".")]
-    if grade.answer is not None and item.kind != "written":
+    if grade.answer is not None and KINDS[item.kind].BY_REFERENCE:  # not a long written answer
         parts.append(f"**You wrote:** {_shown(grade.answer, QUOTED_ANSWER_BYTES, chars=300)}")
     parts.append(_shown(verdict.feedback, FEEDBACK_BYTES))
     if not item.for_credit and item.points > 0:
         parts.append("Not for credit: this question adds no points to the total.")
     score = round(verdict.credit * item.max_score, 4)
     status = None
-    if item.kind == "written" or verdict.outcome.startswith("internal error"):
-        status = "passed" if verdict.outcome == "answered" else "failed"
-    elif not item.for_credit:  # 0 of 0 points: the status alone says right or wrong
-        status = "passed" if verdict.credit >= 1 else "failed"
+    if item.max_score == 0 or verdict.outcome is Outcome.INTERNAL_ERROR:
+        # 0 of 0 points (a written answer, a question not for credit) or not
+        # graded: the status alone says whether it went right
+        succeeded = verdict.outcome is Outcome.ANSWERED or verdict.credit >= 1
+        status = "passed" if succeeded else "failed"
     return TestResult(number=item.number, name=f"{item.number} {item.name}", score=score,
                       max_score=item.max_score, output="\n\n".join(parts),
                       visibility=item.visibility, status=status,
-                      tags=(item.kind, verdict.outcome.split(":")[0])
+                      tags=(item.kind, verdict.mistake or verdict.outcome.value)
                       + (() if item.for_credit else (NOT_FOR_CREDIT,)))
 
 

@@ -689,7 +689,7 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
     document = to_json_dict(results)
     _write_results_document(document, Path(state.job.results_folder) / f"{submission.submission_id}.json")
     answers = () if graded is None else tuple(
-        (g.item.key, _cut(g.answer), g.verdict.credit, g.verdict.read, g.verdict.outcome)
+        (g.item.key, _cut(g.answer), g.verdict.credit, g.verdict.read, g.verdict.label)
         for g in graded.grades)
     previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
     return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
@@ -1057,7 +1057,7 @@ def _max_scores(spec: Spec, outcomes: dict[str, Outcome]) -> dict[str, float]:
 
 
 def _report_view(outcome: Outcome, items_by_key: dict[str, Item]) -> SubmissionGrades:
-    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict(credit, read, "", result))
+    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict.from_label(credit, read, result))
                    for key, answer, credit, read, result in outcome.answers)
     return SubmissionGrades(outcome.submission_id, outcome.status, grades, outcome.scores,
                             outcome.total, outcome.max_scores)

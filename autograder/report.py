@@ -289,10 +289,10 @@ def _overview(spec: Spec, submissions, scored, read, questions: Mapping[str, flo
                      f"lowest {format_number(min(totals))}, highest {format_number(max(totals))}.")
     lines.append(f"Item statistics below are over the {len(read)} submissions whose sheet was read; "
                  "written answers carry no autograder points and are graded by hand.")
-    hedged = sum(1 for grades in by_item.values() for g in grades if g.verdict.outcome == HEDGED)
+    hedged = sum(1 for grades in by_item.values() for g in grades if g.verdict.label == HEDGED)
     if hedged:
         sheets = len({s.submission_id for s in read for g in s.grades
-                      if g.verdict.outcome == HEDGED})
+                      if g.verdict.label == HEDGED})
         lines.append(f"{hedged} answers in {sheets} sheets were hedged (they give several "
                      "alternatives, and earn nothing): see the 'hedged' column below.")
     return Section("Overview", tuple(lines))
@@ -377,10 +377,10 @@ def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
         if item.graded:
             full = sum(1 for v in verdicts if v.credit >= 1)
             partial = sum(1 for v in verdicts if 0 < v.credit < 1)
-            blank = sum(1 for v in verdicts if v.outcome == "missing")
-            hedged = sum(1 for v in verdicts if v.outcome == HEDGED)
+            blank = sum(1 for v in verdicts if v.label == "missing")
+            hedged = sum(1 for v in verdicts if v.label == HEDGED)
             wrong = len(verdicts) - full - partial - blank - hedged
-            misses = Counter(v.outcome for v in verdicts if v.credit < 1)
+            misses = Counter(v.label for v in verdicts if v.credit < 1)
             common = ", ".join(f"{name} ({count})" for name, count in
                                sorted(misses.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
             points = max_scores.get(item.number, item.max_score)
@@ -390,7 +390,7 @@ def _items_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]],
                          _percent(wrong, len(verdicts)), _percent(hedged, len(verdicts)),
                          _percent(blank, len(verdicts)), common))
         else:
-            answered = sum(1 for v in verdicts if v.outcome == "answered")
+            answered = sum(1 for v in verdicts if v.label == "answered")
             rows.append((item.number, item.name, "by hand", "", "", "", "",
                          _percent(len(verdicts) - answered, len(verdicts)), ""))
     table = Table((Column("#"), Column("item"), Column("points", True), Column("full credit", True),
@@ -435,7 +435,7 @@ def _clusters_section(spec: Spec, by_item: Mapping[str, list[ItemGrade]]) -> Sec
     clusters = []
     for index, item in enumerate(_reported(spec, by_item)):
         if item.graded:
-            groups = _groups(by_item[item.key], lambda g: g.verdict.outcome == "unrecognised")
+            groups = _groups(by_item[item.key], lambda g: g.verdict.label == "unrecognised")
             clusters += [(-group.count, index, group.read, item, group) for group in groups
                          if group.count >= 2]
     clusters.sort(key=lambda cluster: cluster[:3])
@@ -481,8 +481,8 @@ def _groups(grades: Sequence[ItemGrade], keep) -> list[_Group]:
     for grade in grades:
         if keep(grade):
             verdict = grade.verdict
-            same = verdict.read if _was_read(verdict.outcome) else normalise_answer(grade.answer)
-            spellings[(verdict.outcome, verdict.credit, same, verdict.read)][
+            same = verdict.read if _was_read(verdict.label) else normalise_answer(grade.answer)
+            spellings[(verdict.label, verdict.credit, same, verdict.read)][
                 _spelling(grade.answer)] += 1
     groups = [_Group(outcome, credit, read, sum(texts.values()),
                      min(texts.items(), key=lambda kv: (-kv[1], kv[0]))[0], len(texts))

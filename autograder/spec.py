@@ -12,12 +12,14 @@ from pathlib import Path
 
 import yaml
 
+from autograder.kinds import KINDS as ANSWER_KINDS
 from solutions.config import Config
 
-KINDS = ("number", "shape", "big_o", "ratio", "written", "variable", "feedback")
 #: Blanks of the sheet that are read but never become a Gradescope test: the
 #: meaning of the Big-O letter, and optional feedback on the homework.
 UNTESTED_KINDS = ("variable", "feedback")
+#: Every kind an item may have: the answer kinds, then the untested blanks.
+KINDS = (*ANSWER_KINDS, *UNTESTED_KINDS)
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 #: How long each visibility keeps a result from students, least first: a
 #: total may be shown only as late as the latest-shown item that counts in it.
@@ -94,7 +96,7 @@ class Item:
     @property
     def graded(self) -> bool:
         """Compared with a reference (written answers are graded by hand)."""
-        return self.kind not in ("written",) + UNTESTED_KINDS
+        return self.kind in ANSWER_KINDS and ANSWER_KINDS[self.kind].BY_REFERENCE
 
     @property
     def tested(self) -> bool:
@@ -493,7 +495,7 @@ def _item(entry: dict, defaults: dict, catalogue: dict, configurations: dict, te
     variants = tuple(_alternative(f"variant {n + 1}", v, default_credit=1.0)
                      for n, v in enumerate(entry.get("variants", ())))
     sentences = entry.get("sentences")
-    is_written = kind in ("written",) + UNTESTED_KINDS
+    is_written = kind in UNTESTED_KINDS or not ANSWER_KINDS[kind].BY_REFERENCE
     if not is_written and kind != "big_o" and entry.get("expect") is None:
         raise SpecError(f"item {key}: a {kind} item needs 'expect'")
     if kind in ("big_o", "ratio") and entry.get("growth") is None:

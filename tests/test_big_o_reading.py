@@ -266,7 +266,7 @@ def test_graded_through_grade_sheet(spec_and_prepared, tmp_path, sheet_variable,
                                     credit, outcome, words):
     verdicts, _ = _grade(*spec_and_prepared, tmp_path, sheet_variable, {key: answer})
     verdict = verdicts[key]
-    assert (verdict.credit, verdict.outcome) == (credit, outcome), verdict
+    assert (verdict.credit, verdict.label) == (credit, outcome), verdict
     for word in words:
         assert word in verdict.read + " " + verdict.feedback, verdict
 
@@ -276,7 +276,7 @@ def test_an_answer_declaring_its_variable_does_not_move_the_others(spec_and_prep
     the sheet's side variable still reads every other answer."""
     verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE,
                                {MULT_STANDARD: "O(n) in the number of pixels"})
-    assert context["variable"] == "side"
+    assert context.variable == "side"
     assert all(v.credit == 1.0 for k, v in verdicts.items() if "big_o" in k), verdicts
 
 
@@ -286,7 +286,7 @@ def test_a_declared_answer_gets_no_variable_mismatch_credit(spec_and_prepared, t
     side is simply wrong."""
     verdicts, _ = _grade(*spec_and_prepared, tmp_path, PIXELS,
                          {MULT_FC: "O(N^2) where N is the side length"})
-    assert (verdicts[MULT_FC].credit, verdicts[MULT_FC].outcome) == (0.0, "too low")
+    assert (verdicts[MULT_FC].credit, verdicts[MULT_FC].label) == (0.0, "too low")
 
 
 def test_super_polynomial_credit_is_the_specs(spec_and_prepared, tmp_path):
@@ -320,7 +320,7 @@ def test_size_variable_reads_through_the_given_reader(spec_and_prepared, tmp_pat
     context = big_o.size_variable(spec, prepared, sheet, read=counting)
     big_o_keys = [item.key for item in spec.items if item.kind == "big_o"]
     assert sorted(read) == sorted(sheet.get(key) for key in big_o_keys)
-    assert context["variable"] == "side"
+    assert context.variable == "side"
 
 
 def test_grade_sheet_parses_each_big_o_answer_once(spec_and_prepared, tmp_path, monkeypatch):
@@ -345,10 +345,10 @@ def test_a_failing_size_variable_fails_only_the_growth_items(spec_and_prepared, 
 
     monkeypatch.setattr(big_o, "_size_variable", broken)
     verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE, {})
-    assert context["variable"] is None and "injected fault" in context["failed"]
+    assert context.variable is None and "injected fault" in context.failed
     for key, verdict in verdicts.items():
         if "big_o" in key:
-            assert verdict.outcome.startswith("internal error"), (key, verdict)
+            assert verdict.label.startswith("internal error"), (key, verdict)
         elif key.startswith("q2.a") or key.startswith("q2.e"):
             assert verdict.credit == 1.0, (key, verdict)
 
@@ -365,7 +365,7 @@ def test_a_reader_crash_on_one_answer_is_contained(spec_and_prepared, tmp_path):
         return big_o.parse(text)
 
     context = big_o.size_variable(spec, prepared, sheet, read=crashing)
-    assert context["variable"] == "side" and "failed" not in context
+    assert context.variable == "side" and not context.failed
 
 
 # ----------------------------------------------------------------------------

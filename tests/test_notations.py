@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from autograder.kinds import number, ratio, shape, wording
 from autograder.kinds.errors import HedgedAnswer, NotANumber, ParseError
+from autograder.kinds.verdict import Outcome, Reference
 from autograder.prepared import Candidate, PreparedItem
 from autograder.spec import SpecError, load_spec
 
@@ -369,9 +370,16 @@ RATIO_READS = [
 ]
 
 
-def test_a_cross_before_a_bracketed_growth_stays_a_product():
-    reading = ratio.parse("2 x (n+1)")
+@pytest.mark.parametrize("text", ["2*(n+1)", "2 × (n+1)", "2·(n+1)"])
+def test_a_cross_before_a_bracketed_growth_stays_a_product(text):
+    reading = ratio.parse(text)
     assert reading.number is None and reading.growth.dominant.size_exp == 1
+
+
+def test_a_letter_x_before_a_bracketed_growth_is_refused_naming_it():
+    """`x` beside a letter is ambiguous (the letter x, or times): refused, never guessed."""
+    with pytest.raises(ParseError, match="uses x"):
+        ratio.parse("2 x (n+1)")
 
 
 @pytest.mark.parametrize("text, value", RATIO_READS)
@@ -415,15 +423,15 @@ def _entry(reference, *mistakes) -> PreparedItem:
     ("7.1 thousand", 0),
 ])
 def test_counts_are_exact(text, credit):
-    verdict = number.grade(number.parse(text), _entry(7056), _Item(), {})
+    verdict = number.grade(number.parse(text), Reference.of(_Item(), _entry(7056)))
     assert verdict.credit == credit
 
 
 def test_a_rounded_count_is_told_counts_are_exact():
-    verdict = number.grade(number.parse("7.05e3"), _entry(7056), _Item(), {})
+    verdict = number.grade(number.parse("7.05e3"), Reference.of(_Item(), _entry(7056)))
     assert verdict.credit == 0 and number.COUNTS_ARE_EXACT in verdict.feedback
     assert "7,056" not in verdict.feedback and "7056" not in verdict.feedback
-    plain = number.grade(number.parse("7057"), _entry(7056), _Item(), {})
+    plain = number.grade(number.parse("7057"), Reference.of(_Item(), _entry(7056)))
     assert number.COUNTS_ARE_EXACT not in plain.feedback
 
 
@@ -446,7 +454,7 @@ _BACKWARD = Fraction(614_656, 9)
     ("1", 1, 2, 1), ("1x (same)", 1, 2, 1), ("same", 1, 2, 1), ("1.1", 1, 2, 0),
 ])
 def test_ratios_are_judged_to_the_digits_written(text, reference, floor, credit):
-    verdict = ratio.grade(ratio.parse(text), _entry(reference), _Item(significant_digits=floor), {})
+    verdict = ratio.grade(ratio.parse(text), Reference.of(_Item(significant_digits=floor), _entry(reference)))
     assert verdict.credit == credit
 
 
@@ -458,14 +466,14 @@ def test_ratios_are_judged_to_the_digits_written(text, reference, floor, credit)
     ("784/9", 2, "Compared exactly, as written."),
 ])
 def test_ratio_feedback_says_the_rule(text, floor, note):
-    verdict = ratio.grade(ratio.parse(text), _entry(_FORWARD), _Item(significant_digits=floor), {})
+    verdict = ratio.grade(ratio.parse(text), Reference.of(_Item(significant_digits=floor), _entry(_FORWARD)))
     assert note in verdict.feedback
 
 
 def test_a_ratio_mistake_is_matched_to_the_digits_written_too():
     entry = _entry(_FORWARD, 1 / _FORWARD)
-    verdict = ratio.grade(ratio.parse("0.0115"), entry, _Item(), {})
-    assert verdict.outcome == "mistake 0" and verdict.credit == 0
+    verdict = ratio.grade(ratio.parse("0.0115"), Reference.of(_Item(), entry))
+    assert (verdict.outcome, verdict.mistake, verdict.credit) == (Outcome.MISTAKE, "mistake 0", 0)
 
 
 # ----------------------------------------------------------------------------
@@ -479,7 +487,7 @@ def test_the_spec_sets_a_floor_of_significant_digits():
 
 
 @pytest.mark.parametrize("extra, message", [
-    ("defaults: {ratio_tolerance: 0.01}", "no longer supported"),
+    ("defaults: {ratio_tolerance: 0.01}", "ratio_tolerance"),
     ("defaults: {ratio_significant_digits: 0}", "from 1 to 20"),
     ("defaults: {ratio_significant_digits: 2.5}", "from 1 to 20"),
 ])
@@ -603,9 +611,9 @@ def test_a_ratio_is_right_exactly_when_rounded_to_the_digits_written(reference, 
             rounded = rounded.quantize(unit)
     item, entry = _Item(significant_digits=floor), _entry(reference)
     written = f"{rounded:f}"
-    assert ratio.grade(ratio.parse(written), entry, item, {}).credit == 1, written
+    assert ratio.grade(ratio.parse(written), Reference.of(item, entry)).credit == 1, written
     for neighbour in (rounded + unit, rounded - unit):
         if neighbour > 0 and Fraction(neighbour) not in number.rounded_to(reference, digits):
             text = f"{neighbour:f}"
             if number.read(text).significant_digits >= digits:
-                assert ratio.grade(ratio.parse(text), entry, item, {}).credit == 0, text
+                assert ratio.grade(ratio.parse(text), Reference.of(item, entry)).credit == 0, text

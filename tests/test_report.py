@@ -29,18 +29,18 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def verdict_for_answer(item, answer):
     """A stand-in grader with every outcome the real one produces."""
     if not item.graded:
-        return Verdict(0.0, "1 sentence", "Answered.", "answered" if answer else "missing")
+        return Verdict.from_label(0.0, "1 sentence", "answered" if answer else "missing")
     if answer is None:
-        return Verdict(0.0, "no answer", "Missing.", "missing")
+        return Verdict.from_label(0.0, "no answer", "missing")
     if answer.strip().lower() == "right":
-        return Verdict(1.0, "right", "Correct.", "correct")
+        return Verdict.from_label(1.0, "right", "correct")
     if answer == "mistake":
-        return Verdict(0.5, "26 x 26", "Partly right.", "valid_padding")
+        return Verdict.from_label(0.5, "26 x 26", "valid_padding")
     if answer == "??":
-        return Verdict(0.0, "unreadable", "Could not read.", "unreadable")
+        return Verdict.from_label(0.0, "unreadable", "unreadable")
     if answer == "hedge":
-        return Verdict(0.0, "27 or 28", "Give one answer.", "hedged")
-    return Verdict(0.0, re.sub(r"\D", "", answer) or answer.upper(), "Not correct.", "unrecognised")
+        return Verdict.from_label(0.0, "27 or 28", "hedged")
+    return Verdict.from_label(0.0, re.sub(r"\D", "", answer) or answer.upper(), "unrecognised")
 
 
 def submission(number: int, answers_by_key: dict, status: str = GRADED,

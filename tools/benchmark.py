@@ -229,6 +229,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def warm_big_o(rounds: int, sympy_rounds: int) -> dict:
     from autograder.kinds import big_o
+    from autograder.kinds.verdict import Reference
     from autograder.prepared import load_or_prepare
     from autograder.sheet import load_sheet
     from autograder.spec import load_spec
@@ -236,16 +237,16 @@ def warm_big_o(rounds: int, sympy_rounds: int) -> dict:
     spec = load_spec()
     prepared = load_or_prepare(spec)
     sheet = load_sheet(SOLVED / "answers.yaml", root=SOLVED)
-    context = big_o.size_variable(spec, prepared, sheet)
+    letters = big_o.size_variable(spec, prepared, sheet)
     cases = [(spec.item(key), prepared.item(key), text, what) for key, text, what in BIG_O_ANSWERS]
 
     def ours(item, entry, text):
-        return big_o.grade(big_o.parse(text), entry, item, context)
+        return big_o.grade(big_o.parse(text), Reference.of(item, entry, letters, spec.big_o_policy))
 
     outcomes = {}
     for _ in range(20):  # warm-up
         for item, entry, text, _ in cases:
-            outcomes[text, item.key] = ours(item, entry, text).outcome
+            outcomes[text, item.key] = ours(item, entry, text).label
     timer = time.perf_counter
     samples: list[float] = []
     per_answer: dict[str, list[float]] = {}
@@ -267,7 +268,7 @@ def warm_big_o(rounds: int, sympy_rounds: int) -> dict:
     disagreements = []
     for item, entry, text, _ in cases:
         reading = big_o.parse(text)
-        reference_exp = entry.growth.size_exp_in(context["variable"])
+        reference_exp = entry.growth.size_exp_in(letters.variable)
         canonical = _sympy_rendering(reading)
         for round_index in range(sympy_rounds):
             clear_cache()  # each answer as if first seen, like ours (no memo)

@@ -59,7 +59,7 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,7 @@ import yaml  # noqa: E402
 
 from autograder import cli, grading  # noqa: E402
 from autograder.kinds import KINDS, ParseError, big_o, written  # noqa: E402
+from autograder.kinds.verdict import Reference  # noqa: E402
 from autograder.prepared import load_or_prepare  # noqa: E402
 from autograder.results import escape_markdown, to_json_dict, Results  # noqa: E402
 from autograder.sheet import load_sheet  # noqa: E402
@@ -381,9 +382,10 @@ class AnswerFuzzer:
         solved = load_sheet(SOLVED, root=SOLVED.parent)
         base = big_o.size_variable(spec, prepared, solved)
         empty = big_o.size_variable(spec, prepared, Sheet(Path("answers.yaml"), {}))
-        self.contexts = [{**context, "variable": variable, "other_fits_better": other}
-                         for context in (base, empty) for variable in ("side", "pixels")
-                         for other in (False, True)]
+        self.policy = spec.big_o_policy
+        self.letters = [replace(letters, variable=variable, other_fits_better=other)
+                        for letters in (base, empty) for variable in ("side", "pixels")
+                        for other in (False, True)]
         self.tried = 0
         self.read = defaultdict(int)
         self.slowest = (0.0, "", "")
@@ -414,10 +416,10 @@ class AnswerFuzzer:
             return
         self.read[kind_name] += 1
         item = rng.choice(self.items[kind_name])
-        context = rng.choice(self.contexts)
+        reference = Reference.of(item, self.entries[item.key], rng.choice(self.letters), self.policy)
         try:
             kind.describe(reading)
-            verdict = kind.grade(reading, self.entries[item.key], item, context)
+            verdict = kind.grade(reading, reference)
             if not (isinstance(verdict.credit, (int, float)) and math.isfinite(verdict.credit)
                     and 0 <= verdict.credit <= 1):
                 self.findings.add(f"{kind_name}.grade", f"credit {verdict.credit!r} outside [0, 1]", text)
@@ -427,7 +429,8 @@ class AnswerFuzzer:
             self.findings.add(f"{kind_name}.grade", error, text)
 
     def _extras(self, text: str, rng: random.Random) -> None:
-        for where, call in (("written.grade", lambda: written.grade(text, rng.choice(self.written))),
+        for where, call in (("written.grade", lambda: written.grade(written.parse(text),
+                                                                     Reference.of(rng.choice(self.written)))),
                             ("big_o.parse_variable", lambda: big_o.parse_variable(text)),
                             ("escape_markdown", lambda: escape_markdown(text))):
             try:

@@ -2,8 +2,11 @@
 growth, ratio, written), each reading student text with the shared, bounded
 parser in `expression` and never with eval or a computer-algebra parser.
 
-Each kind module has `parse(text) -> reading` (raising `ParseError`) and
-`grade(...) -> Verdict`; `KINDS` maps a spec's kind name to its module.
+Every kind module has the interface of `verdict`: `parse(text) -> reading`
+(raising `ParseError`), `grade(reading, reference) -> Verdict`, and
+`BY_REFERENCE`, whether it is graded against proved reference values (a
+written answer is graded by hand). `KINDS` maps a spec's kind name to its
+module: the one table of answer kinds.
 """
 from autograder.kinds import big_o, number, ratio, shape, written
 from autograder.kinds.errors import ParseError

@@ -28,7 +28,7 @@ from typing import Callable, NamedTuple
 from . import expression
 from .expression import GROWTH_NOTATIONS, KERNEL_LETTERS, log_factor
 from .errors import ParseError
-from .verdict import Verdict
+from .verdict import Letters, Outcome, Reference, Verdict
 
 AS_WHAT = "a growth rate"
 _HINT = ("write it like O(N^5) or O(n^5 k^3), with one letter for the input size and k for "
@@ -65,6 +65,10 @@ class GrowthReading:
     #: the sheet's declared variable for this answer.
     declared: str | None = None
     declared_by: str = ""       # the student's words that declared it, for feedback
+
+
+#: Graded against the proved reference values (see `verdict`).
+BY_REFERENCE = True
 
 
 def parse(text: str) -> GrowthReading:
@@ -902,28 +906,28 @@ def parse_variable(text: str | None) -> str | None:
     return "pixels" if pixels else "side"
 
 
-def size_variable(spec, prepared, sheet, read: Callable[[str], GrowthReading] = parse) -> dict:
-    """The meaning of the student's size letter for every Big-O answer: as
-    declared, or else the one meaning that fits their answers best. Also
-    records whether the other meaning fits their answers better than the
-    declared one, which is when "exponents of the other variable" is the
-    likely mistake rather than a single wrong answer.
+def size_variable(spec, prepared, sheet, read: Callable[[str], GrowthReading] = parse) -> Letters:
+    """How the sheet's Big-O letters are read: the meaning of the student's
+    size letter as declared, or else the one meaning that fits their
+    answers best. Also records whether the other meaning fits their answers
+    better than the declared one, which is when "exponents of the other
+    variable" is the likely mistake rather than a single wrong answer.
 
     `read` is the grader's (cached) Big-O parser, so that every answer is read
-    once per sheet. A failure here never sinks the sheet: the context then
+    once per sheet. A failure here never sinks the sheet: the result then
     says so (`variable` None, `failed` the error) and each Big-O item reports
     an internal error (see `variable_for`)."""
     try:
         return _size_variable(spec, prepared, sheet, read)
     except Exception as error:  # one part's bug must not sink the sheet
-        return {"policy": spec.big_o_policy, "declared": False, "variable": None,
-                "other_fits_better": False, "failed": f"{type(error).__name__}: {error}",
-                "note": "The autograder could not work out what your Big-O letter means (an "
-                        "internal error); Big-O answers were not graded. This is not a judgement "
-                        "of your answers; please tell course staff."}
+        return Letters(variable=None, declared=False, other_fits_better=False,
+                       failed=f"{type(error).__name__}: {error}",
+                       note="The autograder could not work out what your Big-O letter means (an "
+                            "internal error); Big-O answers were not graded. This is not a judgement "
+                            "of your answers; please tell course staff.")
 
 
-def _size_variable(spec, prepared, sheet, read) -> dict:
+def _size_variable(spec, prepared, sheet, read) -> Letters:
     fits = {variable: 0 for variable in SIZE_WORDS}
     for item in spec.items:
         entry = prepared.item(item.key)
@@ -940,18 +944,17 @@ def _size_variable(spec, prepared, sheet, read) -> dict:
                 fits[variable] += 1
     declared_text = sheet.get(spec.variable_key)
     declared = parse_variable(declared_text)
-    context = {"policy": spec.big_o_policy, "declared": declared is not None}
     if declared:
         other = "pixels" if declared == "side" else "side"
-        return {**context, "variable": declared, "other_fits_better": fits[other] > fits[declared],
-                "note": f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
-                        f"as declared in {spec.variable_key}."}
+        return Letters(variable=declared, declared=True, other_fits_better=fits[other] > fits[declared],
+                       note=f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
+                            f"as declared in {spec.variable_key}.")
     chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
     why = ("could not be understood" if declared_text and declared_text.strip()
            else "was left empty")
-    return {**context, "variable": chosen, "other_fits_better": False,
-            "note": f"{spec.variable_key} {why}, so Big-O answers were read with the letter "
-                    f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best."}
+    return Letters(variable=chosen, declared=False, other_fits_better=False,
+                   note=f"{spec.variable_key} {why}, so Big-O answers were read with the letter "
+                        f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best.")
 
 
 def variable_for(reading: GrowthReading, sheet_variable: str | None) -> str:
@@ -981,55 +984,54 @@ def read_in(reading: GrowthReading, variable: str) -> str:
     return read
 
 
-def grade(reading: GrowthReading, entry, item, context) -> Verdict:
+def grade(reading: GrowthReading, reference: Reference) -> Verdict:
     """Tight bound: full credit; a true but loose upper bound: partial (an
     exponential or factorial: the policy's super-polynomial credit); Ω, or a
     bound that is too low: none, each with the reason."""
-    policy = context["policy"]
-    variable = variable_for(reading, context["variable"])
-    reference = entry.growth
+    policy, growth = reference.policy, reference.growth
+    variable = variable_for(reading, reference.letters.variable)
     read = read_in(reading, variable)
     if reading.notation in ("Ω", "ω"):
         return Verdict(0.0, read, "Ω is a lower bound: it says the cost grows at least this "
-                       "fast. The question asks for an upper bound, O (or a tight Θ).", "omega")
-    fit = compare(reading, reference.size_exp_in(variable))
+                       "fast. The question asks for an upper bound, O (or a tight Θ).", Outcome.LOWER_BOUND)
+    fit = compare(reading, growth.size_exp_in(variable))
     if fit == "tight" and reading.notation in ("o",):
         return Verdict(0.0, read, "Little-o claims the cost grows strictly slower than this, "
-                       "which is not true here; use O or Θ.", "too low")
+                       "which is not true here; use O or Θ.", Outcome.TOO_LOW)
     if fit == "tight":
         kernel = reading.dominant.kernel_exp
         if kernel < 0:
             return Verdict(policy.kernel_mismatch_credit, read,
                            "Partly right. The growth in the input size is right, but dividing by "
                            "the kernel side k says the count shrinks as the kernel grows, which "
-                           "is not how the count depends on k.", "kernel mismatch")
-        if kernel not in (0, reference.kernel_exp):
+                           "is not how the count depends on k.", Outcome.KERNEL_MISMATCH)
+        if kernel not in (0, growth.kernel_exp):
             return Verdict(policy.kernel_mismatch_credit, read,
                            "Partly right. The growth in the input size is right, but the power "
                            "of the kernel side k does not match how the count depends on k.",
-                           "kernel mismatch")
+                           Outcome.KERNEL_MISMATCH)
         notes = ["Correct."]
         if reading.has_constant_factor or reading.has_lower_order_terms:
             notes.append("Constant factors and lower-order terms do not change a Big-O; "
                          "the usual form leaves them out.")
-        return Verdict(1.0, read, " ".join(notes), "correct")
+        return Verdict(1.0, read, " ".join(notes), Outcome.CORRECT)
     other = "pixels" if variable == "side" else "side"
-    if (reading.declared is None and context["other_fits_better"]
-            and compare(reading, reference.size_exp_in(other)) == "tight"):
+    if (reading.declared is None and reference.letters.other_fits_better
+            and compare(reading, growth.size_exp_in(other)) == "tight"):
         return Verdict(policy.variable_mismatch_credit, read,
                        f"Partly right. These exponents fit {SIZE_WORDS[other]}, but you declared "
                        f"your letter to mean {SIZE_WORDS[variable]}. With n = N² pixels, every "
-                       "exponent of N halves.", "variable mismatch")
+                       "exponent of N halves.", Outcome.VARIABLE_MISMATCH)
     if fit == "loose" and reading.notation in ("Θ", "ω"):
         return Verdict(0.0, read, "Θ claims the bound is tight, but the cost grows more slowly "
-                       "than this.", "loose theta")
+                       "than this.", Outcome.LOOSE_THETA)
     if fit == "loose" and reading.beyond_polynomial is not None:
         return Verdict(policy.super_polynomial_credit, read,
                        f"True, but far from tight: {reading.beyond_polynomial} grows faster than "
                        "every power of the input size, and the count grows like a power of it. "
-                       "Give the smallest bound that holds.", "far from tight")
+                       "Give the smallest bound that holds.", Outcome.FAR_FROM_TIGHT)
     if fit == "loose":
         return Verdict(policy.loose_credit, read, "True, but not tight: the cost grows more "
-                       "slowly than this bound. Give the smallest bound that holds.", "loose")
-    return Verdict(0.0, read, f"Too low: the cost grows faster than this. {item.hint}".strip(),
-                   "too low")
+                       "slowly than this bound. Give the smallest bound that holds.", Outcome.LOOSE)
+    return Verdict(0.0, read, f"Too low: the cost grows faster than this. {reference.item.hint}".strip(),
+                   Outcome.TOO_LOW)

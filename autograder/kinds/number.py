@@ -22,7 +22,7 @@ from fractions import Fraction
 from . import expression, wording
 from .errors import NotANumber, ParseError
 from .expression import Negate, Number, Power, Product, format_plain, render
-from .verdict import Verdict, first_match, verdict_for
+from .verdict import Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a number"
 _HINT = "write a number, for example 12345 or 12*12*3"  # examples are no answer
@@ -42,6 +42,10 @@ class NumberReading:
     #: significant digits of the graded value as written (`57.1` -> 3, `6.5e3`
     #: -> 2, `1200` -> 2); None for an exact form such as `400/7` or `12*12`.
     significant_digits: int | None = None
+
+
+#: Graded against the proved reference values (see `verdict`).
+BY_REFERENCE = True
 
 
 def parse(text: str) -> NumberReading:
@@ -364,14 +368,14 @@ COUNTS_ARE_EXACT = ("A count is a whole number and is graded exactly: a rounded 
                     "write the count in full.")
 
 
-def grade(reading: NumberReading, entry, item, context) -> Verdict:
+def grade(reading: NumberReading, reference: Reference) -> Verdict:
     """Match the value exactly against the reference, accepted variants and
     the recognised mistakes, in that order: the number kind holds counts."""
-    scalars = [c for c in entry.candidates if not isinstance(c.value, tuple)]
+    scalars = [c for c in reference.candidates if not isinstance(c.value, tuple)]
     candidate = first_match(scalars, lambda c: matches(reading, c.value))
     notes = []
     if reading.work_disagrees:
         notes.append(f"Check your working: {reading.work_disagrees}")
     if candidate is None and (reading.approximate or "e" in reading.shown.lower()):
         notes.append(COUNTS_ARE_EXACT)
-    return verdict_for(candidate, describe(reading), hint=item.hint, note=" ".join(notes))
+    return verdict_for(candidate, describe(reading), hint=reference.item.hint, note=" ".join(notes))

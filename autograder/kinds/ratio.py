@@ -22,7 +22,7 @@ from . import big_o, expression, number, wording
 from .big_o import GrowthReading
 from .errors import NotANumber
 from .number import NumberReading
-from .verdict import Verdict, first_match, verdict_for
+from .verdict import Outcome, Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a ratio"
 #: `x57`: the cross written before the number.
@@ -39,6 +39,10 @@ class RatioReading:
     written_as_colon: bool          # written a:b (read as a/b)
     shown: str
     remark: str
+
+
+#: Graded against the proved reference values (see `verdict`).
+BY_REFERENCE = True
 
 
 def parse(text: str) -> RatioReading:
@@ -101,41 +105,41 @@ def describe(reading: RatioReading) -> str:
 
 # -- grade ------------------------------------------------------------------
 
-def grade(reading: RatioReading, entry, item, context) -> Verdict:
+def grade(reading: RatioReading, reference: Reference) -> Verdict:
     """A number is compared at the base case to the precision it was written
     with (see the module's docstring); a growth rate with how the ratio
     grows in the student's size variable."""
     if reading.growth is None:
-        result = _grade_number(reading.number, entry, item)
+        result = _grade_number(reading.number, reference)
         if reading.written_as_colon and result.credit > 0:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
         return replace(result, read=describe(reading))
-    variable = big_o.variable_for(reading.growth, context["variable"])
+    variable = big_o.variable_for(reading.growth, reference.letters.variable)
     read = big_o.read_in(reading.growth, variable)
     if reading.growth.notation in ("Ω", "ω", "o"):
         return Verdict(0.0, read, "Give how the ratio grows (O or Θ), not a lower or strict bound.",
-                       "notation")
-    fit = big_o.compare(reading.growth, entry.growth.size_exp_in(variable))
+                       Outcome.NOTATION)
+    fit = big_o.compare(reading.growth, reference.growth.size_exp_in(variable))
     kernel = reading.growth.dominant.kernel_exp
-    if fit == "tight" and kernel in (0, entry.growth.kernel_exp):
-        return Verdict(1.0, read, "Correct: this is how the ratio grows.", "correct")
+    if fit == "tight" and kernel in (0, reference.growth.kernel_exp):
+        return Verdict(1.0, read, "Correct: this is how the ratio grows.", Outcome.CORRECT)
     if fit == "tight":
-        return Verdict(context["policy"].kernel_mismatch_credit, read,
+        return Verdict(reference.policy.kernel_mismatch_credit, read,
                        "Partly right: the growth in the input size is right, but the power of "
-                       "the kernel side k is not.", "kernel mismatch")
+                       "the kernel side k is not.", Outcome.KERNEL_MISMATCH)
     direction = "more slowly" if fit == "loose" else "faster"
-    return Verdict(0.0, read, f"Not correct: the ratio grows {direction} than this. {item.hint}",
-                   "unrecognised")
+    return Verdict(0.0, read, f"Not correct: the ratio grows {direction} than this. "
+                   f"{reference.item.hint}", Outcome.WRONG)
 
 
-def _grade_number(reading: NumberReading, entry, item) -> Verdict:
+def _grade_number(reading: NumberReading, reference: Reference) -> Verdict:
     """The reference, then variants, then mistakes, each matched to the
     precision written with the item's floor of significant digits; the
     feedback says which rule was applied."""
-    floor = item.significant_digits
-    scalars = [c for c in entry.candidates if not isinstance(c.value, tuple)]
+    floor = reference.item.significant_digits
+    scalars = [c for c in reference.candidates if not isinstance(c.value, tuple)]
     candidate = first_match(scalars, lambda c: number.matches_to_precision(reading, c.value, floor))
     notes = [number.precision_note(reading, floor)]
     if reading.work_disagrees:
         notes.append(f"Check your working: {reading.work_disagrees}")
-    return verdict_for(candidate, number.describe(reading), hint=item.hint, note=" ".join(notes))
+    return verdict_for(candidate, number.describe(reading), hint=reference.item.hint, note=" ".join(notes))

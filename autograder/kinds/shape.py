@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from . import expression, wording
 from .errors import ParseError
 from .expression import Product, render
-from .verdict import Verdict, first_match, verdict_for
+from .verdict import Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a shape"
 _HINT = "write the dimensions separated by x, for example 20 x 5"  # examples are no answer
@@ -39,6 +39,10 @@ class ShapeReading:
     dims: tuple[int, ...]   # positive whole numbers, as written (1s kept)
     shown: str              # how it was read, e.g. "20*20 × 5 = 400 × 5"
     remark: str             # harmless words after the shape ('matrix', '(with padding)')
+
+
+#: Graded against the proved reference values (see `verdict`).
+BY_REFERENCE = True
 
 
 def parse(text: str) -> ShapeReading:
@@ -286,9 +290,10 @@ def _groups_into(dims: list[int], targets: list[int]) -> bool:
 
 # -- grade ------------------------------------------------------------------
 
-def grade(reading: ShapeReading, entry, item, context) -> Verdict:
+def grade(reading: ShapeReading, reference: Reference) -> Verdict:
     """Match the shape against every candidate. A candidate that is a number
     (a count of entries) matches a shape with that many entries."""
+    item = reference.item
     shorthand: list[str] = []
 
     def match(candidate) -> bool:
@@ -309,5 +314,5 @@ def grade(reading: ShapeReading, entry, item, context) -> Verdict:
             return True
         return False
 
-    candidate = first_match(entry.candidates, match)
+    candidate = first_match(reference.candidates, match)
     return verdict_for(candidate, describe(reading), hint=item.hint, note=" ".join(shorthand[-1:]))

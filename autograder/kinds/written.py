@@ -4,8 +4,12 @@ count the homework asks for, so students can fix an empty or truncated blank."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .verdict import Verdict
+from .verdict import Outcome, Reference, Verdict
+
+#: Graded by hand: no reference value (see `verdict`).
+BY_REFERENCE = False
 
 # A sentence ends at . ! or ? followed by whitespace or the end, but not
 # inside numbers ("3.5") or common abbreviations ("e.g.", "i.e.").
@@ -22,21 +26,32 @@ def count_sentences(text: str) -> int:
     return len(pieces)
 
 
-def grade(answer: str | None, item) -> Verdict:
+@dataclass(frozen=True)
+class WrittenReading:
+    sentences: int
+    words: int
+
+
+def parse(text: str) -> WrittenReading:
+    """A written answer is read for its length only; its content is graded by hand."""
+    return WrittenReading(count_sentences(text), len(text.split()))
+
+
+def describe(reading: WrittenReading) -> str:
+    sentences, words = reading.sentences, reading.words
+    return f"{sentences} sentence{'s' * (sentences != 1)}, {words} word{'s' * (words != 1)}"
+
+
+def grade(reading: WrittenReading, reference: Reference) -> Verdict:
     """No points either way: a note for the student and for the grader."""
-    if answer is None or not answer.strip():
-        return Verdict(0.0, "no answer", "Missing: this written answer is empty. "
-                       "It is graded by hand.", "missing")
-    sentences = count_sentences(answer)
-    words = len(answer.split())
-    read = f"{sentences} sentence{'s' * (sentences != 1)}, {words} word{'s' * (words != 1)}"
-    if item.sentences:
-        low, high = item.sentences
-        if sentences < low:
+    read = describe(reading)
+    if reference.item.sentences:
+        low, high = reference.item.sentences
+        if reading.sentences < low:
             note = f"The question asks for {low}-{high} sentences; this looks short."
-        elif sentences > high:
+        elif reading.sentences > high:
             note = f"The question asks for {low}-{high} sentences; this is longer than asked."
         else:
             note = f"Within the {low}-{high} sentences asked."
-        return Verdict(0.0, read, f"Answered. {note} Graded by hand.", "answered")
-    return Verdict(0.0, read, "Answered. Graded by hand.", "answered")
+        return Verdict(0.0, read, f"Answered. {note} Graded by hand.", Outcome.ANSWERED)
+    return Verdict(0.0, read, "Answered. Graded by hand.", Outcome.ANSWERED)

@@ -107,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the hand-made breakages of issue 9")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (mutmut's "
                         "results stay browsable there with `mutmut browse`)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: judge the results of the last run in that folder "
+                             "again (after editing the equivalents list) instead of running mutmut")
     args = parser.parse_args(argv)
+    if args.reuse and not args.keep:
+        parser.error("--reuse needs --keep DIR")
     started = time.monotonic()
     try:
         if args.keep:
@@ -127,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _populate(workspace: Path, args) -> Path:
     """A copy of the code and tests with the gate's mutmut configuration."""
+    if getattr(args, "reuse", False):
+        return workspace
     workspace.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".cache", "mutants")
     for name in COPIED:
@@ -161,7 +168,7 @@ def _mutmut_config(args) -> str:
 
 def _gate(args, workspace: Path) -> list[str]:
     problems = []
-    if not args.no_breakages:
+    if not args.no_breakages and not args.reuse:
         problems += _check_breakages(workspace, list(BREAKAGES))
     problems += _check_mutants(workspace, args)
     return problems
@@ -208,16 +215,19 @@ def _check_breakages(workspace: Path, breakages: list[Breakage]) -> list[str]:
 
 def _check_mutants(workspace: Path, args) -> list[str]:
     log = workspace / "mutmut.log"
-    started = time.monotonic()
-    with log.open("w", encoding="utf-8") as output:
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children",
-                              str(args.max_children)], cwd=workspace, stdout=output,
-                             stderr=subprocess.STDOUT)
-    seconds = time.monotonic() - started
     meta = workspace / "mutants" / f"{args.mutate}.meta"
-    if run.returncode != 0 or not meta.is_file():
-        tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise GateError(f"mutmut run exited {run.returncode}:\n{tail}")
+    started = time.monotonic()
+    if not args.reuse:
+        with log.open("w", encoding="utf-8") as output:
+            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children",
+                                  str(args.max_children)], cwd=workspace, stdout=output,
+                                 stderr=subprocess.STDOUT)
+        if run.returncode != 0 or not meta.is_file():
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise GateError(f"mutmut run exited {run.returncode}:\n{tail}")
+    elif not meta.is_file():
+        raise GateError(f"no results of a previous run in {workspace}")
+    seconds = time.monotonic() - started
     from mutmut.stats import status_by_exit_code
 
     statuses = {name: status_by_exit_code[code] for name, code in

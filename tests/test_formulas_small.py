@@ -35,6 +35,8 @@ CONFIGS = [
     Config(4, 3, 2, 2, 5, 4, 1, 1, "SAME"),
     Config(7, 5, 1, 1, 1, 1, 2, 1, "SAME"),
     Config(8, 6, 1, 1, 1, 1, 2, 3, "SAME"),    # stride beyond the kernel: SAME pads nothing
+    Config(7, 9, 1, 1, 5, 5, 2, 2, "SAME"),    # stride 2 with 2 padding pixels before
+    Config(3, 4, 1, 1, 5, 1, 1, 1, "VALID"),   # kernel 2 rows taller than the input
 ]
 SIMULATED = {config: measure(config.height, config.width, config.in_channels,
                              config.out_channels, config.kernel_h, config.kernel_w,
@@ -89,7 +91,7 @@ def test_an_unknown_layer_is_refused():
 
 def test_the_symbolic_layer_has_a_positive_integer_symbol_per_size():
     layer = Layer.symbolic("valid")
-    assert layer.padding == "VALID"
+    assert layer.padding == "VALID" and Layer.symbolic().padding == "SAME"
     sizes = [layer.height, layer.width, layer.in_channels, layer.out_channels,
              layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w]
     assert [str(s) for s in sizes] == ["H", "W", "C_in", "C_out", "k_h", "k_w", "s_h", "s_w"]

@@ -226,9 +226,6 @@ def test_growth_expressions_cannot_add(expression):
      "item bad: standard.jacobian_tensor_shape is a shape, not a number"),
     ('{key: bad, number: "9", kind: number, expect: "nowhere:height"}',
      "configuration 'nowhere' is not defined"),
-    ('{key: bad, number: "9", kind: number, at: facts, expect: "cutout_cifar10", '
-     'mistakes: [valid_padding]}',
-     "a mistake cannot assume a different configuration for facts"),
     ('{key: bad, number: "9", kind: big_o, growth: "base:standard.weights"}',
      "item bad: growth expressions take no configuration"),
 ])
@@ -240,6 +237,16 @@ def test_spec_errors_name_the_item_and_the_problem(tmp_path, item, message):
         else:
             expectations(loaded, bad)
     assert str(error.value) == message
+
+
+def test_facts_cannot_be_assumed_otherwise(spec):
+    """A mistake's assumption changes a layer configuration; facts have none
+    (the spec loader may refuse such a mistake earlier, with its own message)."""
+    assert references._assume(FACTS, {}) == FACTS
+    assert references._assume(spec.configurations["base"], {}) is spec.configurations["base"]
+    with pytest.raises(SpecError) as error:
+        references._assume(FACTS, {"padding": "VALID"})
+    assert str(error.value) == "a mistake cannot assume a different configuration for facts"
 
 
 def test_a_configuration_prefix_keeps_the_mistakes_assumption(spec):

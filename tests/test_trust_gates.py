@@ -204,7 +204,6 @@ ROUNDED_COUNTS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: exact counts, landing from h-numbers")
 @pytest.mark.parametrize("key,number,answer", ROUNDED_COUNTS,
                          ids=[f"{k}={a}" for k, _, a in ROUNDED_COUNTS])
 def test_a_rounded_count_gets_nothing(grade, key, number, answer):

@@ -30,18 +30,18 @@ class Subcommand(NamedTuple):
 
 
 SUBCOMMANDS = {
-    "grade": Subcommand("autograder.cli", "grade one submission and write Gradescope's results.json"),
-    "regrade": Subcommand("autograder.regrade",
+    "grade": Subcommand("autograder.gradescope.run", "grade one submission and write Gradescope's results.json"),
+    "regrade": Subcommand("autograder.course.regrade",
                           "regrade a Gradescope export: results, gradebook, class report"),
-    "check": Subcommand("autograder.self_check",
+    "check": Subcommand("autograder.student.check",
                         "the student's self-check: how each answer of a sheet is read"),
-    "build": Subcommand("autograder.build",
+    "build": Subcommand("autograder.build.artifacts",
                         "build the Gradescope upload zip (with a dry run) or the student bundle"),
-    "key": Subcommand("autograder.answer_key", "print the answer key of a spec, as Markdown"),
-    "verify": Subcommand("autograder.prepared",
+    "key": Subcommand("autograder.course.answer_key", "print the answer key of a spec, as Markdown"),
+    "verify": Subcommand("autograder.assignment.prepared",
                          "prove a spec's references against the simulation and cache them"),
-    "sheet": Subcommand("autograder.sheets", "write the blank template or the solved sheet of a spec"),
-    "synthetic": Subcommand("autograder.synthetic",
+    "sheet": Subcommand("autograder.assignment.sheet_templates", "write the blank template or the solved sheet of a spec"),
+    "synthetic": Subcommand("autograder.course.synthetic",
                             "make a realistic synthetic Gradescope export to try regrade on"),
 }
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(name: str, argv: list[str]) -> int:
     """Run one subcommand, turning an instructor's spec mistake into one line."""
-    from autograder.spec import SpecError
+    from autograder.assignment.spec import SpecError
 
     prog = f"autograder {name}"
     try:

@@ -4,7 +4,7 @@ and output, as SymPy expressions of the layer's parameters.
 
 Nothing here is a number typed in by hand: `Layer.symbolic()` gives the
 formulas with free symbols, `quantities(Config(...))` instantiates them for one
-configuration, and `autograder.simulation` proves them by running the layers.
+configuration, and `autograder.assignment.simulation` proves them by running the layers.
 
 Conventions (the homework's, which are TensorFlow's):
 - inputs are height x width x in_channels, outputs out_height x out_width x

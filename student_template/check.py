@@ -19,7 +19,7 @@ which kind of failure it was (EXIT_STATUSES below; --help shows them).
 import sys
 
 #: What each exit status means. --help shows this table, and the bundle's
-#: README.txt is written from it (autograder/build.py reads it from here).
+#: README.txt is written from it (autograder/build/artifacts.py reads it from here).
 EXIT_STATUSES = (
     (0, "nothing to fix (blanks left empty are listed, not counted)"),
     (1, "something in your sheet to fix: an answer that cannot be read, a key that is "
@@ -68,10 +68,10 @@ def _one_line(text) -> str:
 
 
 try:
-    from autograder import wording
-    from autograder.kinds import big_o, number, ratio, shape
-    from autograder.kinds.errors import ParseError
-    from autograder.sheet import SubmissionError, find_answer_file, read_submission
+    from autograder.answers import descriptions
+    from autograder.answers import big_o, number, ratio, shape
+    from autograder.answers.errors import ParseError
+    from autograder.submission.sheet import SubmissionError, find_answer_file, read_submission
 except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
     if __name__ != "__main__":
         raise
@@ -240,8 +240,8 @@ def unreadable(path: Path, error: OSError) -> CheckFailure:
 def load_manifest() -> dict:
     """The items of the sheet: items.json in the bundle, the assignment spec in the repository."""
     if not IN_BUNDLE and not ITEMS_FILE.exists():
-        from autograder.build import item_manifest
-        from autograder.spec import load_spec
+        from autograder.build.artifacts import item_manifest
+        from autograder.assignment.spec import load_spec
 
         return item_manifest(load_spec())
     try:
@@ -346,7 +346,7 @@ def read_answer(kind: str, answer: str, variable, one_number_means: str = ""):
         growth = reading if kind == "big_o" else getattr(reading, "growth", None)
         if growth is not None and variable is not None:
             return "read", big_o.read_in(growth, variable)
-        return "read", wording.describe(reader, reading, one_number_means)
+        return "read", descriptions.describe(reader, reading, one_number_means)
     except ParseError as error:
         hint = f"\n{'':<10}hint: {error.hint}" if error.hint else ""
         return "unreadable", f"{error.message}{hint}"

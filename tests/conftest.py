@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import cli
+from autograder.gradescope import run as cli
 from results_schema import validate_results_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "autograder" / "results.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "autograder" / "gradescope" / "results.schema.json"
 
 
 def results_validator() -> Draft202012Validator:

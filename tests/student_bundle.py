@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import build
+from autograder.build import artifacts as build
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "student_template"

@@ -4,7 +4,7 @@ naming the part not understood (issue 9).
 
 Tables: accepted forms (text -> growth read, letter and meaning used),
 refused forms (text -> words of the message), and graded sheets end to end
-through `autograder.grading.grade_sheet`, where a meaning declared inside an
+through `autograder.grading.pipeline.grade_sheet`, where a meaning declared inside an
 answer overrides the sheet's declared variable.
 """
 from __future__ import annotations
@@ -18,12 +18,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder import grading
-from autograder.kinds import big_o
-from autograder.kinds.errors import ParseError
-from autograder.prepared import load_or_prepare
-from autograder.sheet import load_sheet
-from autograder.spec import BigOPolicy, SpecError, load_spec
+from autograder.grading import pipeline as grading
+from autograder.answers import big_o
+from autograder.answers.errors import ParseError
+from autograder.assignment.prepared import load_or_prepare
+from autograder.submission.sheet import load_sheet
+from autograder.assignment.spec import BigOPolicy, SpecError, load_spec
 from conftest import set_answer, solved_answers
 
 # ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import build
+from autograder.build import artifacts as build
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_TOP_LEVEL = {"setup.sh", "run_autograder", "requirements.txt", "pyproject.toml",
@@ -74,9 +74,9 @@ def test_every_module_of_the_grader_and_its_formulas_is_shipped_and_no_ta_tool(u
         for path in (ROOT / package).rglob("*.py"):
             name = path.relative_to(ROOT).as_posix()
             if "__pycache__" not in path.parts:
-                assert (name in shipped) == (name not in build.NOT_FOR_GRADESCOPE), name
-    assert "autograder/results.schema.json" in shipped
-    assert "autograder/regrade.py" not in shipped
+                assert (name in shipped) == (not name.startswith(build.NOT_FOR_GRADESCOPE)), name
+    assert "autograder/gradescope/results.schema.json" in shipped
+    assert "autograder/course/regrade.py" not in shipped
 
 
 def test_the_chosen_spec_alone_is_shipped_and_the_scripts_are_unchanged_for_it(upload):
@@ -109,7 +109,7 @@ def test_another_spec_is_shipped_with_its_parent_and_named_the_default(tmp_path)
         for name in ("setup.sh", "run_autograder"):
             assert archive.read(name) == (ROOT / name).read_bytes(), name
         archive.extractall(tmp_path / "unpacked")
-    probe = ("import autograder.spec as s; print(s.DEFAULT_SPEC.name, s.load_spec().assignment)")
+    probe = ("import autograder.assignment.spec as s; print(s.DEFAULT_SPEC.name, s.load_spec().assignment)")
     shown = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "unpacked",
                            capture_output=True, text=True, check=True).stdout
     assert shown.strip() == "hw3_fall.yaml HW3 Fall Rerun"
@@ -171,7 +171,7 @@ def test_the_dry_run_uses_the_spec_the_zip_carries(tmp_path, request):
 def test_the_command_builds_and_dry_runs_printing_size_score_and_verdict(tmp_path):
     out = tmp_path / "autograder.zip"
     completed = subprocess.run(
-        [sys.executable, "-I", "-m", "autograder.build", "autograder-zip", "--out", str(out), "--dry-run",
+        [sys.executable, "-I", "-m", "autograder.build.artifacts", "autograder-zip", "--out", str(out), "--dry-run",
          "--venv", str(current_venv())],
         cwd=ROOT, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import answer_key
-from autograder.grading import build_results, grade_sheet
-from autograder.prepared import load_or_prepare
-from autograder.results import to_json_dict, write_results
-from autograder.sheet import read_submission
-from autograder.spec import DEFAULT_SPEC, SpecError, load_spec
+from autograder.course import answer_key
+from autograder.grading.pipeline import build_results, grade_sheet
+from autograder.assignment.prepared import load_or_prepare
+from autograder.gradescope.results import to_json_dict, write_results
+from autograder.submission.sheet import read_submission
+from autograder.assignment.spec import DEFAULT_SPEC, SpecError, load_spec
 from conftest import ROOT, SOLVED, set_answer, solved_answers
 from results_schema import validate_results_file
 

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import cli, grading, prepared, results
-from autograder.cli import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
-from autograder.kinds import big_o, shape, written
-from autograder.spec import DEFAULT_SPEC, load_spec
+from autograder.gradescope import run as cli
+from autograder.grading import pipeline as grading
+from autograder.assignment import prepared
+from autograder.gradescope import results
+from autograder.gradescope.run import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
+from autograder.answers import big_o, shape, written
+from autograder.assignment.spec import DEFAULT_SPEC, load_spec
 from conftest import ROOT, SOLVED
 from results_schema import validate_results_file
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from autograder.simulation import measure
+from autograder.assignment.simulation import measure
 from solutions import growth as growth_module
 from solutions import layers
 from solutions.config import Config

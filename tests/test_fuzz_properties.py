@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from autograder import sheet
-from autograder.results import escape_markdown
+from autograder.submission import sheet
+from autograder.gradescope.results import escape_markdown
 from conftest import SOLVED, set_answer, solved_answers
 from test_parsers import ANY_TEXT
 
@@ -230,8 +230,8 @@ def _traceback_length(error: BaseException) -> int:
 def test_a_cached_parse_error_does_not_grow_with_every_student_who_wrote_it():
     """A class regrade meets 'no idea' hundreds of times: each time is a
     fresh error, not the cached one with one more traceback link each."""
-    from autograder import grading
-    from autograder.kinds import ParseError
+    from autograder.grading import pipeline as grading
+    from autograder.answers import ParseError
 
     lengths = []
     for _ in range(50):
@@ -246,8 +246,8 @@ def test_the_reading_cache_keeps_no_parser_alive():
     and up to 2,000 characters of tokens alive for the life of a worker."""
     import gc
 
-    from autograder import grading
-    from autograder.kinds import ParseError, expression
+    from autograder.grading import pipeline as grading
+    from autograder.answers import ParseError, expression
 
     answer = "(" * 30 + " no idea " * 200  # long and unreadable: many tokens
     with pytest.raises(ParseError):

@@ -219,7 +219,7 @@ def test_a_link_pointing_outside_the_submission_is_not_followed(grade, tmp_path)
 
 
 def test_internal_errors_are_honest_and_do_not_stop_the_sheet(grade, monkeypatch):
-    from autograder.kinds import number
+    from autograder.answers import number
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -232,7 +232,7 @@ def test_internal_errors_are_honest_and_do_not_stop_the_sheet(grade, monkeypatch
 
 
 def test_an_unproved_reference_is_never_used(grade, monkeypatch):
-    from autograder import prepared as prepared_module
+    from autograder.assignment import prepared as prepared_module
 
     real = prepared_module.load_or_prepare
 
@@ -260,8 +260,8 @@ def test_results_record_which_references_were_verified(grade):
 def test_hidden_reference_values_never_appear_in_visible_feedback(grade):
     """Wrong answers everywhere: nothing shown to students contains a
     reference value of an item that is not visible yet."""
-    from autograder.prepared import load_or_prepare
-    from autograder.spec import load_spec
+    from autograder.assignment.prepared import load_or_prepare
+    from autograder.assignment.spec import load_spec
 
     spec = load_spec()
     prepared = load_or_prepare(spec)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import build
+from autograder.build import artifacts as build
 from results_schema import validate_results_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def run_from(submission: Path, command: list[str], environment: dict[str, str] |
 def test_the_planted_modules_would_run_under_a_plain_python(planted):
     """The attack is real: without isolation the student's json.py runs."""
     submission, markers = planted
-    subprocess.run([sys.executable, "-m", "autograder.cli", "--submission", "."], cwd=submission,
+    subprocess.run([sys.executable, "-m", "autograder.gradescope.run", "--submission", "."], cwd=submission,
                    capture_output=True, text=True, timeout=120)
     assert (markers / "json").exists() or (markers / "autograder").exists()
 
@@ -157,7 +157,7 @@ def test_a_class_regrade_from_inside_a_submission_runs_none_of_it(planted, tmp_p
     method (fork copies sys.path; spawn and forkserver start `python -I`)."""
     pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
     installed_here()
-    from autograder.synthetic import generate, write_export
+    from autograder.course.synthetic import generate, write_export
 
     submission, markers = planted
     export = tmp_path / "export"
@@ -178,7 +178,7 @@ def test_a_dry_run_from_inside_a_submission_runs_none_of_it(planted, tmp_path):
     installed_here()
     submission, markers = planted
     upload = build.build_autograder_zip(out=tmp_path / "autograder.zip")
-    completed = run_from(submission, [sys.executable, "-I", "-m", "autograder.build", "dry-run",
+    completed = run_from(submission, [sys.executable, "-I", "-m", "autograder.build.artifacts", "dry-run",
                                       str(upload), "--venv", str(VENV),
                                       "--sample", str(submission / "answers.yaml")])
     assert completed.stdout.rstrip().endswith("PASS")
@@ -200,8 +200,8 @@ def test_run_autograder_grades_the_code_beside_it_not_the_installed_copy(tmp_pat
         target = copy / "autograder" / path.relative_to(ROOT / "autograder")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
-    (copy / "autograder" / "results.schema.json").write_bytes(
-        (ROOT / "autograder" / "results.schema.json").read_bytes())
+    (copy / "autograder" / "gradescope" / "results.schema.json").write_bytes(
+        (ROOT / "autograder" / "gradescope" / "results.schema.json").read_bytes())
     (copy / "autograder" / "__init__.py").write_text(
         "import sys\n__version__ = 'copy'\nprint('this copy ran', file=sys.stderr)\n",
         encoding="utf-8")

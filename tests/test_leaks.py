@@ -6,7 +6,7 @@ reference and every accepted variant of every item, extras included), the
 forms the shape grader accepts for it (transposed, grouped as a tensor,
 the entry count, the side of a square) and the growth of every Big-O and
 ratio item. Each is searched in every file of the student bundle built for
-that spec (autograder.build.student_bundle_files(), whatever it holds, a
+that spec (autograder.build.artifacts.student_bundle_files(), whatever it holds, a
 copy of PyYAML included) and in student_template/, in every notation the
 grader reads:
 
@@ -50,9 +50,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import build
-from autograder.prepared import load_or_prepare
-from autograder.spec import DEFAULT_SPEC, load_spec
+from autograder.build import artifacts as build
+from autograder.assignment.prepared import load_or_prepare
+from autograder.assignment.spec import DEFAULT_SPEC, load_spec
 from solutions.order import Growth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -378,11 +378,11 @@ def test_a_leak_planted_in_the_bundle_fails_the_search():
     """The docstring shape.py shipped with before: Q2.f's standard-layer
     Jacobian as a tensor. Planted back into the built bundle, it is found."""
     files = bundle_texts(DEFAULT_SPEC)
-    assert leaks(DEFAULT_SPEC, "bundle/autograder/kinds/shape.py",
-                 files["bundle/autograder/kinds/shape.py"]) == []
-    planted = files["bundle/autograder/kinds/shape.py"].replace(
+    assert leaks(DEFAULT_SPEC, "bundle/autograder/answers/shape.py",
+                 files["bundle/autograder/answers/shape.py"]) == []
+    planted = files["bundle/autograder/answers/shape.py"].replace(
         '"""Reading an answer', '"""(`28x28x3x3` is the 400 × 5 Jacobian)\nReading an answer', 1)
-    found = leaks(DEFAULT_SPEC, "bundle/autograder/kinds/shape.py", planted)
+    found = leaks(DEFAULT_SPEC, "bundle/autograder/answers/shape.py", planted)
     assert found and all(":1:" in hit for hit in found), found
     assert any("q2.f.standard" in hit for hit in found), found
 

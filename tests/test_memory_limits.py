@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.prepared import load_or_prepare
-from autograder.sheet import MAX_SHEET_TEXT_CHARS, load_sheet
-from autograder.spec import load_spec
+from autograder.assignment.prepared import load_or_prepare
+from autograder.submission.sheet import MAX_SHEET_TEXT_CHARS, load_sheet
+from autograder.assignment.spec import load_spec
 from results_schema import validate_results_file
 from test_grading import HOSTILE
 from test_parsers import HOSTILE as HOSTILE_ANSWERS

@@ -45,12 +45,12 @@ def test_every_listed_equivalent_names_code_that_exists():
 
 
 def test_the_scratch_copy_gets_the_gates_configuration(tmp_path):
-    args = argparse.Namespace(mutate="autograder/references.py",
+    args = argparse.Namespace(mutate="autograder/assignment/references.py",
                               tests=["tests/test_references.py"], isolation="forkserver")
     workspace = gate._populate(tmp_path / "scratch", args)
     config = tomllib.loads((workspace / "pyproject.toml").read_text(encoding="utf-8"))
     mutmut = config["tool"]["mutmut"]
-    assert mutmut["only_mutate"] == ["autograder/references.py"]
+    assert mutmut["only_mutate"] == ["autograder/assignment/references.py"]
     assert mutmut["pytest_add_cli_args_test_selection"] == ["tests/test_references.py"]
     assert mutmut["process_isolation"] == "forkserver"
     assert config["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograder.kinds import number, ratio, shape, wording
-from autograder.kinds.errors import HedgedAnswer, NotANumber, ParseError
-from autograder.kinds.verdict import Outcome, Reference
-from autograder.prepared import Candidate, PreparedItem
-from autograder.spec import SpecError, load_spec
+from autograder.answers import number, ratio, shape, prose
+from autograder.answers.errors import HedgedAnswer, NotANumber, ParseError
+from autograder.answers.verdict import Outcome, Reference
+from autograder.assignment.prepared import Candidate, PreparedItem
+from autograder.assignment.spec import SpecError, load_spec
 
 
 def refusal(kind, text) -> ParseError:
@@ -192,14 +192,14 @@ def test_number_refused_with_a_message(text, message):
     ("per channel", frozenset(), "per"),
     ("per side", frozenset(), None),
     ("times faster", frozenset(), "faster"),
-    ("times faster", wording.RATIO_WORDS, None),
+    ("times faster", prose.RATIO_WORDS, None),
     ("matrix", frozenset(), None),
     ("+", frozenset(), "+"),
     ("%", frozenset(), "%"),
     ("/ kernel", frozenset(), "/"),
 ])
 def test_the_remark_vocabulary_is_closed(remark, extra, unknown):
-    assert wording.unknown_part(remark, extra) == unknown
+    assert prose.unknown_part(remark, extra) == unknown
 
 
 def test_a_scale_suffix_on_a_letter_is_still_math():
@@ -538,7 +538,7 @@ def _value(kind, text):
     return reading.value
 
 
-_EXTRA_WORDS = {number: frozenset(), shape: wording.SHAPE_WORDS, ratio: wording.RATIO_WORDS}
+_EXTRA_WORDS = {number: frozenset(), shape: prose.SHAPE_WORDS, ratio: prose.RATIO_WORDS}
 _WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ", min_size=1, max_size=9)
 _NUMBERS = st.one_of(st.integers(min_value=0, max_value=10**6).map(str),
                      st.decimals(min_value=0, max_value=1000, places=2).map(str))
@@ -555,7 +555,7 @@ def test_an_appended_word_or_number_is_never_dropped_silently(answer, appended, 
     assume(not (joiner == " + " and appended[0].isdigit()))  # arithmetic: `12 + 0` is 12
     addition = joiner + appended + (")" if joiner == " (" else "")
     harmless = (not any(char.isdigit() for char in addition)
-                and wording.unknown_part(addition, _EXTRA_WORDS[kind]) is None)
+                and prose.unknown_part(addition, _EXTRA_WORDS[kind]) is None)
     try:
         read = _value(kind, text + addition)
     except ParseError:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import cli, grading
-from autograder.sheet import MAX_PROBLEMS_LISTED
+from autograder.gradescope import run as cli
+from autograder.grading import pipeline as grading
+from autograder.submission.sheet import MAX_PROBLEMS_LISTED
 from results_schema import validate_results_file
-from autograder.spec import load_spec
+from autograder.assignment.spec import load_spec
 
 MAX_RESULTS_BYTES = 256 * 1024
 SPEC = load_spec()

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder.kinds import big_o, expression, number, ratio, shape
-from autograder.kinds.errors import NotANumber, ParseError
-from autograder.kinds.normalize import normalize
+from autograder.answers import big_o, expression, number, ratio, shape
+from autograder.answers.errors import NotANumber, ParseError
+from autograder.answers.normalize import normalize
 
 PARSERS = {"number": number, "shape": shape, "big_o": big_o, "ratio": ratio}
 #: A hang guard, not a speed target (tools/benchmark.py measures speed): the

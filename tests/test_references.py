@@ -1,4 +1,4 @@
-"""The references (autograder/references.py): every value an answer is
+"""The references (autograder/assignment/references.py): every value an answer is
 compared with comes from the formulas through the spec's expressions. A
 wrong reference is a wrong grade for every student, so each rule is pinned:
 order (reference, variants, mistakes), duplicates dropped, assumptions
@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import pytest
 
-from autograder import references
-from autograder.references import _Evaluator, expectations, growth_reference
-from autograder.spec import FACTS, SpecError, load_spec
+from autograder.assignment import references
+from autograder.assignment.references import _Evaluator, expectations, growth_reference
+from autograder.assignment.spec import FACTS, SpecError, load_spec
 from solutions.growth import growth_in_side
 from solutions.order import Growth
 

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from autograder import prepared
-from autograder.spec import load_spec
+from autograder.assignment import prepared
+from autograder.assignment.spec import load_spec
 
 SPEC = load_spec()
 

@@ -20,12 +20,12 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
 
-from autograder import regrade  # noqa: E402
-from autograder.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,  # noqa: E402
+from autograder.course import regrade  # noqa: E402
+from autograder.course.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,  # noqa: E402
                                question_points)
-from autograder.results import failure_results  # noqa: E402
-from autograder.spec import load_spec  # noqa: E402
-from autograder.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export  # noqa: E402
+from autograder.gradescope.results import failure_results  # noqa: E402
+from autograder.assignment.spec import load_spec  # noqa: E402
+from autograder.course.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export  # noqa: E402
 from results_schema import validate_results_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def export(tmp_path_factory):
 def from_folder(export):
     out = export["base"] / "out-folder"
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "autograder.regrade", str(export["folder"]),
+    result = subprocess.run([sys.executable, "-m", "autograder.course.regrade", str(export["folder"]),
                              "--out", str(out), "--jobs", "2"], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr

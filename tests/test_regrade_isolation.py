@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import regrade
-from autograder.report import FAILED, GRADED, NO_SHEET, format_number, question_points
-from autograder.spec import load_spec
-from autograder.synthetic import RIGHT, generate, write_export
+from autograder.course import regrade
+from autograder.course.report import FAILED, GRADED, NO_SHEET, format_number, question_points
+from autograder.assignment.spec import load_spec
+from autograder.course.synthetic import RIGHT, generate, write_export
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = load_spec()
@@ -37,7 +37,7 @@ def run_regrade(export: Path, out: Path, *, jobs: int = 2, env: dict | None = No
     code = "import sys\n"
     if block_matplotlib:  # as after a plain ./setup.sh
         code += "sys.modules['matplotlib'] = None\n"
-    code += ("from autograder.regrade import main\n"
+    code += ("from autograder.course.regrade import main\n"
              f"sys.exit(main([{str(export)!r}, '--out', {str(out)!r}, '--jobs', '{jobs}']))\n")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=600, env={**os.environ, **(env or {})})
@@ -170,7 +170,7 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_kill_9_of_a_worker_loses_no_submission(small_export, tmp_path):
     out = tmp_path / "out"
-    code = ("import sys\nfrom autograder.regrade import main\n"
+    code = ("import sys\nfrom autograder.course.regrade import main\n"
             f"sys.exit(main([{str(small_export['folder'])!r}, '--out', {str(out)!r}, "
             "'--jobs', '2']))\n")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,

@@ -13,13 +13,13 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
 
-from autograder.grading import ItemGrade  # noqa: E402
-from autograder.kinds.verdict import Verdict  # noqa: E402
-from autograder.report import (FAILED, GRADED, NO_SHEET, GradeChange, Heading,  # noqa: E402
+from autograder.grading.pipeline import ItemGrade  # noqa: E402
+from autograder.answers.verdict import Verdict  # noqa: E402
+from autograder.course.report import (FAILED, GRADED, NO_SHEET, GradeChange, Heading,  # noqa: E402
                                SubmissionGrades, Table, build_report, format_number,
                                normalise_answer, question_of, question_points, render_html,
                                render_markdown, write_report)
-from autograder.spec import load_spec  # noqa: E402
+from autograder.assignment.spec import load_spec  # noqa: E402
 
 SPEC = load_spec()
 HOSTILE = '<script>alert("x")</script> | ![img](http://example.com/x.png) **bold**'
@@ -213,7 +213,7 @@ def test_markdown_escapes_only_what_markdown_would_act_on(report):
     ("a*b_c [x](y) <i> & ~z~ |", "a\\*b\\_c \\[x\\](y) \\<i\\> \\& \\~z\\~ \\|"),
     ("#hashtag", "#hashtag")])
 def test_markdown_text_escaping_in_context(title, expected):
-    from autograder.report import Report, Section
+    from autograder.course.report import Report, Section
     assert f"## {expected}\n" in render_markdown(Report("t", (Section(title),)))
 
 
@@ -254,8 +254,8 @@ def test_without_matplotlib_the_report_has_no_plots_and_says_how_to_get_them(tmp
             "for name in [m for m in sys.modules if m.startswith('matplotlib')] + ['matplotlib']:\n"
             "    sys.modules[name] = None\n"
             "from pathlib import Path\n"
-            "from autograder.report import write_report\n"
-            "from autograder.spec import load_spec\n"
+            "from autograder.course.report import write_report\n"
+            "from autograder.assignment.spec import load_spec\n"
             f"print(write_report(load_spec(), [], Path({str(tmp_path)!r})))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parent.parent, timeout=120)

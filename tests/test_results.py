@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.results import (
+from autograder.gradescope.results import (
     GRADESCOPE_METADATA,
     GRADESCOPE_RESULTS,
     GRADESCOPE_SUBMISSION,

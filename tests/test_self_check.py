@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import build
-from autograder.spec import load_spec
+from autograder.build import artifacts as build
+from autograder.assignment.spec import load_spec
 from student_bundle import ROOT, SOLVED, TEMPLATE, build_and_unpack, run_check, section, this_python
 
 #: Words that would tell a student whether an answer is right.
@@ -80,11 +80,11 @@ def test_the_bundle_holds_the_template_the_check_its_instructions_the_parsers_an
     assert "Permission is hereby granted" in license_text and "Kirill Simonov" in license_text
     assert vendored == installed_yaml() and "yaml/reader.py" in vendored
     assert not any(name.endswith((".so", ".pyd", ".pyc", ".dylib")) or "_yaml" in name for name in names)
-    assert {"autograder/sheet.py", "autograder/kinds/errors.py", "autograder/kinds/number.py",
-            "autograder/kinds/shape.py", "autograder/kinds/big_o.py", "autograder/kinds/ratio.py"} <= modules
-    for forbidden in ("solutions/", "specs/", "autograder/spec.py", "autograder/prepared.py",
-                      "autograder/references.py", "autograder/verify.py", "autograder/simulation.py",
-                      "autograder/grading.py", "autograder/answer_key.py", "autograder/build.py"):
+    assert {"autograder/submission/sheet.py", "autograder/answers/errors.py", "autograder/answers/number.py",
+            "autograder/answers/shape.py", "autograder/answers/big_o.py", "autograder/answers/ratio.py"} <= modules
+    for forbidden in ("solutions/", "specs/", "autograder/assignment/spec.py", "autograder/assignment/prepared.py",
+                      "autograder/assignment/references.py", "autograder/assignment/verify.py", "autograder/assignment/simulation.py",
+                      "autograder/grading/pipeline.py", "autograder/course/answer_key.py", "autograder/build/artifacts.py"):
         assert not any(name.startswith(forbidden) for name in names), forbidden
 
 
@@ -212,19 +212,19 @@ def write_module(root: Path, name: str, text: str) -> None:
 
 
 def test_the_bundle_follows_module_level_imports_including_relative_ones(tmp_path):
-    write_module(tmp_path, "autograder.kinds.number", "from . import errors\nfrom .errors import E\n"
-                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from autograder.prepared import C\n"
-                 "def grade():\n    from autograder.prepared import C\n")
-    write_module(tmp_path, "autograder.kinds.errors", "import re\nclass E(Exception): pass\n")
+    write_module(tmp_path, "autograder.answers.number", "from . import errors\nfrom .errors import E\n"
+                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from autograder.assignment.prepared import C\n"
+                 "def grade():\n    from autograder.assignment.prepared import C\n")
+    write_module(tmp_path, "autograder.answers.errors", "import re\nclass E(Exception): pass\n")
     entry = tmp_path / "check.py"
-    entry.write_text("import yaml\nfrom autograder.kinds import number\n"
-                     "def repository_only():\n    from autograder.spec import load_spec\n", encoding="utf-8")
+    entry.write_text("import yaml\nfrom autograder.answers import number\n"
+                     "def repository_only():\n    from autograder.assignment.spec import load_spec\n", encoding="utf-8")
     closure = build.checker_closure(entry, tmp_path)
     found = {path.relative_to(tmp_path).as_posix() for path in closure.modules}
-    assert found == {"autograder/__init__.py", "autograder/kinds/__init__.py",
-                     "autograder/kinds/number.py", "autograder/kinds/errors.py"}
+    assert found == {"autograder/__init__.py", "autograder/answers/__init__.py",
+                     "autograder/answers/number.py", "autograder/answers/errors.py"}
     assert closure.vendored == {"yaml"}
-    entry.write_text("from autograder.kinds import number\n", encoding="utf-8")
+    entry.write_text("from autograder.answers import number\n", encoding="utf-8")
     assert build.checker_closure(entry, tmp_path).vendored == frozenset()
 
 
@@ -233,18 +233,18 @@ def test_the_real_self_check_needs_pyyaml_vendored_and_nothing_else():
 
 
 @pytest.mark.parametrize("imported, refused", [
-    ("from autograder.prepared import Candidate", "autograder.prepared, which holds the computed references"),
+    ("from autograder.assignment.prepared import Candidate", "autograder.assignment.prepared, which holds the computed references"),
     ("from solutions.order import Growth", "solutions, which holds the answer formulas"),
-    ("import numpy", "numpy (check.py -> autograder.kinds.number -> numpy), which is neither in the "
+    ("import numpy", "numpy (check.py -> autograder.answers.number -> numpy), which is neither in the "
                      "standard library nor vendored"),
-    ("import yaml\nfrom autograder.grading import grade_sheet",
-     "autograder.grading, which grades against the references"),
-    ("from .missing import x", "autograder.kinds.missing"),
+    ("import yaml\nfrom autograder.grading.pipeline import grade_sheet",
+     "autograder.grading.pipeline, which grades against the references"),
+    ("from .missing import x", "autograder.answers.missing"),
 ])
 def test_the_bundle_refuses_modules_students_must_not_or_cannot_have(tmp_path, imported, refused):
-    write_module(tmp_path, "autograder.kinds.number", imported + "\n")
+    write_module(tmp_path, "autograder.answers.number", imported + "\n")
     entry = tmp_path / "check.py"
-    entry.write_text("from autograder.kinds import number\n", encoding="utf-8")
+    entry.write_text("from autograder.answers import number\n", encoding="utf-8")
     with pytest.raises(build.BuildError) as error:
         build.checker_modules(entry, tmp_path)
     assert refused in str(error.value)

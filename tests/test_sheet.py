@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sheet import (
+from autograder.submission.sheet import (
     MAX_ENTRIES_SCANNED,
     MAX_NESTING_DEPTH,
     MAX_SHEET_BYTES,
@@ -531,7 +531,7 @@ def test_a_sheet_among_20000_files_is_found_whatever_the_listing_order(quick_tmp
 
 
 def test_a_sheet_past_every_listing_budget_is_still_looked_up_by_name(tmp_path, monkeypatch):
-    import autograder.sheet as sheet_module
+    import autograder.submission.sheet as sheet_module
 
     monkeypatch.setattr(sheet_module, "MAX_ENTRIES_LISTED", 50)
     for index in range(500):
@@ -544,7 +544,7 @@ def test_the_sheet_found_does_not_depend_on_the_listing_order(quick_tmp_path, mo
     """os.scandir's order, shuffled, finds the same sheet."""
     import random
 
-    import autograder.sheet as sheet_module
+    import autograder.submission.sheet as sheet_module
 
     tmp_path = quick_tmp_path
 

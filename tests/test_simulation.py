@@ -1,4 +1,4 @@
-"""Tests of autograder.simulation, the numpy witness for the answer key.
+"""Tests of autograder.assignment.simulation, the numpy witness for the answer key.
 
 The simulation must not contain closed-form formulas; these tests may, and use
 them (TensorFlow's padding formula, scalar-loop reference layers) as
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder import simulation as sim
+from autograder.assignment import simulation as sim
 
 # --------------------------------------------------------------------------
 # Independent references: closed formulas and scalar loops

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from autograder.simulation import measure
+from autograder.assignment.simulation import measure
 from solutions.config import Config
 from solutions.growth import growth_in_side
 from solutions.layers import LAYER_NAMES, quantities

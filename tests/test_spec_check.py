@@ -11,7 +11,7 @@ import pytest
 
 from autograder.__main__ import EXIT_FAILED
 from autograder.__main__ import main as autograder_command
-from autograder.spec import (DEFAULT_SPEC, SpecError, load_spec, padding_sides,
+from autograder.assignment.spec import (DEFAULT_SPEC, SpecError, load_spec, padding_sides,
                              uneven_sides)
 from solutions.config import Config
 

@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 import test_parsers
-from autograder.kinds import big_o, number, ratio, shape
-from autograder.kinds.errors import ParseError
-from autograder.sheet import SubmissionError, read_submission
+from autograder.answers import big_o, number, ratio, shape
+from autograder.answers.errors import ParseError
+from autograder.submission.sheet import SubmissionError, read_submission
 from student_bundle import (ROOT, SOLVED, STUDENT_PYTHONS, SUMMARY, TEMPLATE, build_and_unpack, find_python,
                             one_line, run_check, section, student_python, this_python)
 
@@ -265,7 +265,7 @@ def test_a_damaged_or_missing_items_file_is_one_line_telling_to_download_again(p
                          "the unzipped folder.")
 
 
-@pytest.mark.parametrize("damage", ["yaml", "autograder/kinds/number.py", "autograder/sheet.py"])
+@pytest.mark.parametrize("damage", ["yaml", "autograder/answers/number.py", "autograder/submission/sheet.py"])
 def test_a_missing_or_damaged_file_of_the_check_is_one_line_telling_to_download_again(python, own_bundle, damage):
     target = own_bundle / damage
     if target.is_dir():
@@ -336,9 +336,9 @@ def read_everything(request, modules):
 
 if __name__ == "__main__":
     sys.path.insert(0, sys.argv[1])
-    from autograder.kinds import big_o, number, ratio, shape
-    from autograder.kinds.errors import ParseError
-    from autograder.sheet import SubmissionError, read_submission
+    from autograder.answers import big_o, number, ratio, shape
+    from autograder.answers.errors import ParseError
+    from autograder.submission.sheet import SubmissionError, read_submission
     request = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
     print(json.dumps(read_everything(request, dict(globals()))))
 '''

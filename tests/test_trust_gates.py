@@ -19,8 +19,10 @@ from fractions import Fraction
 
 import pytest
 
-from autograder import prepared, references, verify
-from autograder.spec import load_spec
+from autograder.assignment import prepared
+from autograder.assignment import references
+from autograder.assignment import verify
+from autograder.assignment.spec import load_spec
 from conftest import set_answer, solved_answers
 from solutions.growth import growth_in_side
 from solutions.order import Growth

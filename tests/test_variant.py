@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from autograder import answer_key, sheets
-from autograder.prepared import load_or_prepare
-from autograder.spec import DEFAULT_SPEC, SpecError, load_spec
+from autograder.course import answer_key
+from autograder.assignment import sheet_templates as sheets
+from autograder.assignment.prepared import load_or_prepare
+from autograder.assignment.spec import DEFAULT_SPEC, SpecError, load_spec
 from conftest import ROOT, set_answer
 
 VARIANT = ROOT / "specs" / "variant-32x32.yaml"
@@ -22,7 +23,7 @@ def variant():
 def test_the_committed_template_is_the_one_the_spec_writes():
     committed = (ROOT / "student_template" / "answers.yaml").read_text(encoding="utf-8")
     assert committed == sheets.template(load_spec(DEFAULT_SPEC)), (
-        "regenerate it: python -m autograder.sheets template --output student_template/answers.yaml")
+        "regenerate it: python -m autograder.assignment.sheet_templates template --output student_template/answers.yaml")
 
 
 def test_the_variant_renames_keys_and_words_by_its_sizes(variant):

@@ -1,4 +1,4 @@
-"""The verification gate itself (autograder/verify.py): a reference the
+"""The verification gate itself (autograder/assignment/verify.py): a reference the
 simulation contradicts, or a growth the measured counts contradict, must be
 reported, never waved through.
 
@@ -15,9 +15,9 @@ from fractions import Fraction
 
 import pytest
 
-from autograder import verify
-from autograder.spec import DEFAULT_SPEC, FACTS
-from autograder.verify import Verification
+from autograder.assignment import verify
+from autograder.assignment.spec import DEFAULT_SPEC, FACTS
+from autograder.assignment.verify import Verification
 from solutions.config import Config
 from solutions.order import Growth
 from tiny_spec import TINY_VALUE_KEYS, tiny_spec

@@ -1,6 +1,6 @@
 """One wording for every item: the students' self-check describes how each
 answer is read in the very words the grader's feedback uses (both take it
-from autograder/wording.py and the item's `one_number_means`), and the sheet
+from autograder/answers/descriptions.py and the item's `one_number_means`), and the sheet
 asks what the configuration has (one padding number, or one per side)."""
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import build, sheets
-from autograder.grading import grade_sheet
-from autograder.kinds import big_o
-from autograder.prepared import load_or_prepare
-from autograder.sheet import read_submission
-from autograder.spec import DEFAULT_SPEC, load_spec
+from autograder.build import artifacts as build
+from autograder.assignment import sheet_templates as sheets
+from autograder.grading.pipeline import grade_sheet
+from autograder.answers import big_o
+from autograder.assignment.prepared import load_or_prepare
+from autograder.submission.sheet import read_submission
+from autograder.assignment.spec import DEFAULT_SPEC, load_spec
 from conftest import ROOT, set_answer
 
 EVEN_KERNEL = ROOT / "specs" / "variant-even-kernel.yaml"
@@ -135,7 +136,7 @@ def test_one_padding_number_on_an_uneven_layer_is_not_taken_for_either_side(grad
 
 
 def test_the_even_kernel_answer_key_shows_both_sides(even_kernel):
-    from autograder import answer_key
+    from autograder.course import answer_key
 
     key = answer_key.render(even_kernel)
     assert "padding top/bottom 1/2" in key

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.spec import Spec, load_spec
+from autograder.assignment.spec import Spec, load_spec
 
 TINY_SPEC = """\
 assignment: "Tiny spec for the verification tests"

@@ -15,8 +15,8 @@
    `sympify` of the trusted canonical rendering of our reading, then
    `limit(student / reference, N, oo)`; its verdicts are checked against ours.
 3. Regrading --count synthetic submissions with the TA command
-   (`python -m autograder.synthetic --count N --seed 1 EXPORT`, then
-   `python -m autograder.regrade EXPORT --out DIR`), wall time including
+   (`python -m autograder.course.synthetic --count N --seed 1 EXPORT`, then
+   `python -m autograder.course.regrade EXPORT --out DIR`), wall time including
    start-up, against the bare `python -c "import sympy, numpy, yaml"`
    measured in the same run (interleaved, so both see the same machine):
    target ratio <= 6 for 1,000 submissions; the CPU time of both too.
@@ -130,7 +130,7 @@ def cold_grading(runs: int, workdir: Path) -> dict:
 def import_breakdown(workdir: Path) -> str:
     """What a grading run imports, heaviest first (python -X importtime)."""
     completed = subprocess.run(
-        [PYTHON, "-I", "-X", "importtime", "-m", "autograder.cli", "--submission", str(SOLVED),
+        [PYTHON, "-I", "-X", "importtime", "-m", "autograder.gradescope.run", "--submission", str(SOLVED),
          "--results", str(workdir / "imports-results.json"), "--quiet"],
         capture_output=True, text=True, cwd=ROOT)
     rows = []
@@ -228,11 +228,11 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def warm_big_o(rounds: int, sympy_rounds: int) -> dict:
-    from autograder.kinds import big_o
-    from autograder.kinds.verdict import Reference
-    from autograder.prepared import load_or_prepare
-    from autograder.sheet import load_sheet
-    from autograder.spec import load_spec
+    from autograder.answers import big_o
+    from autograder.answers.verdict import Reference
+    from autograder.assignment.prepared import load_or_prepare
+    from autograder.submission.sheet import load_sheet
+    from autograder.assignment.spec import load_spec
 
     spec = load_spec()
     prepared = load_or_prepare(spec)
@@ -310,12 +310,12 @@ def regrade(count: int, workdir: Path, runs: int) -> dict:
     if missing:
         return {"pending": f"autograder/{' and '.join(missing)}.py not in this checkout yet"}
     export = workdir / "export.zip"
-    generate = [PYTHON, "-I", "-m", "autograder.synthetic", "--count", str(count), "--seed", "1", str(export)]
+    generate = [PYTHON, "-I", "-m", "autograder.course.synthetic", "--count", str(count), "--seed", "1", str(export)]
     generate_seconds, code, _, tail = run_child(generate)
     if code != 0:
         return {"pending": f"synthetic export failed (exit {code}): {tail.strip()[-300:]}"}
     out = workdir / "regrade"
-    command = [PYTHON, "-I", "-m", "autograder.regrade", str(export), "--out", str(out)]
+    command = [PYTHON, "-I", "-m", "autograder.course.regrade", str(export), "--out", str(out)]
     bare = [PYTHON, "-c", "import sympy, numpy, yaml"]
     run_child(bare)  # warm the file cache
     seconds, codes, memory, summary, tail, cpu = [], [], 0.0, "", "", []
@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
               + (" (no __pycache__ is written: every start compiles the grader's modules)"
                  if "PYTHONDONTWRITEBYTECODE" in flags else ""))
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    prepared = subprocess.run([PYTHON, "-I", "-m", "autograder.prepared"], capture_output=True, text=True, cwd=ROOT)
+    prepared = subprocess.run([PYTHON, "-I", "-m", "autograder.assignment.prepared"], capture_output=True, text=True, cwd=ROOT)
     print(f"references cache: {prepared.stdout.strip() or prepared.stderr.strip()[-200:]}")
     misses: list[str] = []
 
@@ -446,7 +446,7 @@ def report_big_o(args, misses: list[str]) -> None:
 
 
 def report_regrade(args, workdir: Path, misses: list[str]) -> None:
-    print(f"\n3. regrading {args.count:,} synthetic submissions with python -m autograder.regrade")
+    print(f"\n3. regrading {args.count:,} synthetic submissions with python -m autograder.course.regrade")
     outcome = regrade(args.count, workdir, args.regrade_runs)
     if "pending" in outcome:
         print(f"   pending: {outcome['pending']}")

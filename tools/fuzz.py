@@ -5,7 +5,7 @@
 
 Answers. Every generated answer goes through every kind's `parse` (number,
 shape, big_o, ratio) and, when it reads, through that kind's `grade` with
-inputs built the way `autograder.grading` builds them: the prepared entry of
+inputs built the way `autograder.grading.pipeline` builds them: the prepared entry of
 an item of that kind (from `load_or_prepare(load_spec())`) and a context from
 `big_o.size_variable` (both size variables, with and without "the other
 variable fits better"). The verdict is then turned into a Gradescope test and
@@ -25,9 +25,9 @@ Sheets. Whole answer sheets, mutated at the YAML level (tags,
 anchors/aliases, bombs, indentation damage, tabs, binary bytes, encodings,
 truncation, huge values, duplicate keys, lists and mappings where text goes,
 generated answers in random blanks), go through the real entry point
-(`autograder.cli.main` in process; every `--subprocess-every`-th through the
+(`autograder.gradescope.run.main` in process; every `--subprocess-every`-th through the
 `run_autograder` script). Every results.json is validated against
-`autograder/results.schema.json`; a sheet whose exit code is not 0, whose
+`autograder/gradescope/results.schema.json`; a sheet whose exit code is not 0, whose
 results carry an "internal error" outcome, or whose output shows a
 traceback is a finding.
 
@@ -68,13 +68,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import yaml  # noqa: E402
 
-from autograder import cli, grading  # noqa: E402
-from autograder.kinds import KINDS, ParseError, big_o, written  # noqa: E402
-from autograder.kinds.verdict import Reference  # noqa: E402
-from autograder.prepared import load_or_prepare  # noqa: E402
-from autograder.results import escape_markdown, to_json_dict, Results  # noqa: E402
-from autograder.sheet import load_sheet  # noqa: E402
-from autograder.spec import load_spec  # noqa: E402
+from autograder.gradescope import run as cli  # noqa: E402
+from autograder.grading import pipeline as grading
+from autograder.answers import KINDS, ParseError, big_o, written  # noqa: E402
+from autograder.answers.verdict import Reference  # noqa: E402
+from autograder.assignment.prepared import load_or_prepare  # noqa: E402
+from autograder.gradescope.results import escape_markdown, to_json_dict, Results  # noqa: E402
+from autograder.submission.sheet import load_sheet  # noqa: E402
+from autograder.assignment.spec import load_spec  # noqa: E402
 from results_schema import results_validator  # noqa: E402
 
 PARSED_KINDS = ("number", "shape", "big_o", "ratio")
@@ -372,7 +373,7 @@ class Findings:
 
 class AnswerFuzzer:
     def __init__(self, spec, prepared, findings: Findings):
-        from autograder.sheet import Sheet
+        from autograder.submission.sheet import Sheet
 
         self.findings = findings
         self.items = {kind: [i for i in spec.items if i.kind == kind and prepared.item(i.key)
@@ -686,7 +687,7 @@ def _tree(node):
 
 def _compose_with(loader_class, text: str):
     """("ok", node graph) or ("error", kind, the words a student would see)."""
-    from autograder import sheet
+    from autograder.submission import sheet
 
     try:
         loader = loader_class(text)
@@ -710,7 +711,7 @@ class _Composing:
         self.text = text
 
     def get_single_node(self):
-        from autograder import sheet
+        from autograder.submission import sheet
 
         return sheet._compose(self.text)
 
@@ -725,7 +726,7 @@ class LoaderComparison:
     the pure-Python loader's result, refusal or error message every time."""
 
     def __init__(self, findings: Findings):
-        from autograder import sheet
+        from autograder.submission import sheet
 
         self.sheet = sheet
         self.findings = findings

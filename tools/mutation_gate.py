@@ -65,25 +65,25 @@ _GRADED_VALUE = (
 _GRADED_GROWTH = (
     "tests/test_trust_gates.py::test_a_growth_the_measured_counts_contradict_is_never_graded",)
 BREAKAGES = (
-    Breakage("the gate always succeeds (Verification.ok always true)", "autograder/verify.py",
+    Breakage("the gate always succeeds (Verification.ok always true)", "autograder/assignment/verify.py",
              "        return not self.failures", "        return True", _COMMAND_FAILS),
-    Breakage("no slope is ever too far off (SLOPE_TOLERANCE huge)", "autograder/verify.py",
+    Breakage("no slope is ever too far off (SLOPE_TOLERANCE huge)", "autograder/assignment/verify.py",
              "SLOPE_TOLERANCE = 0.3", "SLOPE_TOLERANCE = 100.0", _GROWTH_FAILS),
-    Breakage("growth-slope check disabled", "autograder/verify.py",
+    Breakage("growth-slope check disabled", "autograder/assignment/verify.py",
              'ok = all(abs(s - float(derived.size_exp)) <= SLOPE_TOLERANCE for s in slopes["side"]) and',
              "ok = True and", _GROWTH_FAILS),
-    Breakage("kernel-power check disabled (kernel slope)", "autograder/verify.py",
+    Breakage("kernel-power check disabled (kernel slope)", "autograder/assignment/verify.py",
              'abs(slopes["kernel"] - float(derived.kernel_exp)) <= SLOPE_TOLERANCE', "True",
              _GROWTH_FAILS),
     Breakage("the gate always succeeds (prepared marks every item verified)",
-             "autograder/prepared.py", '"verified": not problems', '"verified": True',
+             "autograder/assignment/prepared.py", '"verified": not problems', '"verified": True',
              _GRADED_VALUE),
     Breakage("the gate always succeeds (prepared ignores contradicted values)",
-             "autograder/prepared.py",
+             "autograder/assignment/prepared.py",
              "if unproved and (expected.is_reference or expected.credit == 1):", "if False:",
              _GRADED_VALUE),
     Breakage("the gate always succeeds (prepared ignores contradicted growths)",
-             "autograder/prepared.py",
+             "autograder/assignment/prepared.py",
              "failed = [n for n in names if not proof.growths.get(n, False)]", "failed = []",
              _GRADED_GROWTH),
 )
@@ -95,7 +95,7 @@ class GateError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mutate", default="autograder/verify.py",
+    parser.add_argument("--mutate", default="autograder/assignment/verify.py",
                         help="file to mutate (default: %(default)s)")
     parser.add_argument("--tests", nargs="+", default=list(VERIFY_TESTS),
                         help="pytest selection run against its mutants (default: %(default)s)")

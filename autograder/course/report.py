@@ -1,6 +1,6 @@
 """The class report of a regrade: how the whole class did, item by item.
 
-Built from every submission's `ItemGrade`s (see `autograder.regrade`), it
+Built from every submission's `ItemGrade`s (see `autograder.course.regrade`), it
 answers the questions TAs ask after a deadline: how are the totals and each
 question distributed, which items most students miss, which wrong answers
 are common and which recognised mistake each one is, and which identical
@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, Union
 
-from autograder.grading import ItemGrade
-from autograder.spec import Item, Spec
+from autograder.grading.pipeline import ItemGrade
+from autograder.assignment.spec import Item, Spec
 
 #: What became of a submission, as the gradebook and the report show it.
 GRADED, NO_SHEET, FAILED = "graded", "no readable sheet", "autograder error"

@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from autograder.sheets import template
-from autograder.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.assignment.sheet_templates import template
+from autograder.assignment.spec import DEFAULT_SPEC, Spec, load_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 EXAMPLES = ROOT / "examples"
 SOLVED_SAMPLE = EXAMPLES / "solved" / "answers.yaml"
@@ -64,8 +64,8 @@ SCRIPTS = ("setup.sh", "run_autograder")
 PACKAGES = ("autograder", "solutions")
 #: Tools that run on a TA's or instructor's machine, never on Gradescope (the
 #: class report needs matplotlib, which the upload does not install).
-NOT_FOR_GRADESCOPE = frozenset({"autograder/build.py", "autograder/regrade.py",
-                                "autograder/report.py", "autograder/synthetic.py"})
+NOT_FOR_GRADESCOPE = ("autograder/build/", "autograder/course/regrade.py",
+                      "autograder/course/report.py", "autograder/course/synthetic.py")
 
 #: Zip timestamps are this fixed date (the earliest a zip can hold), so the
 #: bytes depend on the content only.
@@ -88,16 +88,11 @@ REQUIREMENTS = ROOT / "requirements.txt"
 #: must not import them, even indirectly.
 NOT_FOR_STUDENTS = {
     "solutions": "holds the answer formulas",
-    "autograder.spec": "reads the assignment spec with its reference expressions",
-    "autograder.prepared": "holds the computed references",
-    "autograder.references": "computes the references",
-    "autograder.verify": "computes the references",
-    "autograder.simulation": "computes the quantities the answers ask for",
-    "autograder.answer_key": "prints the answer key",
+    "autograder.assignment": "holds the spec, its references and their proof",
     "autograder.grading": "grades against the references",
-    "autograder.cli": "grades against the references",
+    "autograder.gradescope": "grades against the references",
+    "autograder.course": "holds the TA's tools and the answer key",
     "autograder.build": "reads the assignment spec",
-    "autograder.sheets": "writes the solved sample",
 }
 
 #: The bundle's README.txt, written for students; {assignment} is the spec's
@@ -209,7 +204,7 @@ def autograder_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
         files["specs/DEFAULT"] = f"{spec.path.name}\n".encode()
     for package in PACKAGES:
         files.update({name: data for name, data in package_files(package).items()
-                      if name not in NOT_FOR_GRADESCOPE})
+                      if not name.startswith(NOT_FOR_GRADESCOPE)})
     return files
 
 
@@ -378,7 +373,7 @@ def _dry_run_in(base: Path, zip_path: Path, venv: Path | None, sample: Path, rep
     except ValueError as error:
         report.problems.append(f"results.json is not valid JSON: {error}")
         return
-    report.schema = _schema_check(document, source / "autograder" / "results.schema.json")
+    report.schema = _schema_check(document, source / "autograder" / "gradescope" / "results.schema.json")
     if report.schema.startswith("INVALID"):
         report.problems.append(f"results.json does not match the schema: {report.schema}")
     tests = document.get("tests", [])
@@ -400,7 +395,7 @@ def _reuse_prepared_references(cache: Path) -> int:
     so one that does not match the zip is never used: grading then prepares
     its own, as it would without this.
     """
-    from autograder.prepared import CACHE_DIR
+    from autograder.assignment.prepared import CACHE_DIR
 
     cache.mkdir(parents=True, exist_ok=True)
     prepared = sorted(CACHE_DIR.glob("prepared-*.json"))
@@ -702,7 +697,7 @@ def _module_path(name: str, root: Path) -> Path | None:
 
 
 def _chain(name: str, imported_by: dict[str, str]) -> str:
-    """'check.py -> autograder.kinds.number -> autograder.prepared', for messages."""
+    """'check.py -> autograder.answers.number -> autograder.assignment.prepared', for messages."""
     links = [name]
     while links[-1] in imported_by:
         links.append(imported_by[links[-1]])
@@ -780,8 +775,8 @@ def solved_sample(spec_path: Path, scratch: Path) -> Path:
         else EXAMPLES / Path(spec_path).stem / "answers.yaml"
     if kept.is_file():
         return kept
-    from autograder.prepared import load_or_prepare
-    from autograder.sheets import solved
+    from autograder.assignment.prepared import load_or_prepare
+    from autograder.assignment.sheet_templates import solved
 
     spec = load_spec(spec_path)
     written = scratch / "answers.yaml"

@@ -1,6 +1,6 @@
 """The answer key for an assignment spec, as Markdown for TAs.
 
-    python -m autograder.answer_key [--spec specs/hw3.yaml] [--output FILE]
+    python -m autograder.course.answer_key [--spec specs/hw3.yaml] [--output FILE]
 
 Every number is instantiated from the formulas in `solutions/`; the formulas
 themselves are printed beside them so the key can be checked by hand.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import sympy as sp
 
-from autograder.references import expectations, growth_reference
-from autograder.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.assignment.references import expectations, growth_reference
+from autograder.assignment.spec import DEFAULT_SPEC, Spec, load_spec
 from solutions.facts import CUTOUT
 from solutions.growth import growth_in_side
 from solutions.layers import LAYER_NAMES, Config, quantities, symbolic_quantities

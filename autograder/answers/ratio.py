@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from . import big_o, expression, number, wording
+from . import big_o, expression, number, prose
 from .big_o import GrowthReading
 from .errors import NotANumber
 from .number import NumberReading
@@ -73,7 +73,7 @@ def parse(text: str) -> RatioReading:
 
 
 def _read_number(text: str) -> NumberReading:
-    return number.read(text, extra_words=wording.RATIO_WORDS)
+    return number.read(text, extra_words=prose.RATIO_WORDS)
 
 
 def _only_remarks(rest: str) -> bool:

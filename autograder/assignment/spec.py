@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from autograder.kinds import KINDS as ANSWER_KINDS
+from autograder.answers import KINDS as ANSWER_KINDS
 from solutions.config import Config
 
 #: Blanks of the sheet that are read but never become a Gradescope test: the
@@ -25,9 +25,9 @@ VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 #: total may be shown only as late as the latest-shown item that counts in it.
 HIDDEN_LONGER = {"visible": 0, "after_due_date": 1, "after_published": 2, "hidden": 3}
 FACTS = "facts"
-SPECS = Path(__file__).resolve().parent.parent / "specs"
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 #: An upload built for another spec names it in specs/DEFAULT (see
-#: autograder.build); a checkout grades the homework's own spec.
+#: autograder.build.artifacts); a checkout grades the homework's own spec.
 DEFAULT_SPEC = SPECS / ((SPECS / "DEFAULT").read_text(encoding="utf-8").strip()
                         if (SPECS / "DEFAULT").is_file() else "hw3.yaml")
 
@@ -83,7 +83,7 @@ class Item:
     #: What one number means when the answer is a shape: "entries" (a
     #: Jacobian given as its entry count), "square side" (16 for 16 × 16),
     #: or "" (a single dimension). The grader and the self-check describe
-    #: readings with it (autograder/wording.py).
+    #: readings with it (autograder/answers/descriptions.py).
     one_number_means: str = ""
 
     @property

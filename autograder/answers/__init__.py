@@ -8,8 +8,8 @@ Every kind module has the interface of `verdict`: `parse(text) -> reading`
 written answer is graded by hand). `KINDS` maps a spec's kind name to its
 module: the one table of answer kinds.
 """
-from autograder.kinds import big_o, number, ratio, shape, written
-from autograder.kinds.errors import ParseError
+from autograder.answers import big_o, number, ratio, shape, written
+from autograder.answers.errors import ParseError
 
 KINDS = {"number": number, "shape": shape, "big_o": big_o, "ratio": ratio, "written": written}
 

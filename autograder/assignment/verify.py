@@ -2,7 +2,7 @@
 checked against the numpy simulation of that configuration, and every growth
 against counts measured at increasing sizes (the log-log slope).
 
-    python -m autograder.verify [--spec specs/hw3.yaml]
+    python -m autograder.assignment.verify [--spec specs/hw3.yaml]
 
 prints what was checked and exits 1 if the simulation contradicts a formula.
 """
@@ -14,8 +14,8 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 
-from autograder.simulation import measure
-from autograder.spec import DEFAULT_SPEC, FACTS, load_spec
+from autograder.assignment.simulation import measure
+from autograder.assignment.spec import DEFAULT_SPEC, FACTS, load_spec
 from solutions.growth import Growth, growth_in_side
 from solutions.layers import Config, quantities
 
@@ -130,7 +130,7 @@ def _measure(config: Config) -> dict:
 
 def verify_spec(spec) -> Verification:
     """Prove every value and growth the spec's grading uses."""
-    from autograder.references import expectations, growth_reference
+    from autograder.assignment.references import expectations, growth_reference
 
     started = time.perf_counter()
     uses, growths = set(), set()

@@ -17,8 +17,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple
 
 if TYPE_CHECKING:  # the kinds stay importable without the grader (student self-check)
-    from autograder.prepared import Candidate
-    from autograder.spec import BigOPolicy, Item
+    from autograder.assignment.prepared import Candidate
+    from autograder.assignment.spec import BigOPolicy, Item
     from solutions.order import Growth
 
 
@@ -113,7 +113,7 @@ class Reference:
     def of(cls, item: "Item", entry=None, letters: Optional[Letters] = None,
            policy: Optional["BigOPolicy"] = None) -> "Reference":
         """The reference of `item`, with the candidates and growth of its
-        prepared entry (`autograder.prepared.PreparedItem`), if it has one."""
+        prepared entry (`autograder.assignment.prepared.PreparedItem`), if it has one."""
         if entry is None:
             return cls(item, letters=letters, policy=policy)
         return cls(item, tuple(entry.candidates), entry.growth, letters, policy)

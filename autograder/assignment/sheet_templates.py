@@ -1,8 +1,8 @@
 """Answer sheets written from a spec: the blank template students fill in,
 and a solved sample for demos and tests.
 
-    python -m autograder.sheets template [--spec SPEC] [--output FILE]
-    python -m autograder.sheets solved   [--spec SPEC] [--output FILE]
+    python -m autograder.assignment.sheet_templates template [--spec SPEC] [--output FILE]
+    python -m autograder.assignment.sheet_templates solved   [--spec SPEC] [--output FILE]
 
 Both follow the spec, so a new term's variant gets its own sheet with the
 right keys, sizes and comments without hand editing. The template carries no
@@ -21,7 +21,7 @@ import textwrap
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec
 
 _HEADER = """\
 # {assignment} -- answer sheet
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder sheet") -> int:
     if args.which == "template":
         text = template(spec)
     else:
-        from autograder.prepared import load_or_prepare
+        from autograder.assignment.prepared import load_or_prepare
 
         text = solved(spec, load_or_prepare(spec))
     if args.output:

@@ -1,6 +1,6 @@
 """Regrade a whole class from Gradescope's "Export Submissions" download.
 
-    python -m autograder.regrade EXPORT --out DIR [--spec SPEC] [--jobs N]
+    python -m autograder.course.regrade EXPORT --out DIR [--spec SPEC] [--jobs N]
 
 EXPORT is the export as downloaded (a .zip) or unpacked (a folder): a
 `submission_metadata.yml` and one `submission_<id>/` folder per submission,
@@ -9,9 +9,9 @@ possibly inside one top folder such as `assignment_123_export/`. DIR gets
     results/<id>.json   each submission's results.json, as `run_autograder` writes it
     gradebook.csv       one row per submission: students, submission time, each
                         question, total, Gradescope's previous score and the difference
-    report.html/.md     the class report (see `autograder.report`), plots in plots/
+    report.html/.md     the class report (see `autograder.course.report`), plots in plots/
 
-Each submission is graded by `autograder.grading.grade_submission`, the
+Each submission is graded by `autograder.grading.pipeline.grade_submission`, the
 function `run_autograder` calls, in a pool of worker processes that load the
 spec and the prepared references once. One bad upload costs only itself: an
 unsafe file name or a file that unpacks too large is judged per submission
@@ -59,17 +59,17 @@ from typing import Sequence, TextIO
 
 import yaml
 
-from autograder.cli import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
-from autograder.grading import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrade,
+from autograder.gradescope.run import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
+from autograder.grading.pipeline import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrade,
                                 grade_submission, unreadable_results)
-from autograder.kinds.verdict import Verdict
-from autograder.prepared import load_or_prepare
-from autograder.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
+from autograder.answers.verdict import Verdict
+from autograder.assignment.prepared import load_or_prepare
+from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
                                PlotData, SubmissionGrades, draw_plots, encodable, format_number,
                                import_plotting, item_max_scores, question_points,
                                question_scores, write_report, write_text_atomically)
-from autograder.results import failure_results, to_json_dict
-from autograder.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
+from autograder.gradescope.results import failure_results, to_json_dict
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
 
 METADATA_FILE = "submission_metadata.yml"
 #: Where a run that must not replace the earlier outputs leaves its own.

@@ -13,8 +13,8 @@ from dataclasses import fields, replace
 from fractions import Fraction
 from functools import lru_cache
 
-from autograder.prepared import Candidate
-from autograder.spec import FACTS, Item, Spec, SpecError
+from autograder.assignment.prepared import Candidate
+from autograder.assignment.spec import FACTS, Item, Spec, SpecError
 from solutions.growth import growth_in_side
 from solutions.order import Growth
 from solutions.layers import Config, quantities

@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.spec import Spec
+from autograder.assignment.spec import Spec
 from solutions.order import Growth
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = Path(os.environ.get("AUTOGRADER_CACHE", ROOT / ".cache"))
 #: Sources whose content decides every reference: a change in any of them
 #: makes a new cache key.
-_SOURCES = ("solutions", "autograder/references.py", "autograder/spec.py",
-            "autograder/simulation.py", "autograder/verify.py", "autograder/prepared.py")
+_SOURCES = ("solutions", "autograder/assignment/references.py", "autograder/assignment/spec.py",
+            "autograder/assignment/simulation.py", "autograder/assignment/verify.py", "autograder/assignment/prepared.py")
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ def _code_digest(spec: Spec) -> str:
 
 def prepare(spec: Spec) -> dict:
     """Every item's candidates and growth, with what the simulation proved."""
-    from autograder.references import expectations, growth_reference
-    from autograder.verify import value_key, verify_spec
+    from autograder.assignment.references import expectations, growth_reference
+    from autograder.assignment.verify import value_key, verify_spec
 
     proof = verify_spec(spec)
     items = {}
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     contradicts any reference: those items would not be graded."""
     import argparse
 
-    from autograder.spec import DEFAULT_SPEC, load_spec
+    from autograder.assignment.spec import DEFAULT_SPEC, load_spec
 
     parser = argparse.ArgumentParser(prog=prog, description=main.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-CHECKER = Path(__file__).resolve().parent.parent / "student_template" / "check.py"
+CHECKER = Path(__file__).resolve().parents[2] / "student_template" / "check.py"
 
 
 def main(argv: list[str] | None = None, prog: str = "autograder check") -> int:

@@ -2,7 +2,7 @@
 `6.5 × 10^3`, `5²`, `12*12 = 144`, `~57 times faster`, `There are 5 weights`,
 `twelve`, `1.5 million`, `12 per output x 20 outputs = 240`.
 
-The words around the number are read by `wording`: a label before it is
+The words around the number are read by `prose`: a label before it is
 skipped unless it changes the meaning (`not`, `at least`), words after it
 must be harmless units (`weights`, `(with padding)`), and an answer offering
 two values (`12 or 15`) is refused as hedged. Shown work (`12*12 = 144`) is
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import expression, wording
+from . import expression, prose
 from .errors import NotANumber, ParseError
 from .expression import Negate, Number, Power, Product, format_plain, render
 from .verdict import Reference, Verdict, first_match, verdict_for
@@ -74,7 +74,7 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = 
     skipped = parser.skip_prose()
     if parser.at_end():
         raise parser.source.fail("there is no number in it", _HINT)
-    wording.refuse_meaning_words(skipped, parser.source.fail, "number")
+    prose.refuse_meaning_words(skipped, parser.source.fail, "number")
     parser.begin()
     sides, relations = [parser.expression()], []
     while parser.at("=", "~") and parser.starts_operand(1):
@@ -114,13 +114,13 @@ _CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_]{2}
 def reword(source: expression.Source, what: str) -> expression.Source:
     """The answer with its words read (number words, scale words, a label,
     unit words inside the math), after refusing a hedged answer."""
-    if not wording.has_words(source.text):
-        return expression.Source(wording.apply_scales(source.text), source.as_what)
-    text = wording.apply_scales(wording.spell_numbers(source.text))
-    wording.refuse_hedges(text, what, source.text)
-    label, text = wording.strip_label(text)
-    wording.refuse_meaning_words([label], source.fail, what)
-    text = _CROSS_BEFORE_REMARK.sub(r"\1, ", wording.strip_inline_units(text))
+    if not prose.has_words(source.text):
+        return expression.Source(prose.apply_scales(source.text), source.as_what)
+    text = prose.apply_scales(prose.spell_numbers(source.text))
+    prose.refuse_hedges(text, what, source.text)
+    label, text = prose.strip_label(text)
+    prose.refuse_meaning_words([label], source.fail, what)
+    text = _CROSS_BEFORE_REMARK.sub(r"\1, ", prose.strip_inline_units(text))
     return expression.Source(text, source.as_what)
 
 
@@ -137,32 +137,32 @@ def _refuse_ranges(sides, values, source: expression.Source) -> None:
                                                          zip(values, values[1:])):
         if literal(left) and literal(right) and not _agree(right_value, right, left_value) \
                 and not _agree(left_value, left, right_value):
-            raise wording.hedged(source.text, "number")
+            raise prose.hedged(source.text, "number")
     final = sides[-1]
     if (isinstance(final, expression.Sum) and len(final.parts) == 2 and final.parts[1][0] == "-"
             and all(literal(part) for _, part in final.parts) and values[-1] < 0):
-        raise wording.hedged(source.text, "number")
+        raise prose.hedged(source.text, "number")
 
 
 def _check_remark(remark: str, value: Fraction, node, source: expression.Source,
                   extra_words: frozenset[str], nested: bool) -> None:
     """Words after the number must be harmless; a number among them is
     either work that agrees with the answer (`240 (12*20)`) or a second value."""
-    if not _HAS_DIGIT.search(wording.without_harmless_phrases(remark)):
-        wording.refuse_unknown_remark(remark, source.fail, "number", extra_words)
+    if not _HAS_DIGIT.search(prose.without_harmless_phrases(remark)):
+        prose.refuse_unknown_remark(remark, source.fail, "number", extra_words)
         return
-    parenthetical = wording.BRACKETED_WORK.match(remark)
-    if parenthetical and not nested and not wording.offers_another_value(remark):
-        wording.refuse_unknown_remark(parenthetical.group("words"), source.fail, "number", extra_words)
+    parenthetical = prose.BRACKETED_WORK.match(remark)
+    if parenthetical and not nested and not prose.offers_another_value(remark):
+        prose.refuse_unknown_remark(parenthetical.group("words"), source.fail, "number", extra_words)
         try:
             work = read(parenthetical.group("inner"), extra_words=extra_words, _nested=True)
         except ParseError:
             work = None
         if work is not None and _agree(value, node, work.value):
             return
-        raise wording.hedged(source.text, "number")
-    if nested or parenthetical or wording.offers_another_value(remark):
-        raise wording.hedged(source.text, "number")
+        raise prose.hedged(source.text, "number")
+    if nested or parenthetical or prose.offers_another_value(remark):
+        raise prose.hedged(source.text, "number")
     raise source.fail(f"there is another number after the answer ('{remark[:40]}')",
                       "give one number; to show work, write it before the answer with '=', "
                       "as in 12*12 = 144")

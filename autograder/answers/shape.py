@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import expression, wording
+from . import expression, prose
 from .errors import ParseError
 from .expression import Product, render
 from .verdict import Reference, Verdict, first_match, verdict_for
@@ -58,7 +58,7 @@ def _read(text: str, *, nested: bool) -> ShapeReading:
     skipped = parser.skip_prose()
     if parser.at_end():
         raise source.fail("there is no shape in it", _HINT)
-    wording.refuse_meaning_words(skipped, source.fail, "shape")
+    prose.refuse_meaning_words(skipped, source.fail, "shape")
     parser.begin()
     nodes = _read_side(parser)
     dims = _dims(nodes, source)
@@ -116,16 +116,16 @@ def _reword(source: expression.Source) -> expression.Source:
     """The shape with its words and notations read: number and scale words,
     a hedge refused, a label skipped, `R^{...}`, framework shapes, the batch
     dimension, rows and columns, unit words inside the shape."""
-    if not wording.has_words(source.text) and "R" not in source.text:
-        return expression.Source(_BATCH_DIMENSION.sub("", wording.apply_scales(source.text)),
+    if not prose.has_words(source.text) and "R" not in source.text:
+        return expression.Source(_BATCH_DIMENSION.sub("", prose.apply_scales(source.text)),
                                  source.as_what)
-    text = wording.apply_scales(wording.spell_numbers(source.text))
-    wording.refuse_hedges(text, "shape", source.text)
-    label, text = wording.strip_label(text)
-    wording.refuse_meaning_words([label], source.fail, "shape")
+    text = prose.apply_scales(prose.spell_numbers(source.text))
+    prose.refuse_hedges(text, "shape", source.text)
+    label, text = prose.strip_label(text)
+    prose.refuse_meaning_words([label], source.fail, "shape")
     real_space = _REAL_SPACE.match(text)
     if real_space:
-        wording.refuse_meaning_words([real_space.group("label") or ""], source.fail, "shape")
+        prose.refuse_meaning_words([real_space.group("label") or ""], source.fail, "shape")
         text = text[real_space.end():]
     framework = _FRAMEWORK_SHAPE.match(text)
     if framework:
@@ -133,7 +133,7 @@ def _reword(source: expression.Source) -> expression.Source:
     text = _BATCH_DIMENSION.sub("", text)
     if "row" in text.lower() or "col" in text.lower():
         text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
-    return expression.Source(wording.strip_inline_units(text), source.as_what)
+    return expression.Source(prose.strip_inline_units(text), source.as_what)
 
 
 #: `20 x 20, 4 channels`, `20 x 20 (1 channel)`, `20x20 with 4 output
@@ -172,22 +172,22 @@ def _rows_by_columns(match: re.Match) -> str:
 def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:
     """Words after the shape must be harmless; a number among them is either
     the same size again (`20 x 5 (100 entries)`) or a second answer."""
-    if not any(char.isdigit() for char in wording.without_harmless_phrases(remark)):
-        wording.refuse_unknown_remark(remark, source.fail, "shape", wording.SHAPE_WORDS)
+    if not any(char.isdigit() for char in prose.without_harmless_phrases(remark)):
+        prose.refuse_unknown_remark(remark, source.fail, "shape", prose.SHAPE_WORDS)
         return
-    parenthetical = wording.BRACKETED_WORK.match(remark)
-    if parenthetical and not nested and not wording.offers_another_value(remark):
-        wording.refuse_unknown_remark(parenthetical.group("words"), source.fail, "shape",
-                                      wording.SHAPE_WORDS)
+    parenthetical = prose.BRACKETED_WORK.match(remark)
+    if parenthetical and not nested and not prose.offers_another_value(remark):
+        prose.refuse_unknown_remark(parenthetical.group("words"), source.fail, "shape",
+                                      prose.SHAPE_WORDS)
         try:
             work = _read(parenthetical.group("inner"), nested=True)
         except ParseError:
             work = None
         if work is not None and entries(work) == math.prod(dims):
             return
-        raise wording.hedged(source.text, "shape")
-    if nested or parenthetical or wording.offers_another_value(remark):
-        raise wording.hedged(source.text, "shape")
+        raise prose.hedged(source.text, "shape")
+    if nested or parenthetical or prose.offers_another_value(remark):
+        raise prose.hedged(source.text, "shape")
     raise source.fail(f"there is another number after the shape ('{remark[:40]}')",
                       "give one shape, such as 20 x 5; explanations go in the written parts")
 

@@ -1,11 +1,11 @@
 """Grade one answer sheet against a spec: every item through its kind's
 parse and grade steps, within a time budget, an exception in one item never
 stopping the others. Produces Gradescope `Results`; writing them is the
-caller's business (see `autograder.cli`).
+caller's business (see `autograder.gradescope.run`).
 
 `grade_submission` is the one pipeline from a submission folder to its
-results: `run_autograder` (autograder.cli) and the class regrade's workers
-(autograder.regrade) both call it, so a regrade gives every submission the
+results: `run_autograder` (autograder.gradescope.run) and the class regrade's workers
+(autograder.course.regrade) both call it, so a regrade gives every submission the
 results it would get graded alone.
 """
 from __future__ import annotations
@@ -16,15 +16,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from autograder import wording
-from autograder.kinds import KINDS, ParseError
-from autograder.kinds import big_o
-from autograder.kinds.errors import HedgedAnswer
-from autograder.kinds.verdict import Letters, Outcome, Reference, Verdict
-from autograder.prepared import Prepared
-from autograder.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
-from autograder.sheet import Sheet, SubmissionError, read_submission
-from autograder.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
+from autograder.answers import descriptions
+from autograder.answers import KINDS, ParseError
+from autograder.answers import big_o
+from autograder.answers.errors import HedgedAnswer
+from autograder.answers.verdict import Letters, Outcome, Reference, Verdict
+from autograder.assignment.prepared import Prepared
+from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
+from autograder.submission.sheet import Sheet, SubmissionError, read_submission
+from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
@@ -34,7 +34,7 @@ NOT_FOR_CREDIT = "not for credit"
 
 #: Bytes of results.json (JSON-escaped, as written) that one piece of text
 #: from the sheet may take: a quoted answer, a feedback, a note about the
-#: sheet, an unexpected key. With notes capped at 20 (`autograder.sheet`)
+#: sheet, an unexpected key. With notes capped at 20 (`autograder.submission.sheet`)
 #: and keys listed at 20, a results.json of the 52-item homework stays
 #: under 256 KB whatever the sheet holds (an emoji is 12 bytes of JSON).
 QUOTED_ANSWER_BYTES = 1_500
@@ -154,7 +154,7 @@ def _item_steps(item: Item, answer: str | None, prepared: Prepared, letters: Let
                        f"Could not read this answer: {error.message.rstrip('.')}.{hint}",
                        Outcome.UNREADABLE)
     verdict = kind.grade(reading, Reference.of(item, entry, letters, policy))
-    special = wording.one_number_reading(reading, item.one_number_means)
+    special = descriptions.one_number_reading(reading, item.one_number_means)
     return replace(verdict, read=special) if special else verdict
 
 

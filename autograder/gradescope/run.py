@@ -23,9 +23,9 @@ import time
 import traceback
 from pathlib import Path
 
-from autograder.results import (GRADESCOPE_METADATA, GRADESCOPE_RESULTS, GRADESCOPE_SUBMISSION,
+from autograder.gradescope.results import (GRADESCOPE_METADATA, GRADESCOPE_RESULTS, GRADESCOPE_SUBMISSION,
                                 Results, ResultsWriteError, failure_results, write_results)
-from autograder.spec import DEFAULT_SPEC, SpecError, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, SpecError, load_spec
 
 EXIT_GRADED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
 def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
                      started: float) -> tuple[Results, int]:
     """Results for one submission and the exit code they deserve."""
-    from autograder.grading import grade_submission as grade_one
-    from autograder.prepared import load_or_prepare
+    from autograder.grading.pipeline import grade_submission as grade_one
+    from autograder.assignment.prepared import load_or_prepare
 
     try:
         spec = load_spec(spec_path)

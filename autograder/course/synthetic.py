@@ -1,6 +1,6 @@
 """Synthetic Gradescope exports, for the regrade's tests and benchmarks.
 
-    python -m autograder.synthetic --count 200 --seed 1 OUT      # OUT.zip or a folder
+    python -m autograder.course.synthetic --count 200 --seed 1 OUT      # OUT.zip or a folder
 
 A class of made-up students, each sheet built from `examples/solved` by
 changing answers by key: right answers written in the notations students
@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.prepared import Prepared, load_or_prepare
-from autograder.sheet import load_sheet
-from autograder.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.assignment.prepared import Prepared, load_or_prepare
+from autograder.submission.sheet import load_sheet
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec
 
-SOLVED = Path(__file__).resolve().parent.parent / "examples" / "solved" / "answers.yaml"
+SOLVED = Path(__file__).resolve().parents[2] / "examples" / "solved" / "answers.yaml"
 
 RIGHT, MIXED = "right", "mixed"
 #: Broken uploads, one of each before any repeats, so a small export has them all.

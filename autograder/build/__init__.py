@@ -1,0 +1,1 @@
+"""What leaves the repository: the Gradescope upload zip and the students' self-check bundle."""

@@ -1,0 +1,1 @@
+"""Course tools for TAs and instructors: the class regrade, its report, the answer key, synthetic exports."""

@@ -1,0 +1,1 @@
+"""The Gradescope edge: its paths, results.json, submission metadata."""

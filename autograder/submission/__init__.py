@@ -1,0 +1,1 @@
+"""The submission: finding the answer sheet and loading it safely as text."""

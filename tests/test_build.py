@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment.spec import SpecError
 from autograder.build import artifacts as build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +128,7 @@ def test_a_spec_extending_one_outside_its_folder_is_refused(tmp_path):
 def test_a_broken_spec_or_an_unpinned_requirement_stops_the_build(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("assignment: [unclosed\n", encoding="utf-8")
-    with pytest.raises(build.BuildError, match="not valid YAML"):
+    with pytest.raises(SpecError, match="not valid YAML"):
         build.autograder_files(broken)
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("# pinned, but one is not\nsympy==1.14.0\nnumpy>=2\n", encoding="utf-8")

@@ -166,7 +166,7 @@ def test_a_class_regrade_from_inside_a_submission_runs_none_of_it(planted, tmp_p
         plant(folder, markers)
     out = tmp_path / "out"
     launcher = ("import multiprocessing, sys; multiprocessing.set_start_method(sys.argv[1]); "
-                "from autograder import regrade; raise SystemExit(regrade.main(sys.argv[2:]))")
+                "from autograder.course import regrade; raise SystemExit(regrade.main(sys.argv[2:]))")
     run_from(submission, [sys.executable, "-I", "-c", launcher, start_method, str(export),
                           "--out", str(out), "--jobs", "2"])
     assert len(list((out / "results").glob("*.json"))) == 3

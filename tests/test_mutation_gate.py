@@ -54,7 +54,7 @@ def test_the_scratch_copy_gets_the_gates_configuration(tmp_path):
     assert mutmut["pytest_add_cli_args_test_selection"] == ["tests/test_references.py"]
     assert mutmut["process_isolation"] == "forkserver"
     assert config["tool"]["pytest"]["ini_options"]["testpaths"] == ["tests"]
-    assert (workspace / "autograder" / "verify.py").is_file()
+    assert (workspace / "autograder" / "assignment" / "verify.py").is_file()
     assert not list(workspace.rglob("__pycache__"))
     with pytest.raises(gate.GateError, match="does not exist"):
         gate._populate(tmp_path / "other", argparse.Namespace(

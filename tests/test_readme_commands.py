@@ -4,8 +4,9 @@ cannot break silently.
 The README shows commands in ```bash blocks only; they run in order, in a
 copy of the repository (so what they write lands there), with the
 project's environment first on PATH, as a reader who ran `./setup.sh` and
-activated `.venv` would. The one command not run here is the test suite
-itself, which CI runs exactly as written.
+activated `.venv` would. Not run here are the commands `.ci/run` runs
+exactly as written: the test suite itself (which would recurse) and the
+mutation gate.
 """
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 #: The README's test command: CI runs it; running it here would recurse.
 SUITE = re.compile(r"\bpytest\b")
+CI_SCRIPT = ROOT / ".ci" / "run"
 #: Generous: one command installs the upload zip into a fresh environment.
 COMMAND_TIMEOUT_SECONDS = 900
+
+
+def run_by_ci(command: str) -> bool:
+    """Whether `.ci/run` runs this command exactly as written."""
+    return command in {line.strip() for line in CI_SCRIPT.read_text(encoding="utf-8").splitlines()}
 
 
 def readme_commands(text: str) -> list[str]:
@@ -51,8 +58,8 @@ def test_the_readme_shows_commands_and_its_two_first_ones_are_setup_and_tests():
     commands = readme_commands(README.read_text(encoding="utf-8"))
     assert commands[0].startswith("./setup.sh") and "--submission examples/solved" in commands[0]
     assert commands[1].startswith("./setup.sh --dev") and SUITE.search(commands[1])
-    assert [c for c in commands if SUITE.search(c)] == [commands[1]], \
-        "only the README's test command may be left to CI"
+    assert [c for c in commands if SUITE.search(c)] == [commands[1]]
+    assert run_by_ci(commands[1]), ".ci/run must run the README's test command as written"
 
 
 def test_every_inline_command_is_also_in_a_block():
@@ -88,11 +95,18 @@ def test_every_readme_command_runs(tmp_path):
     environment = {**os.environ, "PATH": f"{copy / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     environment.pop("AUTOGRADER_SPEC", None)
     failures = []
-    for command in readme_commands(README.read_text(encoding="utf-8")):
-        if SUITE.search(command):
-            continue
-        ran = subprocess.run(["bash", "-c", f"set -e; {command}"], cwd=copy, env=environment,
-                             capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS)
-        if ran.returncode != 0:
-            failures.append(f"$ {command}\nexit {ran.returncode}\n{ran.stdout[-1500:]}{ran.stderr[-1500:]}")
+    try:
+        for command in readme_commands(README.read_text(encoding="utf-8")):
+            if run_by_ci(command):
+                continue
+            ran = subprocess.run(["bash", "-c", f"set -e; {command}"], cwd=copy, env=environment,
+                                 capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS)
+            if ran.returncode != 0:
+                failures.append(f"$ {command}\nexit {ran.returncode}\n{ran.stdout[-1500:]}"
+                                f"{ran.stderr[-1500:]}")
+    finally:
+        # The copy's setup.sh installed the package from the copy into the shared
+        # environment: point it back at this checkout, as ./setup.sh --dev left it.
+        subprocess.run([str(ROOT / "setup.sh"), "--dev"], cwd=ROOT, capture_output=True,
+                       timeout=COMMAND_TIMEOUT_SECONDS, check=True)
     assert not failures, "\n\n".join(failures)

@@ -233,12 +233,12 @@ def test_the_real_self_check_needs_pyyaml_vendored_and_nothing_else():
 
 
 @pytest.mark.parametrize("imported, refused", [
-    ("from autograder.assignment.prepared import Candidate", "autograder.assignment.prepared, which holds the computed references"),
+    ("from autograder.assignment.prepared import Candidate", "autograder.assignment, which holds the spec, its references and their proof"),
     ("from solutions.order import Growth", "solutions, which holds the answer formulas"),
     ("import numpy", "numpy (check.py -> autograder.answers.number -> numpy), which is neither in the "
                      "standard library nor vendored"),
     ("import yaml\nfrom autograder.grading.pipeline import grade_sheet",
-     "autograder.grading.pipeline, which grades against the references"),
+     "autograder.grading, which grades against the references"),
     ("from .missing import x", "autograder.answers.missing"),
 ])
 def test_the_bundle_refuses_modules_students_must_not_or_cannot_have(tmp_path, imported, refused):

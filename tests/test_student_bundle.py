@@ -114,7 +114,7 @@ def test_the_template_next_to_check_py_is_checked_by_default_from_any_folder(pyt
 def test_answers_it_cannot_read_and_unknown_keys_are_listed_to_fix(python, bundle):
     answers = yaml.safe_load(SOLVED.read_text(encoding="utf-8"))
     answers["q2"]["b"] = "(3*3"
-    answers["q2"]["c"] = "about seven thousand"
+    answers["q2"]["c"] = "about seven thousand apples"
     answers["q2"]["e"]["standrd"] = answers["q2"]["e"].pop("standard")
     sheet = write(bundle.parent, "problems/answers.yaml",
                   yaml.safe_dump(answers, allow_unicode=True, sort_keys=False))

@@ -11,7 +11,7 @@ names the kernel side. An exponential or factorial (`2^n`, `n!`, `e^n`) is
 read as growing faster than every power, never as a power.
 
 Nothing written is dropped: what follows the growth rate is read as math
-(`O(m)^2`, `O(m)/k`), as a declaration of what the letter means (`O(m) in
+(`O(m^5)^2`, `O(m^5)/k`), as a declaration of what the letter means (`O(m^5) in
 the number of pixels`, `where m is the side length`), as a remark from a
 short list of harmless words (`time`, `tight bound`), or the answer is
 refused naming the part that was not understood. Grading policy (whether
@@ -87,7 +87,7 @@ def _read(source: expression.Source, nested: bool) -> GrowthReading:
     source, limit = _without_limit_phrase(source) if may_name_infinity else (source, "")
     tokens = expression.tokenize(source)
     notations = _notation_indices(tokens, source if may_name_infinity else None)
-    chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at)]  # not at 0: '~O(m)'
+    chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at)]  # not at 0: '~O(m^5)'
     if chain:
         return _read_chain(source, tokens, chain, nested)
     if len(notations) > 1:
@@ -109,7 +109,7 @@ def _read(source: expression.Source, nested: bool) -> GrowthReading:
 
 def _read_notation(parser: expression.Parser, at: int, nested: bool) -> GrowthReading:
     """`O(...)`, `Θ[...]`, `big O of ...`; math right after the bracket
-    (`O(m)^2`, `O(m)/k`, `O(m) k`) belongs to the growth rate."""
+    (`O(m^5)^2`, `O(m^5)/k`, `O(m^5) k`) belongs to the growth rate."""
     source = parser.source
     leading = source.text[:parser.peek(at).start]
     parser.skip_to(at)
@@ -224,7 +224,7 @@ def _read_growth_word(parser: expression.Parser, tokens: list[expression.Token],
 
 
 def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading:
-    """`9m^2 + m = O(m^2)`, `O(m^2 + m) = O(m^2)`: work, then the answer; every
+    """`9m^5 + m = O(m^5)`, `O(m^5 + m) = O(m^5)`: work, then the answer; every
     step must say the same growth, and the last one is graded."""
     cuts = [_chain_mark_start(tokens, at) for at in chain] + [len(source.text)]
     pieces, start = [], 0
@@ -296,7 +296,7 @@ def _may_name_infinity(text: str) -> bool:
 
 
 def _without_limit_phrase(source: expression.Source) -> tuple[expression.Source, str]:
-    """`O(m^2) as m -> ∞`: the limit is what Big-O means, a harmless remark."""
+    """`O(m^5) as m -> ∞`: the limit is what Big-O means, a harmless remark."""
     match = _LIMIT_PHRASE.search(source.text)
     if match is None or match.start() == 0:
         return source, ""

@@ -15,8 +15,8 @@
    `sympify` of the trusted canonical rendering of our reading, then
    `limit(student / reference, N, oo)`; its verdicts are checked against ours.
 3. Regrading --count synthetic submissions with the TA command
-   (`python -m autograder.course.synthetic --count N --seed 1 EXPORT`, then
-   `python -m autograder.course.regrade EXPORT --out DIR`), wall time including
+   (`autograder synthetic --count N --seed 1 EXPORT`, then
+   `autograder regrade EXPORT --out DIR`), wall time including
    start-up, against the bare `python -c "import sympy, numpy, yaml"`
    measured in the same run (interleaved, so both see the same machine):
    target ratio <= 6 for 1,000 submissions; the CPU time of both too.
@@ -306,16 +306,13 @@ def _sympy_rendering(reading) -> str:
 
 
 def regrade(count: int, workdir: Path, runs: int) -> dict:
-    missing = [name for name in ("synthetic", "regrade") if not (ROOT / "autograder" / f"{name}.py").exists()]
-    if missing:
-        return {"pending": f"autograder/{' and '.join(missing)}.py not in this checkout yet"}
     export = workdir / "export.zip"
-    generate = [PYTHON, "-I", "-m", "autograder.course.synthetic", "--count", str(count), "--seed", "1", str(export)]
+    generate = [PYTHON, "-I", "-m", "autograder", "synthetic", "--count", str(count), "--seed", "1", str(export)]
     generate_seconds, code, _, tail = run_child(generate)
     if code != 0:
         return {"pending": f"synthetic export failed (exit {code}): {tail.strip()[-300:]}"}
     out = workdir / "regrade"
-    command = [PYTHON, "-I", "-m", "autograder.course.regrade", str(export), "--out", str(out)]
+    command = [PYTHON, "-I", "-m", "autograder", "regrade", str(export), "--out", str(out)]
     bare = [PYTHON, "-c", "import sympy, numpy, yaml"]
     run_child(bare)  # warm the file cache
     seconds, codes, memory, summary, tail, cpu = [], [], 0.0, "", "", []
@@ -355,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regrade-runs", type=int, default=3)
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run (default: all of {', '.join(PARTS)})")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when a target is missed (the figures are printed either way)")
     args = parser.parse_args(argv)
     parts = set(args.only.split(","))
     unknown = parts - set(PARTS)
@@ -400,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     print("targets missed: " + (", ".join(misses) if misses else "none"))
-    return 1 if misses else 0
+    return 1 if misses and args.strict else 0
 
 
 def report_cold(cold: dict, args, workdir: Path, misses: list[str]) -> None:
@@ -446,7 +445,7 @@ def report_big_o(args, misses: list[str]) -> None:
 
 
 def report_regrade(args, workdir: Path, misses: list[str]) -> None:
-    print(f"\n3. regrading {args.count:,} synthetic submissions with python -m autograder.course.regrade")
+    print(f"\n3. regrading {args.count:,} synthetic submissions with autograder regrade")
     outcome = regrade(args.count, workdir, args.regrade_runs)
     if "pending" in outcome:
         print(f"   pending: {outcome['pending']}")

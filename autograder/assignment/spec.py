@@ -9,6 +9,7 @@ import hashlib
 import string
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
@@ -265,7 +266,8 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
     for name, entry in raw.get("mistakes", {}).items():
         _refuse_unknown(f"mistake {name}", entry, ALTERNATIVE_FIELDS)
     configurations = _configurations(raw["configurations"])
-    text = _TextFiller(configurations)
+    pooling = {k: int(v) for k, v in raw.get("pooling", {}).items()}
+    text = _TextFiller(configurations, pooling)
     defaults = raw.get("defaults", {})
     catalogue = {name: {**entry, "feedback": text(entry.get("feedback", ""))}
                  for name, entry in raw.get("mistakes", {}).items()}
@@ -295,7 +297,7 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
         assignment=text(raw["assignment"]),
         configurations=configurations,
         facts=facts,
-        pooling={k: int(v) for k, v in raw.get("pooling", {}).items()},
+        pooling=pooling,
         growth_configuration=growth["configuration"],
         variable_key=variables[0],
         big_o_policy=BigOPolicy(**{k: float(v) for k, v in raw.get("big_o", {}).items()}),
@@ -310,17 +312,18 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
 
 
 class _TextFiller:
-    """Fills `{base.height}`-style references to configurations into the
+    """Fills `{base.height}`-style references to configurations (and
+    `{pooling.side}` to the pooling example) into the
     spec's words (keys, names, prompts, hints, feedback), so that a variant
     with other sizes needs no rewording."""
 
-    def __init__(self, configurations: dict[str, Config]):
-        self.configurations = configurations
+    def __init__(self, configurations: dict[str, Config], pooling: dict[str, int]):
+        self.names = {**configurations, "pooling": SimpleNamespace(**pooling)}
 
     def __call__(self, template) -> str:
         words = " ".join(str(template).split())
         try:
-            return words.format(**self.configurations)
+            return words.format(**self.names)
         except (KeyError, AttributeError, IndexError, ValueError) as error:
             raise SpecError(f"cannot fill {words!r}: unknown reference {error}") from None
 

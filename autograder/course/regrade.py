@@ -68,7 +68,7 @@ from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, Gr
                                PlotData, SubmissionGrades, draw_plots, encodable, format_number,
                                import_plotting, item_max_scores, question_points,
                                question_scores, write_report, write_text_atomically)
-from autograder.gradescope.results import failure_results, to_json_dict
+from autograder.gradescope.results import failure_results, fsync_folder, to_json_dict
 from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
 
 METADATA_FILE = "submission_metadata.yml"
@@ -1096,7 +1096,7 @@ def _publish(staging: Path, out: Path) -> None:
     for name in ("report.html", "report.md", GRADEBOOK_FILE):
         os.replace(staging / name, out / name)
     for folder in (out / "results", out):
-        _sync_folder(folder)
+        fsync_folder(folder)
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -1107,19 +1107,6 @@ def _hold_back(staging: Path, out: Path) -> Path:
     os.sync()
     os.replace(staging, held)
     return held
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 # --------------------------------------------------------------------------

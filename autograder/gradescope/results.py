@@ -177,7 +177,7 @@ def write_results(results: Results, path: Path) -> None:
         os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from non-root readers
         os.replace(temporary, path)
         temporary = None
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except OSError as error:
         raise ResultsWriteError(
             f"Could not write {path}: {error.strerror or error}"
@@ -190,7 +190,7 @@ def write_results(results: Results, path: Path) -> None:
                 pass
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename durable where the OS supports syncing a directory."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)

@@ -4,9 +4,9 @@ stopping the others. Produces Gradescope `Results`; writing them is the
 caller's business (see `autograder.gradescope.run`).
 
 `grade_submission` is the one pipeline from a submission folder to its
-results: `run_autograder` (autograder.gradescope.run) and the class regrade's workers
-(autograder.course.regrade) both call it, so a regrade gives every submission the
-results it would get graded alone.
+results: `autograder grade` (autograder.gradescope.run, what run_autograder
+runs) and the class regrade's workers (autograder.course.regrade) both call
+it, so a regrade gives every submission the results it would get graded alone.
 """
 from __future__ import annotations
 
@@ -16,15 +16,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from autograder.answers import descriptions
-from autograder.answers import KINDS, ParseError
-from autograder.answers import big_o
+from autograder.answers import KINDS, ParseError, big_o, descriptions
 from autograder.answers.errors import HedgedAnswer
 from autograder.answers.verdict import Letters, Outcome, Reference, Verdict
 from autograder.assignment.prepared import Prepared
+from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
 from autograder.submission.sheet import Sheet, SubmissionError, read_submission
-from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.

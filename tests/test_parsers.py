@@ -221,6 +221,19 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     (Fraction(1, 87), "read as the number 0.01149 (exactly 1/87)"),
     (Fraction(10) ** 40, "read as the number 1.000 × 10^40"),
     (Fraction(2) ** 1000, "read as the number about 1.072 × 10^301"),
+    # scientific notation for values too long to write out: the exponent of
+    # a value just below a power of ten, a mantissa that rounds up to 10,
+    # signs, and tiny values
+    (Fraction(10) ** 40 / 3, "read as the number about 3.333 × 10^39"),
+    (-Fraction(10) ** 40 / 3, "read as the number about -3.333 × 10^39"),
+    (Fraction(99_996) * Fraction(10) ** 36, "read as the number about 1.000 × 10^41"),
+    (-Fraction(10) ** 41, "read as the number -1.000 × 10^41"),
+    (Fraction(123_456_789) * Fraction(10) ** 30, "read as the number about 1.235 × 10^38"),
+    (Fraction(10) ** 35 + Fraction(1, 2), "read as the number about 1.000 × 10^35"),
+    (Fraction(1, 10 ** 40), "read as the number 1.000 × 10^-40"),
+    (Fraction(1, 3 * 10 ** 40), "read as the number about 3.333 × 10^-41"),
+    (Fraction(1, 7 * 10 ** 35), "read as the number about 1.429 × 10^-36"),
+    (Fraction(5, 10 ** 33), "read as the number 5.000 × 10^-33"),
 ])
 def test_number_describe(value, text):
     assert number.describe(number.NumberReading(value, "", False, None, "")) == text

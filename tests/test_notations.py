@@ -435,6 +435,19 @@ def test_a_rounded_count_is_told_counts_are_exact():
     assert number.COUNTS_ARE_EXACT not in plain.feedback
 
 
+@pytest.mark.parametrize("text, credit, said, unsaid", [
+    ("7056", 1, "Correct.", "a hint"),
+    ("7057", 0, "a hint", "Check your working"),                 # wrong: the item's hint
+    ("84*83 = 7056", 1, "Check your working: the work shown does not add up", "a hint"),
+    ("84*84 = 7057", 0, "Check your working", "Correct."),       # both notes for a wrong sum
+    ("84*84 = 7057", 0, "a hint", "Correct."),
+])
+def test_a_count_verdict_says_the_hint_and_any_working_that_does_not_add_up(text, credit, said,
+                                                                            unsaid):
+    verdict = number.grade(number.parse(text), Reference.of(_Item(), _entry(7056)))
+    assert verdict.credit == credit and said in verdict.feedback and unsaid not in verdict.feedback
+
+
 _FORWARD = Fraction(784, 9)
 _BACKWARD = Fraction(614_656, 9)
 

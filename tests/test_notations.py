@@ -227,9 +227,22 @@ def test_significant_digits_as_written(text, digits):
     (Fraction("99.96"), 3, {100}),
     (Fraction("0.125"), 2, {Fraction("0.12"), Fraction("0.13")}),   # a tie: both roundings
     (Fraction(-784, 9), 2, {-87}),
+    (Fraction(1), 2, {1}),
+    (Fraction(0), 3, {0}),
 ])
 def test_rounded_to(value, digits, rounded):
     assert number.rounded_to(value, digits) == rounded
+
+
+@pytest.mark.parametrize("text, floor, note", [
+    ("400/7", 2, "Compared exactly, as written."),
+    ("57.1", 2, "Judged to the 3 significant digits you wrote."),
+    ("57", 2, "Judged to the 2 significant digits you wrote."),
+    ("60", 1, "Judged to the 1 significant digit you wrote."),
+    ("60", 2, "Judged to 2 significant digits, the fewest accepted here (you wrote 1)."),
+])
+def test_the_precision_rule_is_said(text, floor, note):
+    assert number.precision_note(number.parse(text), floor) == note
 
 
 # ----------------------------------------------------------------------------

@@ -454,7 +454,7 @@ def test_a_rounded_count_is_told_counts_are_exact():
     ("84*83 = 7056", 1, "Check your working: the work shown does not add up", "a hint"),
     ("84*84 = 7057", 0, "Check your working", "Correct."),       # both notes for a wrong sum
     ("84*84 = 7057", 0, "a hint", "Correct."),
-    ("84*84 = 7.05e3", 0, "The final value 7,050 was graded. A count is a whole number", "XX"),
+    ("84*84 = 7.05e3", 0, "The final value 7,050 was graded. A count is a whole number", "Correct."),
 ])
 def test_a_count_verdict_says_the_hint_and_any_working_that_does_not_add_up(text, credit, said,
                                                                             unsaid):

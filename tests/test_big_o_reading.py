@@ -256,9 +256,9 @@ GRADED = [
     (SIDE, MULT_STANDARD, "O(N!)", 0.0, "far from tight", ["a factorial"]),
     (SIDE, MULT_STANDARD, "Θ(2^N)", 0.0, "loose theta", []),
     # the notation's claim: a lower bound, or strictly slower, is no upper bound
-    (SIDE, MULT_STANDARD, "Ω(N^2)", 0.0, "omega", ["Ω is a lower bound"]),
-    (SIDE, MULT_STANDARD, "Omega(N^2)", 0.0, "omega", ["Ω is a lower bound"]),
-    (SIDE, MULT_STANDARD, "ω(N)", 0.0, "omega", ["Ω is a lower bound"]),
+    (SIDE, MULT_STANDARD, "Ω(N^2)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
+    (SIDE, MULT_STANDARD, "Omega(N^2)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
+    (SIDE, MULT_STANDARD, "ω(N)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
     (SIDE, MULT_STANDARD, "o(N^2)", 0.0, "too low", ["Little-o"]),
     (SIDE, MULT_STANDARD, "o(N^3)", 0.5, "loose", ["True, but not tight"]),
     (SIDE, MULT_STANDARD, "Θ(N^2)", 1.0, "correct", ["Correct."]),

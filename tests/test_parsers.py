@@ -234,6 +234,9 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     (Fraction(1, 3 * 10 ** 40), "read as the number about 3.333 × 10^-41"),
     (Fraction(1, 7 * 10 ** 35), "read as the number about 1.429 × 10^-36"),
     (Fraction(5, 10 ** 33), "read as the number 5.000 × 10^-33"),
+    # 1.23446e39 + 1/9: the digit count overshoots the exponent by one, and
+    # correcting it by more would round twice (1.2345 -> 1.235)
+    (Fraction(123_446 * 10 ** 34 * 9 + 1, 9), "read as the number about 1.234 × 10^39"),
 ])
 def test_number_describe(value, text):
     assert number.describe(number.NumberReading(value, "", False, None, "")) == text

@@ -429,3 +429,10 @@ def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
     assert graded.outcome("q2.b") == "correct"
     assert graded.data["extra_data"]["size_variable"] is None
     assert "could not work out what your Big\\-O letter means" in graded.data["output"]
+
+
+def test_a_lower_bound_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: "Ω(N^2)"})
+    assert verdicts[MULT_STANDARD].feedback == (
+        "Ω is a lower bound: it says the cost grows at least this fast. The question asks for "
+        "an upper bound, O (or a tight Θ).")

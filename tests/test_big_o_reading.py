@@ -431,8 +431,13 @@ def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
     assert "could not work out what your Big\\-O letter means" in graded.data["output"]
 
 
-def test_a_lower_bound_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path):
-    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: "Ω(N^2)"})
-    assert verdicts[MULT_STANDARD].feedback == (
-        "Ω is a lower bound: it says the cost grows at least this fast. The question asks for "
-        "an upper bound, O (or a tight Θ).")
+@pytest.mark.parametrize("answer, feedback", [
+    ("Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this fast. The question asks "
+               "for an upper bound, O (or a tight Θ)."),
+    ("o(N^2)", "Little-o claims the cost grows strictly slower than this, which is not true "
+               "here; use O or Θ."),
+])
+def test_a_wrong_notation_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path,
+                                                                answer, feedback):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: answer})
+    assert verdicts[MULT_STANDARD].feedback == feedback

@@ -255,6 +255,19 @@ GRADED = [
                                                             "an exponential"]),
     (SIDE, MULT_STANDARD, "O(N!)", 0.0, "far from tight", ["a factorial"]),
     (SIDE, MULT_STANDARD, "Θ(2^N)", 0.0, "loose theta", []),
+    # the notation's claim: a lower bound, or strictly slower, is no upper bound
+    (SIDE, MULT_STANDARD, "Ω(N^2)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
+    (SIDE, MULT_STANDARD, "Omega(N^2)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
+    (SIDE, MULT_STANDARD, "ω(N)", 0.0, "omega", ["Ω is a lower bound", "The question asks for an upper bound"]),
+    (SIDE, MULT_STANDARD, "o(N^2)", 0.0, "too low", ["Little-o"]),
+    (SIDE, MULT_STANDARD, "o(N^3)", 0.5, "loose", ["True, but not tight"]),
+    (SIDE, MULT_STANDARD, "Θ(N^2)", 1.0, "correct", ["Correct."]),
+    (SIDE, MULT_STANDARD, "Θ(N^3)", 0.0, "loose theta", ["Θ claims the bound is tight"]),
+    (SIDE, MULT_STANDARD, "O(N^3)", 0.5, "loose", ["True, but not tight"]),
+    (SIDE, MULT_STANDARD, "O(N)", 0.0, "too low", ["Too low"]),
+    (SIDE, MULT_STANDARD, "O(N^2 k^2)", 1.0, "correct", []),
+    (SIDE, MULT_STANDARD, "O(N^2 k^3)", 0.5, "kernel mismatch", ["power of the kernel side"]),
+    (SIDE, MULT_STANDARD, "O(3N^2 + N)", 1.0, "correct", ["Constant factors and lower-order"]),
     (SIDE, MULT_STANDARD, "-N^2", 0.0, "unreadable", ["negative"]),
     (SIDE, MULT_STANDARD, "oo", 0.0, "unreadable", ["infinity"]),
     (SIDE, MULT_STANDARD, "O(N^2) foo", 0.0, "unreadable", ["foo"]),
@@ -416,3 +429,15 @@ def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
     assert graded.outcome("q2.b") == "correct"
     assert graded.data["extra_data"]["size_variable"] is None
     assert "could not work out what your Big\\-O letter means" in graded.data["output"]
+
+
+@pytest.mark.parametrize("answer, feedback", [
+    ("Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this fast. The question asks "
+               "for an upper bound, O (or a tight Θ)."),
+    ("o(N^2)", "Little-o claims the cost grows strictly slower than this, which is not true "
+               "here; use O or Θ."),
+])
+def test_a_wrong_notation_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path,
+                                                                answer, feedback):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: answer})
+    assert verdicts[MULT_STANDARD].feedback == feedback

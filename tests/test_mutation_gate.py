@@ -68,3 +68,30 @@ def test_an_entry_without_a_reason_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(gate, "EQUIVALENTS", listed)
     with pytest.raises(gate.GateError, match="needs file, function, removed, added and why"):
         gate._load_equivalents()
+
+
+def test_the_mutants_tests_are_found_by_their_unescaped_ids(tmp_path):
+    """An id such as `q2.d=6.14656 × 10^5` is escaped by default, and then not
+    found when mutmut passes it back to pytest: every such mutant became a
+    runner error that mutmut files as a timeout."""
+    args = argparse.Namespace(mutate="autograder/answers/number.py",
+                              tests=["tests/test_trust_gates.py"], isolation="forkserver")
+    workspace = gate._populate(tmp_path / "scratch", args)
+    mutmut = tomllib.loads((workspace / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    assert "disable_test_id_escaping_and_forfeit_all_rights_to_community_support=true" in \
+        mutmut["pytest_add_cli_args"]
+
+
+@pytest.mark.parametrize("only, judged", [([], 3), (["pkg.mod.x_f__mutmut_*"], 2)])
+def test_a_mutant_whose_tests_could_not_run_is_not_a_kill(tmp_path, monkeypatch, capsys, only, judged):
+    meta = tmp_path / "mutants" / "pkg" / "mod.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {
+        "pkg.mod.x_f__mutmut_1": 255, "pkg.mod.x_f__mutmut_2": 1, "pkg.mod.x_g__mutmut_1": 1}}),
+        encoding="utf-8")
+    monkeypatch.setattr(gate, "_mutation", lambda workspace, name: ("f", ["a"], ["b"]))
+    args = argparse.Namespace(mutate="pkg/mod.py", tests=["t"], reuse=True, only=only,
+                              max_children=1)
+    problems = gate._check_mutants(tmp_path, args)
+    assert len(problems) == 1 and "x_f__mutmut_1 harness error" in problems[0]
+    assert f"{judged - 1}/{judged} mutants killed" in capsys.readouterr().out

@@ -227,9 +227,22 @@ def test_significant_digits_as_written(text, digits):
     (Fraction("99.96"), 3, {100}),
     (Fraction("0.125"), 2, {Fraction("0.12"), Fraction("0.13")}),   # a tie: both roundings
     (Fraction(-784, 9), 2, {-87}),
+    (Fraction(1), 2, {1}),
+    (Fraction(0), 3, {0}),
 ])
 def test_rounded_to(value, digits, rounded):
     assert number.rounded_to(value, digits) == rounded
+
+
+@pytest.mark.parametrize("text, floor, note", [
+    ("400/7", 2, "Compared exactly, as written."),
+    ("57.1", 2, "Judged to the 3 significant digits you wrote."),
+    ("57", 2, "Judged to the 2 significant digits you wrote."),
+    ("60", 1, "Judged to the 1 significant digit you wrote."),
+    ("60", 2, "Judged to 2 significant digits, the fewest accepted here (you wrote 1)."),
+])
+def test_the_precision_rule_is_said(text, floor, note):
+    assert number.precision_note(number.parse(text), floor) == note
 
 
 # ----------------------------------------------------------------------------
@@ -433,6 +446,20 @@ def test_a_rounded_count_is_told_counts_are_exact():
     assert "7,056" not in verdict.feedback and "7056" not in verdict.feedback
     plain = number.grade(number.parse("7057"), Reference.of(_Item(), _entry(7056)))
     assert number.COUNTS_ARE_EXACT not in plain.feedback
+
+
+@pytest.mark.parametrize("text, credit, said, unsaid", [
+    ("7056", 1, "Correct.", "a hint"),
+    ("7057", 0, "a hint", "Check your working"),                 # wrong: the item's hint
+    ("84*83 = 7056", 1, "Check your working: the work shown does not add up", "a hint"),
+    ("84*84 = 7057", 0, "Check your working", "Correct."),       # both notes for a wrong sum
+    ("84*84 = 7057", 0, "a hint", "Correct."),
+    ("84*84 = 7.05e3", 0, "The final value 7,050 was graded. A count is a whole number", "Correct."),
+])
+def test_a_count_verdict_says_the_hint_and_any_working_that_does_not_add_up(text, credit, said,
+                                                                            unsaid):
+    verdict = number.grade(number.parse(text), Reference.of(_Item(), _entry(7056)))
+    assert verdict.credit == credit and said in verdict.feedback and unsaid not in verdict.feedback
 
 
 _FORWARD = Fraction(784, 9)

@@ -8,7 +8,7 @@ import time
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from autograder.answers import big_o, expression, number, ratio, shape
@@ -78,6 +78,7 @@ def test_superscripts_are_exponents_not_digits():
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
+@example("*0\u00b7")  # the middle dot maps to '*', which makes Markdown emphasis
 def test_normalize_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
@@ -220,6 +221,22 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     (Fraction(1, 87), "read as the number 0.01149 (exactly 1/87)"),
     (Fraction(10) ** 40, "read as the number 1.000 × 10^40"),
     (Fraction(2) ** 1000, "read as the number about 1.072 × 10^301"),
+    # scientific notation for values too long to write out: the exponent of
+    # a value just below a power of ten, a mantissa that rounds up to 10,
+    # signs, and tiny values
+    (Fraction(10) ** 40 / 3, "read as the number about 3.333 × 10^39"),
+    (-Fraction(10) ** 40 / 3, "read as the number about -3.333 × 10^39"),
+    (Fraction(99_996) * Fraction(10) ** 36, "read as the number about 1.000 × 10^41"),
+    (-Fraction(10) ** 41, "read as the number -1.000 × 10^41"),
+    (Fraction(123_456_789) * Fraction(10) ** 30, "read as the number about 1.235 × 10^38"),
+    (Fraction(10) ** 35 + Fraction(1, 2), "read as the number about 1.000 × 10^35"),
+    (Fraction(1, 10 ** 40), "read as the number 1.000 × 10^-40"),
+    (Fraction(1, 3 * 10 ** 40), "read as the number about 3.333 × 10^-41"),
+    (Fraction(1, 7 * 10 ** 35), "read as the number about 1.429 × 10^-36"),
+    (Fraction(5, 10 ** 33), "read as the number 5.000 × 10^-33"),
+    # 1.23446e39 + 1/9: the digit count overshoots the exponent by one, and
+    # correcting it by more would round twice (1.2345 -> 1.235)
+    (Fraction(123_446 * 10 ** 34 * 9 + 1, 9), "read as the number about 1.234 × 10^39"),
 ])
 def test_number_describe(value, text):
     assert number.describe(number.NumberReading(value, "", False, None, "")) == text

@@ -68,9 +68,6 @@ def normalize(text: str) -> str:
     text = _rewrite_latex(text)
     if "{,}" in text:
         text = _LATEX_GROUPED_COMMA.sub(",", text)
-    emphasis = _MARKDOWN_EMPHASIS.match(text)
-    if emphasis:
-        text = emphasis.group("inner")
     if text.isascii():  # most answers: nothing for the script rewrite or NFKC to do
         text = text.translate(_ASCII_MAP)
     else:
@@ -79,6 +76,10 @@ def normalize(text: str) -> str:
         # Mapping can bring a letter next to a combining mark it composes with
         # (Cyrillic о + ◌́ -> o + ◌́); composing again keeps normalize idempotent.
         text = unicodedata.normalize("NFKC", text)
+    # After the mapping, which can make emphasis marks (`·` becomes `*`).
+    emphasis = _MARKDOWN_EMPHASIS.match(text)
+    if emphasis:
+        text = emphasis.group("inner")
     return _SPACES.sub(" ", text).strip()
 
 

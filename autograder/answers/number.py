@@ -329,7 +329,8 @@ def _scientific(value: Fraction) -> str:
 
 
 def _round_half_up(value: Fraction) -> int:
-    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+    """A non-negative value rounded half up: every caller rounds a magnitude."""
+    return int(value + Fraction(1, 2))
 
 
 def matches(reading: NumberReading, reference: Fraction | int) -> bool:

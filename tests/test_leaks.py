@@ -50,6 +50,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.answers.shape import groups_into  # the shape grader's own reading of a tensor
 from autograder.build import artifacts as build
 from autograder.assignment.prepared import load_or_prepare
 from autograder.assignment.spec import DEFAULT_SPEC, load_spec
@@ -169,18 +170,6 @@ _RUN = re.compile(rf"{_LEFT}\d+(?:{_RUN_SEPARATOR}\d+)+(?!\d)")
 _MULTIPLY = re.compile(r"\s*(?:×|x|X|\*|·|\\times|\\cdot)\s*")
 
 
-def groups_into(dims: list[int], targets: list[int]) -> bool:
-    """Whether `dims` splits into consecutive runs with products `targets`:
-    the shape grader's reading of a tensor (`28x28x3x3` is 784 × 9)."""
-    index = 0
-    for target in targets:
-        product = 1
-        while product < target and index < len(dims):
-            product *= dims[index]
-            index += 1
-        if product != target:
-            return False
-    return index == len(dims)
 
 
 def run_readings(run: str) -> list[tuple[list[int], bool]]:

@@ -271,10 +271,10 @@ def matches(reading: ShapeReading, reference_dims: tuple[int, ...], *, allow_tra
     `allow_transpose`, the reference reversed matches too (5 × 400)."""
     dims = [dim for dim in reading.dims if dim != 1]
     reference = [dim for dim in reference_dims if dim != 1]
-    return _groups_into(dims, reference) or (allow_transpose and _groups_into(dims, reference[::-1]))
+    return groups_into(dims, reference) or (allow_transpose and groups_into(dims, reference[::-1]))
 
 
-def _groups_into(dims: list[int], targets: list[int]) -> bool:
+def groups_into(dims: list[int], targets: list[int]) -> bool:
     """Whether `dims` splits into consecutive runs whose products are `targets`.
     Every dim is at least 2, so products only grow and a greedy walk decides."""
     index = 0

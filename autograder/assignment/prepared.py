@@ -217,24 +217,35 @@ def _write_quietly(path: Path, data: dict) -> None:
 def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     """`autograder verify [--spec SPEC]`: prove the spec's references against
     the simulation and cache them now (setup.sh does, so that the first
-    student is graded as fast as the rest). Exits 1 if the simulation
-    contradicts any reference: those items would not be graded."""
+    student is graded as fast as the rest); for a spec with a family, every
+    variant's. Exits 1 if the simulation contradicts any reference: those
+    items would not be graded."""
     import argparse
 
-    from autograder.assignment.spec import DEFAULT_SPEC, load_spec
+    from autograder.assignment.spec import DEFAULT_SPEC, every_variant, load_spec
 
     parser = argparse.ArgumentParser(prog=prog, description=main.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spec", default=DEFAULT_SPEC, help="assignment spec (YAML)")
     args = parser.parse_args(argv)
-    spec = load_spec(args.spec)
-    summary = load_or_prepare(spec).verification
-    print(f"references for {spec.path.name}: {summary['values_verified']}/{summary['values_checked']}"
-          f" values and {summary['growths_verified']}/{summary['growths_checked']} growths proved"
-          f" by the simulation; cache {cache_path(spec)}")
-    for failure in summary["contradicted"]:
+    specs = every_variant(load_spec(args.spec))
+    totals = dict.fromkeys(("values_verified", "values_checked", "growths_verified",
+                            "growths_checked"), 0)
+    contradicted = []
+    for spec in specs:
+        summary = load_or_prepare(spec).verification
+        for key in totals:
+            totals[key] += summary[key]
+        which = f"{spec.variant.label} ({spec.variant.settings()}): " if spec.variant else ""
+        contradicted += [f"{which}{failure}" for failure in summary["contradicted"]]
+    variants = f" and its {len(specs) - 1} variants" if len(specs) > 1 else ""
+    print(f"references for {specs[0].path.name}{variants}: {totals['values_verified']}/"
+          f"{totals['values_checked']} values and {totals['growths_verified']}/"
+          f"{totals['growths_checked']} growths proved by the simulation; cache "
+          f"{cache_path(specs[0]) if len(specs) == 1 else CACHE_DIR}")
+    for failure in contradicted:
         print(f"  CONTRADICTED (those items will not be graded): {failure}")
-    return 1 if summary["contradicted"] else 0
+    return 1 if contradicted else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from types import SimpleNamespace
 import yaml
 
 from autograder.answers import KINDS as ANSWER_KINDS
+from autograder.assignment.family import (VARIANT_KEY, Family, FamilyError, Variant, numbers_text,
+                                          read_family)
 from solutions.config import Config
 
 #: Blanks of the sheet that are read but never become a Gradescope test: the
@@ -157,6 +159,10 @@ class Spec:
     path: Path
     files: tuple[Path, ...]  # this spec, then each spec it extends
     raw: dict = field(repr=False, compare=False, default_factory=dict)
+    #: The spec's family of variants (None: every student has the same numbers)
+    family: Family | None = None
+    #: The variant this spec is instantiated for (None: the configurations as written)
+    variant: Variant | None = None
 
     def item(self, key: str) -> Item:
         for candidate in self.items:
@@ -170,22 +176,77 @@ class Spec:
         return tuple(i.key for i in self.items)
 
     @property
+    def numbers(self) -> str:
+        """The student's numbers in words when the spec has a family, else ""."""
+        if self.family is None:
+            return ""
+        return numbers_text(self.configurations, self.family, self.variant)
+
+    @property
+    def reserved_keys(self) -> tuple[str, ...]:
+        """Top-level keys a sheet may hold besides the answers: the variant a
+        personal template was written for, when the spec has a family."""
+        return (VARIANT_KEY,) if self.family is not None else ()
+
+    @property
     def max_score(self) -> float:
         """The total a sheet can earn: the sum of the items' `max_score`."""
         return round(sum(i.max_score for i in self.items if i.tested), 4)
 
 
-def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
+def load_spec(path: Path | str = DEFAULT_SPEC, variant: int | None = None) -> Spec:
     """Load and check a spec. A spec may `extends: other.yaml` (a path
     relative to it): its own top-level entries replace the other's, except
     `configurations` and `mistakes`, which are merged by name, so a new
-    term's variant states only what changes."""
+    term's variant states only what changes. With `variant`, the spec of
+    that variant of the spec's family (see `variant_spec`)."""
     path = Path(path)
     digest = hashlib.sha256()
     files: list[Path] = []
     raw = _read_with_parents(path, digest, files, depth=0)
+    spec = _checked_build(raw, path, digest.hexdigest(), tuple(files))
+    return spec if variant is None else variant_spec(spec, variant)
+
+
+def variant_spec(spec: Spec, number: int) -> Spec:
+    """The spec of one variant of `spec`'s family: the family's configuration
+    with the variant's values, every item, key and text following them, and
+    a digest of its own (so its references are proved and cached apart)."""
+    if spec.family is None:
+        raise SpecError(f"the assignment spec {spec.path} has no family of variants")
     try:
-        return _build(raw, path, digest.hexdigest(), tuple(files))
+        variant = spec.family.variant(number)
+    except FamilyError as error:
+        raise SpecError(str(error)) from None
+    digest = hashlib.sha256(f"{spec.digest}\n{variant.settings()}".encode()).hexdigest()
+    built = _checked_build(spec.family.applied(spec.raw, variant), spec.path, digest, spec.files,
+                           variant=variant)
+    return built
+
+
+def every_variant(spec: Spec) -> tuple[Spec, ...]:
+    """The specs a grader of `spec` may grade against: the spec itself, then,
+    when it has a family, the spec of each variant. All of them are proved
+    before grading (`autograder verify`, the build)."""
+    if spec.family is None:
+        return (spec,)
+    return (spec, *(variant_spec(spec, v.number) for v in spec.family.variants))
+
+
+def spec_for_student(spec: Spec, email: str) -> Spec:
+    """The spec a student with this email is graded against: their variant's
+    when the spec has a family, else the spec itself."""
+    if spec.family is None:
+        return spec
+    return variant_spec(spec, spec.family.variant_for(email).number)
+
+
+def _checked_build(raw: dict, path: Path, digest: str, files: tuple[Path, ...],
+                   variant: Variant | None = None) -> Spec:
+    try:
+        return _build(raw, path, digest, files, variant)
+    except FamilyError as error:
+        raise SpecError(f"the assignment spec {path}: {error}") from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         if isinstance(error, SpecError):
             raise
@@ -232,7 +293,8 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 #: Every field a spec may have at its top level, and inside `defaults`,
 #: `growth` and the catalogue's entries; anything else is a typo.
 TOP_LEVEL_FIELDS = frozenset({"assignment", "configurations", "pooling", "growth", "big_o",
-                              "defaults", "sections", "mistakes", "items", "total_visibility"})
+                              "defaults", "sections", "mistakes", "items", "total_visibility",
+                              "family"})
 REQUIRED_FIELDS = ("assignment", "configurations", "growth", "items")
 DEFAULT_FIELDS = frozenset({"points", "visibility", "ratio_significant_digits", "for_credit"})
 GROWTH_FIELDS = frozenset({"configuration"})
@@ -248,7 +310,8 @@ def _refuse_unknown(where: str, entry, known: frozenset) -> None:
                         f"(known: {', '.join(sorted(known))})")
 
 
-def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
+def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...],
+           variant: Variant | None = None) -> Spec:
     _refuse_unknown("the spec's top level", raw, TOP_LEVEL_FIELDS)
     missing = [name for name in REQUIRED_FIELDS if name not in raw]
     if missing:
@@ -266,6 +329,9 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
     for name, entry in raw.get("mistakes", {}).items():
         _refuse_unknown(f"mistake {name}", entry, ALTERNATIVE_FIELDS)
     configurations = _configurations(raw["configurations"])
+    family = read_family(raw)
+    if family is not None and variant is None:
+        _refuse_impossible_variants(raw, family)
     pooling = {k: int(v) for k, v in raw.get("pooling", {}).items()}
     text = _TextFiller(configurations, pooling)
     defaults = raw.get("defaults", {})
@@ -308,7 +374,20 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...]) -> Spec:
         path=path,
         files=files,
         raw=raw,
+        family=family,
+        variant=variant,
     )
+
+
+def _refuse_impossible_variants(raw: dict, family: Family) -> None:
+    """Every variant's configurations must be ones a layer can have: a family
+    whose 7x7 VALID kernel meets a 4x4 input is refused at load, naming the
+    variant, rather than when that student is graded."""
+    for variant in family.variants:
+        try:
+            _configurations(family.applied(raw, variant)["configurations"])
+        except SpecError as error:
+            raise SpecError(f"family {variant.label} ({variant.settings()}): {error}") from None
 
 
 class _TextFiller:
@@ -335,10 +414,15 @@ def _configurations(raw: dict) -> dict[str, Config]:
             raise SpecError(f"'{FACTS}' is reserved for literature facts")
         entry = dict(entry)
         parent = entry.pop("from", None)
+        scale = entry.pop("scale", None)
+        if scale is not None and {"side", "height", "width"} & set(entry):
+            raise SpecError(f"configuration {name}: give scale or its sizes, not both")
         if parent is not None:
             if parent not in resolved:
                 raise SpecError(f"configuration {name} builds on {parent!r}, defined later or not at all")
             entry = {**resolved[parent], **entry}
+        if scale is not None:
+            entry = _scaled(name, entry, scale, has_parent=parent is not None)
         resolved[name] = entry
     configurations = {name: config_from_fields(entry, f"configuration {name}")
                       for name, entry in resolved.items()}
@@ -347,6 +431,19 @@ def _configurations(raw: dict) -> dict[str, Config]:
         if reason:
             raise SpecError(f"configuration {name} cannot exist: {reason}")
     return configurations
+
+
+def _scaled(name: str, entry: dict, scale, *, has_parent: bool) -> dict:
+    """`scale: N` on a configuration built `from` another: its input N times
+    as large on each side, so it follows the other's size (a family's
+    variants change it)."""
+    if not has_parent:
+        raise SpecError(f"configuration {name}: scale needs from (the configuration it scales)")
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise SpecError(f"configuration {name}: scale must be a whole number of at least 1, "
+                        f"not {scale!r}")
+    return {**entry, **{size: entry[size] * scale for size in ("side", "height", "width")
+                        if isinstance(entry.get(size), int)}}
 
 
 def impossibility(config: Config) -> str:

@@ -3,10 +3,16 @@ write Gradescope's results.json.
 
     autograder grade                       # on Gradescope: /autograder/submission -> /autograder/results/results.json
     autograder grade --submission PATH [--results FILE] [--spec SPEC]
+                     [--student EMAIL | --metadata submission_metadata.json]
 
 PATH is a submission folder or an answer sheet. Off Gradescope, results.json
 is written where --results says, or else as results.json in the current
 folder (and the summary says where); nothing is written under /autograder.
+
+When the spec gives every student their own numbers (a `family`), the
+submission is graded against its submitter's variant: on Gradescope from
+/autograder/submission_metadata.json, locally from --student or --metadata.
+Without either, the spec's base configuration is used and the results say so.
 
 Exit codes: 0 graded (a bad submission is graded too, with messages);
 1 the autograder could not grade (internal error, a broken spec, results.json
@@ -25,7 +31,8 @@ from pathlib import Path
 
 from autograder.gradescope.results import (GRADESCOPE_METADATA, GRADESCOPE_RESULTS, GRADESCOPE_SUBMISSION,
                                 Results, ResultsWriteError, failure_results, write_results)
-from autograder.assignment.spec import DEFAULT_SPEC, SpecError, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, SpecError, load_spec, spec_for_student
+from autograder.submission.submitter import NotAnEmail, group_email, normalized_email
 
 EXIT_GRADED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +49,20 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
     parser.add_argument("--spec", type=Path, default=Path(os.environ.get("AUTOGRADER_SPEC", DEFAULT_SPEC)),
                         help="assignment spec (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="print no summary table")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--student", metavar="EMAIL",
+                     help="grade against this student's variant (a spec with a family)")
+    who.add_argument("--metadata", type=Path, metavar="FILE",
+                     help="Gradescope's submission_metadata.json, whose users decide the variant "
+                          "(default on Gradescope: %s)" % GRADESCOPE_METADATA)
     args = parser.parse_args(argv)
+    if args.student is not None:
+        try:
+            normalized_email(args.student)
+        except NotAnEmail as error:
+            parser.error(f"--student: {error}")
+    if args.metadata is not None and not args.metadata.is_file():
+        parser.error(f"--metadata {args.metadata}: no such file")
     on_gradescope = (args.submission is None and args.results is None
                      and GRADESCOPE_SUBMISSION.parent.is_dir())  # /autograder exists
     if args.submission is None and not on_gradescope:
@@ -55,8 +75,10 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
     results_path = (args.results or default_results).absolute()
     started = time.perf_counter()
     try:
+        metadata_path = args.metadata or (GRADESCOPE_METADATA if on_gradescope else None)
         results, code = grade_submission(submission, args.spec, on_gradescope=on_gradescope,
-                                         started=started)
+                                         started=started, student=args.student,
+                                         metadata_path=metadata_path)
     except Exception:  # the autograder's own failure: say so, never a silent 0
         traceback.print_exc()
         print("autograder grade: the autograder failed on this submission (traceback above); "
@@ -75,8 +97,11 @@ def main(argv: list[str] | None = None, prog: str = "autograder grade") -> int:
 
 
 def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
-                     started: float) -> tuple[Results, int]:
-    """Results for one submission and the exit code they deserve."""
+                     started: float, student: str | None = None,
+                     metadata_path: Path | None = None) -> tuple[Results, int]:
+    """Results for one submission and the exit code they deserve: graded
+    against the submitter's variant when the spec has a family (the
+    student's email, else the metadata's users by the family's group rule)."""
     from autograder.grading.pipeline import grade_submission as grade_one
     from autograder.assignment.prepared import load_or_prepare
 
@@ -86,26 +111,46 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
         print(f"autograder grade: {error}", file=sys.stderr)
         return failure_results("The autograder's assignment spec is missing or broken: "
                                f"{error}", execution_time=time.perf_counter() - started), EXIT_FAILED
+    metadata = _read_metadata(metadata_path) if metadata_path is not None else None
+    if spec.family is not None:
+        email = student or (group_email(_user_emails(metadata), spec.family.group)
+                            if metadata is not None else None)
+        if email is not None:
+            spec = spec_for_student(spec, email)
+    elif student is not None:
+        print(f"autograder grade: note: {spec.path.name} gives every student the same numbers; "
+              "--student changes nothing", file=sys.stderr)
     results = grade_one(spec, load_or_prepare(spec), submission, started=started).results
-    if on_gradescope:
-        results.extra_data["submission_metadata"] = _metadata_summary()
+    if spec.family is not None:
+        results.extra_data["variant"] = spec.variant.number if spec.variant else None
+    if metadata_path is not None:
+        results.extra_data["submission_metadata"] = (
+            {"status": "read", "id": metadata.get("id"), "created_at": metadata.get("created_at")}
+            if metadata is not None else {"status": "missing or unreadable"})
     return results, EXIT_GRADED
 
 
-def _metadata_summary() -> dict:
-    """What Gradescope says about the submission, if it says anything."""
+def _read_metadata(path: Path) -> dict | None:
+    """Gradescope's submission_metadata.json, or None (with a note) when it
+    is missing or unreadable: the submission is still graded."""
     try:
-        metadata = json.loads(GRADESCOPE_METADATA.read_text(encoding="utf-8"))
+        metadata = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        print(f"autograder grade: note: {GRADESCOPE_METADATA} is missing; grading without it",
-              file=sys.stderr)
-        return {"status": "missing"}
+        print(f"autograder grade: note: {path} is missing; grading without it", file=sys.stderr)
+        return None
     except (OSError, ValueError) as error:
-        print(f"autograder grade: note: {GRADESCOPE_METADATA} is unreadable ({error}); "
-              "grading without it", file=sys.stderr)
-        return {"status": "unreadable"}
-    return {"status": "read", "id": metadata.get("id"),
-            "created_at": metadata.get("created_at")}
+        print(f"autograder grade: note: {path} is unreadable ({error}); grading without it",
+              file=sys.stderr)
+        return None
+    return metadata if isinstance(metadata, dict) else None
+
+
+def _user_emails(metadata: dict) -> list:
+    """The emails of the submission's users (a group has several)."""
+    users = metadata.get("users")
+    if not isinstance(users, list):
+        return []
+    return [user.get("email") for user in users if isinstance(user, dict)]
 
 
 def summary(results: Results, path: Path) -> str:

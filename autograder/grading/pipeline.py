@@ -11,6 +11,7 @@ it, so a regrade gives every submission the results it would get graded alone.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import Path
 from autograder.answers import KINDS, ParseError, big_o, descriptions
 from autograder.answers.errors import HedgedAnswer
 from autograder.answers.verdict import Letters, Outcome, Reference, Verdict
+from autograder.assignment.family import VARIANT_KEY
 from autograder.assignment.prepared import Prepared
 from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
@@ -58,6 +60,9 @@ class GradedSubmission:
     results: Results
     grades: tuple[ItemGrade, ...]
     problem: str | None
+    #: The variant the sheet says it was written for, when that is not the
+    #: variant it was graded against (a neighbour's sheet); else None.
+    written_for: str | None = None
 
 
 def grade_submission(spec: Spec, prepared: Prepared, submission: Path, *,
@@ -75,7 +80,28 @@ def grade_submission(spec: Spec, prepared: Prepared, submission: Path, *,
     grades, letters = grade_sheet(spec, prepared, sheet)
     results = build_results(spec, prepared, sheet, grades, letters,
                             execution_time=time.perf_counter() - started)
-    return GradedSubmission(results, tuple(grades), None)
+    return GradedSubmission(results, tuple(grades), None, written_for_other_variant(spec, sheet))
+
+
+def written_for_other_variant(spec: Spec, sheet: Sheet) -> str | None:
+    """The variant a sheet records (`variant: 7` at its top, written by the
+    personal template) when it differs from the one it is graded against:
+    a sheet filled for someone else's numbers. None when it matches, or
+    when the spec has no family or the sheet records nothing."""
+    if spec.family is None:
+        return None
+    recorded = sheet.get(VARIANT_KEY)
+    if recorded is None or not recorded.strip():
+        return None
+    match = _RECORDED_VARIANT.fullmatch(recorded.strip())
+    number = int(match.group(1)) if match else None
+    if spec.variant is not None and number == spec.variant.number:
+        return None
+    return f"variant {number}" if number is not None else f"{recorded.strip()[:40]!r}"
+
+
+#: How a sheet records its variant: `7` or `variant 7`.
+_RECORDED_VARIANT = re.compile(r"(?:variant\s*)?0*(\d{1,4})", re.IGNORECASE)
 
 
 def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
@@ -184,8 +210,10 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
                   letters: Letters, *, execution_time: float) -> Results:
     """Gradescope results: one test per item, written items at 0 points."""
     tests = [_test(g) for g in grades]
-    unexpected = sheet.unexpected_keys(spec.answer_keys)
+    unexpected = sheet.unexpected_keys(spec.answer_keys + spec.reserved_keys)
     lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
+    if spec.family is not None:
+        lines.append(_numbers_note(spec, sheet))
     lines.append(escape_markdown(letters.note))
     lines += [f"- {_shown(p, NOTE_BYTES)}" for p in sheet.problems]
     if unexpected:
@@ -211,6 +239,22 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
     return Results(tests=tests, output="\n\n".join(lines), execution_time=execution_time,
                    extra_data=extra, visibility=spec.total_visibility,
                    stdout_visibility=stdout_visibility(spec))
+
+
+def _numbers_note(spec: Spec, sheet: Sheet) -> str:
+    """Whose numbers the sheet was graded with, and a warning when the sheet
+    says it was written for other numbers."""
+    note = f"**Your numbers:** {escape_markdown(spec.numbers)}."
+    if spec.variant is None:
+        note += (" No student could be identified for this submission, so it was graded "
+                 "with the spec's base configuration.")
+    other = written_for_other_variant(spec, sheet)
+    if other is not None:
+        note += (f" **This sheet was written for {_shown(other, KEY_BYTES)}, not for your numbers.** "
+                 "It was graded against your own numbers, so answers for other numbers earn "
+                 "no credit: fill in your personal template (`python check.py --email "
+                 "you@school.edu` writes it) and submit again.")
+    return note
 
 
 def stdout_visibility(spec: Spec) -> str:

@@ -55,10 +55,12 @@ class Graded:
 
 @pytest.fixture
 def grade(tmp_path, capsys):
-    """grade(text_or_dict_or_path, name="answers.yaml") -> Graded"""
+    """grade(text_or_dict_or_path, name="answers.yaml", spec=None, options=()) -> Graded;
+    `options` are more `autograder grade` arguments (--student EMAIL, ...)."""
     counter = iter(range(10_000))
 
-    def run(sheet, name: str = "answers.yaml", *, spec: Path | None = None) -> Graded:
+    def run(sheet, name: str = "answers.yaml", *, spec: Path | None = None,
+            options: tuple[str, ...] = ()) -> Graded:
         folder = tmp_path / f"submission{next(counter)}"
         folder.mkdir()
         if isinstance(sheet, dict):
@@ -71,7 +73,7 @@ def grade(tmp_path, capsys):
         args = ["--submission", str(folder), "--results", str(results)]
         if spec is not None:
             args += ["--spec", str(spec)]
-        code = cli.main(args)
+        code = cli.main(args + list(options))
         out = capsys.readouterr().out
         validate_results_file(results)
         return Graded(json.loads(results.read_text(encoding="utf-8")), code, out)

@@ -43,6 +43,7 @@ class Outcome(Enum):
     ANSWERED = "answered"                    # a written answer, graded by hand
     INTERNAL_ERROR = "internal error"        # the grader's fault, not the answer's
     OUT_OF_TIME = "time budget"              # the sheet ran out of time before this item
+    OTHER_VARIANT = "other variant"          # the sheet was written for another student's numbers
 
 
 @dataclass(frozen=True)

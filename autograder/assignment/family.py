@@ -14,6 +14,7 @@ configuration, instantiated and proved for each variant.
         kernel: [3, 5]
         padding: [SAME, VALID]
       group: first_email            # whose email draws a group's variant
+      other_variant_sheets: no_credit   # or graded (see OTHER_VARIANT_POLICIES)
 
 Configurations built `from: base` follow the variant (write `scale: 2` for
 an input twice as large, not a fixed `side`); other configurations stay as
@@ -35,7 +36,12 @@ VARIABLE_FIELDS = {
     "stride": ("stride_h", "stride_w"), "stride_h": (), "stride_w": (),
     "in_channels": (), "out_channels": (), "padding": (),
 }
-FAMILY_FIELDS = frozenset({"salt", "configuration", "vary", "group"})
+FAMILY_FIELDS = frozenset({"salt", "configuration", "vary", "group", "other_variant_sheets"})
+#: What a sheet that records another student's variant earns: "no_credit"
+#: (the default: it was written for someone else's numbers, so none of it
+#: counts, and the TA's report lists it) or "graded" (graded on its merits
+#: against the submitter's own numbers).
+OTHER_VARIANT_POLICIES = ("no_credit", "graded")
 #: The sheet's top-level key recording the variant a personal template was
 #: written for, so that a sheet filled for another student's numbers is noticed.
 VARIANT_KEY = "variant"
@@ -72,6 +78,7 @@ class Family:
     variants: tuple[Variant, ...]
     #: the configurations built (directly or not) from the varied one
     followers: frozenset[str] = frozenset()
+    other_variant_sheets: str = OTHER_VARIANT_POLICIES[0]
 
     def variant(self, number: int) -> Variant:
         if not 1 <= number <= len(self.variants):
@@ -117,6 +124,10 @@ def read_family(raw: dict) -> Family | None:
     group = entry.get("group", GROUP_RULES[0])
     if group not in GROUP_RULES:
         raise FamilyError(f"family: group {group!r} is not one of {GROUP_RULES}")
+    policy = entry.get("other_variant_sheets", OTHER_VARIANT_POLICIES[0])
+    if policy not in OTHER_VARIANT_POLICIES:
+        raise FamilyError(f"family: other_variant_sheets {policy!r} is not one of "
+                          f"{OTHER_VARIANT_POLICIES}")
     vary = _vary(entry.get("vary"))
     followers = _refuse_fixed_followers(configurations, configuration, vary)
     combinations = list(itertools.product(*(values for _, values in vary)))
@@ -126,7 +137,8 @@ def read_family(raw: dict) -> Family | None:
     variants = tuple(Variant(number, tuple(zip(names, values)))
                      for number, values in enumerate(combinations, start=1))
     return Family(salt=salt, configuration=configuration, vary=vary, group=group,
-                  variants=variants, followers=frozenset(followers - {configuration}))
+                  variants=variants, followers=frozenset(followers - {configuration}),
+                  other_variant_sheets=policy)
 
 
 def _vary(entry) -> tuple[tuple[str, tuple], ...]:

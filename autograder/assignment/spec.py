@@ -344,6 +344,9 @@ def _build(raw: dict, path: Path, digest: str, files: tuple[Path, ...],
     duplicated = {k for k in keys if keys.count(k) > 1}
     if duplicated:
         raise SpecError(f"items listed twice: {sorted(duplicated)}")
+    if family is not None and any(k == VARIANT_KEY or k.startswith(VARIANT_KEY + ".") for k in keys):
+        raise SpecError(f"with a family, the sheet's key {VARIANT_KEY!r} records the student's "
+                        "variant; rename the item that uses it")
     variables = [i.key for i in items if i.kind == "variable"]
     if len(variables) != 1:
         raise SpecError("the spec needs exactly one item of kind 'variable' (what the "
@@ -415,14 +418,15 @@ def _configurations(raw: dict) -> dict[str, Config]:
         entry = dict(entry)
         parent = entry.pop("from", None)
         scale = entry.pop("scale", None)
-        if scale is not None and {"side", "height", "width"} & set(entry):
-            raise SpecError(f"configuration {name}: give scale or its sizes, not both")
+        if scale is not None:
+            _check_scale(name, entry, scale, parent)
         if parent is not None:
             if parent not in resolved:
                 raise SpecError(f"configuration {name} builds on {parent!r}, defined later or not at all")
             entry = {**resolved[parent], **entry}
         if scale is not None:
-            entry = _scaled(name, entry, scale, has_parent=parent is not None)
+            entry = {**entry, **{size: entry[size] * scale for size in ("side", "height", "width")
+                                 if isinstance(entry.get(size), int)}}
         resolved[name] = entry
     configurations = {name: config_from_fields(entry, f"configuration {name}")
                       for name, entry in resolved.items()}
@@ -433,17 +437,17 @@ def _configurations(raw: dict) -> dict[str, Config]:
     return configurations
 
 
-def _scaled(name: str, entry: dict, scale, *, has_parent: bool) -> dict:
-    """`scale: N` on a configuration built `from` another: its input N times
-    as large on each side, so it follows the other's size (a family's
+def _check_scale(name: str, entry: dict, scale, parent) -> None:
+    """`scale: N` on a configuration built `from` another makes its input N
+    times as large on each side, so it follows the other's size (a family's
     variants change it)."""
-    if not has_parent:
+    if parent is None:
         raise SpecError(f"configuration {name}: scale needs from (the configuration it scales)")
     if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
         raise SpecError(f"configuration {name}: scale must be a whole number of at least 1, "
                         f"not {scale!r}")
-    return {**entry, **{size: entry[size] * scale for size in ("side", "height", "width")
-                        if isinstance(entry.get(size), int)}}
+    if {"side", "height", "width"} & set(entry):
+        raise SpecError(f"configuration {name}: give scale or its sizes, not both")
 
 
 def impossibility(config: Config) -> str:

@@ -113,6 +113,8 @@ def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
              for item in spec.items if item.tested]
     output = ("**No readable answer sheet.** " + escape_markdown(message) +
               "\n\nFill in `answers.yaml` from the template and submit it again.")
+    if spec.family is not None:
+        output += f"\n\n**Your numbers:** {escape_markdown(spec.numbers)}."
     return Results(tests=tests, output=output, execution_time=elapsed,
                    extra_data={"answer_file": None, "problem": message},
                    visibility=spec.total_visibility, stdout_visibility=stdout_visibility(spec))
@@ -134,7 +136,22 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
         else:
             verdict = _grade_item(item, answer, prepared, letters, spec.big_o_policy)
         grades.append(ItemGrade(item, answer, verdict))
+    other = written_for_other_variant(spec, sheet)
+    if other is not None and spec.family.other_variant_sheets == "no_credit":
+        grades = [_for_another_student(grade, other) for grade in grades]
     return grades, letters
+
+
+def _for_another_student(grade: ItemGrade, other: str) -> ItemGrade:
+    """No credit for an answer of a sheet written for another student's
+    numbers (the family's default policy); written answers stay for the TA."""
+    if not KINDS[grade.item.kind].BY_REFERENCE:
+        return grade
+    verdict = Verdict(0.0, grade.verdict.read,
+                      f"No credit: this sheet says it was written for {other}, another "
+                      "student's numbers, so none of its answers count. Fill in the template "
+                      "of your own numbers and submit again.", Outcome.OTHER_VARIANT)
+    return replace(grade, verdict=verdict)
 
 
 def _grade_item(item: Item, answer: str | None, prepared: Prepared, letters: Letters,
@@ -250,9 +267,11 @@ def _numbers_note(spec: Spec, sheet: Sheet) -> str:
                  "with the spec's base configuration.")
     other = written_for_other_variant(spec, sheet)
     if other is not None:
-        note += (f" **This sheet was written for {_shown(other, KEY_BYTES)}, not for your numbers.** "
-                 "It was graded against your own numbers, so answers for other numbers earn "
-                 "no credit: fill in your personal template (`python check.py --email "
+        consequence = ("none of its answers earn credit" if spec.family.other_variant_sheets == "no_credit"
+                       else "it was graded against your own numbers, and answers for other "
+                            "numbers earn no credit")
+        note += (f" **This sheet was written for {_shown(other, KEY_BYTES)}, not for your numbers:** "
+                 f"{consequence}. Fill in your personal template (`python check.py --email "
                  "you@school.edu` writes it) and submit again.")
     return note
 

@@ -238,3 +238,27 @@ def test_a_student_option_that_is_no_email_is_a_usage_error(tmp_path, capsys):
         run.main(["--submission", str(tmp_path), "--spec", str(FAMILY), "--student", "ada"])
     assert exit_.value.code == 2
     assert "is not an email address" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ build
+
+def test_the_build_refuses_a_family_with_a_contradicted_variant_and_names_it(tmp_path, monkeypatch):
+    from autograder.build import artifacts
+
+    contradicted = {"verification": {"contradicted": ["3x3 weights: formula 9, simulation 10"]}}
+
+    def prepared(variant):
+        bad = variant.variant is not None and variant.variant.number == 5
+        return type("Prepared", (), contradicted if bad else {"verification": {"contradicted": []}})
+
+    monkeypatch.setattr("autograder.assignment.prepared.load_or_prepare", prepared)
+    with pytest.raises(artifacts.BuildError, match=r"variant 5 \(side 24, kernel 5, in_channels 1, "
+                                                   r"stride 1\).*formula 9, simulation 10"):
+        artifacts.build_autograder_zip(FAMILY, tmp_path / "autograder.zip", log=lambda line: None)
+    assert not (tmp_path / "autograder.zip").exists()
+    lines = []
+    monkeypatch.setattr("autograder.assignment.prepared.load_or_prepare",
+                        lambda variant: type("Prepared", (), {"verification": {"contradicted": []}}))
+    artifacts.build_autograder_zip(FAMILY, tmp_path / "autograder.zip", log=lines.append)
+    assert (tmp_path / "autograder.zip").is_file()
+    assert lines and "all 24 variants" in lines[0]

@@ -49,7 +49,7 @@ from pathlib import Path
 
 
 from autograder.assignment.sheet_templates import template
-from autograder.assignment.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, Spec, every_variant, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -221,9 +221,32 @@ def spec_files(spec: Spec) -> dict[str, bytes]:
     return files
 
 
-def build_autograder_zip(spec_path: Path = DEFAULT_SPEC, out: Path = DIST / "autograder.zip") -> Path:
-    write_zip(out, autograder_files(spec_path), executables=frozenset(SCRIPTS))
+def build_autograder_zip(spec_path: Path = DEFAULT_SPEC, out: Path = DIST / "autograder.zip",
+                         log=print) -> Path:
+    files = autograder_files(spec_path)
+    prove_every_variant(load_spec(spec_path), log)
+    write_zip(out, files, executables=frozenset(SCRIPTS))
     return out
+
+
+def prove_every_variant(spec: Spec, log=print) -> None:
+    """A spec with a family ships only when every variant's references are
+    proved (and cached here, for a dry run to reuse): a variant the
+    simulation contradicts would leave its students' items ungraded, so the
+    build is refused, naming it."""
+    if spec.family is None:
+        return
+    from autograder.assignment.prepared import load_or_prepare
+
+    started = time.perf_counter()
+    for variant in every_variant(spec)[1:]:
+        contradicted = load_or_prepare(variant).verification["contradicted"]
+        if contradicted:
+            raise BuildError(f"{variant.variant.label} ({variant.variant.settings()}) of "
+                             f"{spec.path.name} cannot be graded: the simulation contradicts "
+                             f"{contradicted[0]}")
+    log(f"proved the references of all {len(spec.family.variants)} variants of {spec.path.name} "
+        f"in {time.perf_counter() - started:.1f} s")
 
 
 def package_files(package: str) -> dict[str, bytes]:

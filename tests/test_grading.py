@@ -8,6 +8,7 @@ import subprocess
 import time
 
 import pytest
+import yaml
 
 from conftest import ROOT, SOLVED, set_answer, solved_answers
 
@@ -294,3 +295,58 @@ def test_run_autograder_script_from_another_folder(tmp_path):
     data = json.loads(results.read_text())
     assert data["score"] == sum(t["max_score"] for t in data["tests"])
     assert "2.a.1" in completed.stdout
+
+
+# ---------------------------------------------------------------- the verdict memo
+
+def _grade_twice(sheet_text: str, tmp_path, prepared=None):
+    from autograder.assignment.prepared import load_or_prepare
+    from autograder.assignment.spec import load_spec
+    from autograder.grading.pipeline import grade_submission
+
+    spec = load_spec()
+    prepared = prepared or load_or_prepare(spec)
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    (folder / "answers.yaml").write_text(sheet_text, encoding="utf-8")
+    first = grade_submission(spec, prepared, folder, started=0.0)
+    second = grade_submission(spec, prepared, folder, started=0.0)
+    return spec, prepared, first, second
+
+
+def test_a_remembered_verdict_is_the_verdict_grading_gives(tmp_path):
+    from autograder.grading import pipeline
+
+    answers = solved_answers()
+    set_answer(answers, "q2.a.padding", "2")  # a mistake, with its feedback
+    spec, prepared, first, second = _grade_twice(yaml.safe_dump(answers), tmp_path)
+    assert [g.verdict for g in first.grades] == [g.verdict for g in second.grades]
+    assert first.results.tests == second.results.tests
+    assert any(key[0] == "verdict" for key in prepared.memo)
+    fresh = pipeline.grade_sheet(spec, type(prepared)(prepared.items, prepared.verification),
+                                 pipeline.read_submission(tmp_path / "submission"))[0]
+    assert [g.verdict for g in fresh] == [g.verdict for g in first.grades]
+
+
+def test_long_answers_and_internal_errors_are_not_remembered(tmp_path, monkeypatch):
+    from autograder.grading import pipeline
+
+    answers = solved_answers()
+    long_answer = "7056 " + "weights " * 40
+    set_answer(answers, "q2.e.standard", long_answer)
+    spec, prepared, first, _ = _grade_twice(yaml.safe_dump(answers), tmp_path)
+    assert len(long_answer) > pipeline.REMEMBERED_ANSWER_CHARS
+    assert not any(long_answer in key for key in prepared.memo)
+
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        raise RuntimeError("passing trouble")
+
+    monkeypatch.setattr(pipeline, "_item_steps", failing)
+    (tmp_path / "2").mkdir()
+    _, prepared, first, second = _grade_twice(yaml.safe_dump(solved_answers()), tmp_path / "2")
+    assert all(g.verdict.outcome.value == "internal error" for g in second.grades)
+    graded_items = len(first.grades)
+    assert len(calls) == 2 * graded_items  # graded again, not served from the memo

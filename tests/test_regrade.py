@@ -475,3 +475,17 @@ def test_a_zip_that_is_not_an_export_is_refused(tmp_path, capsys, entries):
     archive = zip_with(tmp_path / "other.zip", entries)
     assert regrade.main([str(archive), "--out", str(tmp_path / "o")]) == regrade.EXIT_USAGE
     assert "not a Gradescope export" in capsys.readouterr().err
+
+
+def test_submissions_are_unpacked_in_memory_only_where_there_is_room(tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(regrade, "RAM_FOLDER", tmp_path)
+    monkeypatch.setattr(regrade.shutil, "disk_usage",
+                        lambda path: usage(0, 0, 3 * regrade.MAX_SUBMISSION_BYTES + 1))
+    assert regrade.unpacking_folder(2) == str(tmp_path)
+    assert regrade.unpacking_folder(3) is None  # no room for 3 workers and the margin
+    monkeypatch.setattr(regrade, "RAM_FOLDER", tmp_path / "absent")
+    monkeypatch.setattr(regrade.shutil, "disk_usage", lambda path: (_ for _ in ()).throw(OSError()))
+    assert regrade.unpacking_folder(1) is None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple
 
 if TYPE_CHECKING:  # the kinds stay importable without the grader (student self-check)
@@ -64,18 +65,14 @@ class Verdict:
     def from_label(cls, credit: float, read: str, label: str) -> "Verdict":
         """A verdict as reports see it again from its `label` (as results.json's
         extra_data and the regrade's workers pass it on), without feedback."""
-        for outcome in Outcome:
-            if label == outcome.value:
-                return cls(credit, read, "", outcome)
-        if label.startswith(f"{Outcome.INTERNAL_ERROR.value}: "):
-            return cls(credit, read, "", Outcome.INTERNAL_ERROR,
-                       detail=label[len(Outcome.INTERNAL_ERROR.value) + 2:])
-        return cls(credit, read, "", Outcome.MISTAKE, mistake=label)
+        outcome, mistake, detail = _label_parts(label)
+        return cls(credit, read, "", outcome, mistake=mistake, detail=detail)
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The outcome as reports and results.json's extra_data name it: a
-        recognised mistake by its catalogue name."""
+        recognised mistake by its catalogue name. Worked out once per
+        verdict: a class report asks a verdict for it many times."""
         if self.outcome is Outcome.MISTAKE:
             return self.mistake
         if self.detail:
@@ -95,6 +92,22 @@ class Letters:
     other_fits_better: bool
     note: str
     failed: str = ""  # why deciding it failed (an internal error), if it did
+
+
+#: Each outcome by its label, for reading labels back.
+_OUTCOMES_BY_LABEL = {outcome.value: outcome for outcome in Outcome}
+
+
+@lru_cache(maxsize=1024)
+def _label_parts(label: str) -> Tuple[Outcome, str, str]:
+    """(outcome, mistake, detail) a label stands for. A class report reads
+    tens of thousands of labels back, of a few dozen distinct ones."""
+    if label in _OUTCOMES_BY_LABEL:
+        return _OUTCOMES_BY_LABEL[label], "", ""
+    internal = f"{Outcome.INTERNAL_ERROR.value}: "
+    if label.startswith(internal):
+        return Outcome.INTERNAL_ERROR, "", label[len(internal):]
+    return Outcome.MISTAKE, label, ""
 
 
 @dataclass(frozen=True)

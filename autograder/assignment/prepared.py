@@ -20,7 +20,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -66,6 +66,10 @@ class PreparedItem:
 class Prepared:
     items: dict[str, PreparedItem]
     verification: dict  # summary for results.json's extra_data
+    #: What grading against these references has already worked out in this
+    #: process (see autograder.grading.pipeline): it lives and dies with them,
+    #: so it can never serve a result of other references.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def item(self, key: str) -> PreparedItem | None:
         return self.items.get(key)

@@ -1113,6 +1113,27 @@ def _hold_back(staging: Path, out: Path) -> Path:
 # The whole run
 
 
+#: A folder held in memory, where the machine has one (Linux).
+RAM_FOLDER = Path("/dev/shm")
+
+
+def unpacking_folder(jobs: int) -> str | None:
+    """Where the workers unpack submissions: a folder held in memory when the
+    machine has one with room for each worker's largest allowed submission,
+    else the system's temporary folder (None). Creating and removing a
+    submission's folders on this project's journaled disk took 6-10 ms a
+    submission (1.5 ms to create, the rest to remove), more than grading it;
+    in memory, 0.2 ms."""
+    try:
+        room = shutil.disk_usage(RAM_FOLDER).free
+    except OSError:
+        return None
+    if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK | os.X_OK) and \
+            room > (jobs + 1) * MAX_SUBMISSION_BYTES:
+        return str(RAM_FOLDER)
+    return None
+
+
 def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
             progress_stream: TextIO = sys.stderr) -> int:
     """Grade the export into `out`; returns the exit code."""
@@ -1122,7 +1143,7 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
         print(f"regrade: {error}", file=sys.stderr)
         return EXIT_FAILED
     loaded = (spec, load_or_prepare(spec))  # build the cache once here; workers inherit or read it
-    with tempfile.TemporaryDirectory(prefix="regrade-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="regrade-", dir=unpacking_folder(jobs)) as scratch:
         try:
             job, found, metadata, warnings, missing = _open(export, Path(scratch), spec_path)
         except ExportError as error:

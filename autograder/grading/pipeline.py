@@ -32,6 +32,14 @@ SHEET_BUDGET_SECONDS = 20.0
 #: The tag of a test graded for feedback only (an item with for_credit: false).
 NOT_FOR_CREDIT = "not for credit"
 
+#: Answers up to this many characters have their verdict and test remembered
+#: (`_remembered`); a class repeats them (in a synthetic class of 1,000, 2.8% of
+#: the (item, answer) pairs are distinct). Longer ones are graded each time,
+#: so that no sheet can fill the memory with its text.
+REMEMBERED_ANSWER_CHARS = 200
+#: Verdicts and tests remembered per set of references, at most.
+REMEMBERED_ENTRIES = 50_000
+
 #: Bytes of results.json (JSON-escaped, as written) that one piece of text
 #: from the sheet may take: a quoted answer, a feedback, a note about the
 #: sheet, an unexpected key. With notes capped at 20 (`autograder.submission.sheet`)
@@ -134,7 +142,9 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
                               "autograder allows for one submission. Contact course staff.",
                               Outcome.OUT_OF_TIME)
         else:
-            verdict = _grade_item(item, answer, prepared, letters, spec.big_o_policy)
+            verdict = _remembered(prepared, ("verdict", spec.digest, item.key, answer, letters),
+                                  answer, lambda: _grade_item(item, answer, prepared, letters,
+                                                              spec.big_o_policy))
         grades.append(ItemGrade(item, answer, verdict))
     other = written_for_other_variant(spec, sheet)
     if other is not None and spec.family.other_variant_sheets == "no_credit":
@@ -152,6 +162,24 @@ def _for_another_student(grade: ItemGrade, other: str) -> ItemGrade:
                       "student's numbers, so none of its answers count. Fill in the template "
                       "of your own numbers and submit again.", Outcome.OTHER_VARIANT)
     return replace(grade, verdict=verdict)
+
+
+def _remembered(prepared: Prepared, key: tuple, answer: str | None, work):
+    """`work()`, or what it gave before for the same key. Grading is pure:
+    a verdict depends on the spec (its digest), the item, the answer's text
+    and how the sheet's letters were read, and nothing else, so a class
+    regrade grades each distinct answer once per worker. The memo belongs to
+    `prepared`, so it never outlives the references it was computed with."""
+    if answer is not None and len(answer) > REMEMBERED_ANSWER_CHARS:
+        return work()
+    memo = prepared.memo
+    if key in memo:
+        return memo[key]
+    value = work()
+    internal_error = getattr(value, "outcome", None) is Outcome.INTERNAL_ERROR
+    if len(memo) < REMEMBERED_ENTRIES and not internal_error:  # an error may be passing
+        memo[key] = value
+    return value
 
 
 def _grade_item(item: Item, answer: str | None, prepared: Prepared, letters: Letters,
@@ -226,7 +254,8 @@ def _parse(kind: str, answer: str):
 def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[ItemGrade],
                   letters: Letters, *, execution_time: float) -> Results:
     """Gradescope results: one test per item, written items at 0 points."""
-    tests = [_test(g) for g in grades]
+    tests = [_remembered(prepared, ("test", spec.digest, g.item.key, g.answer, g.verdict),
+                         g.answer, lambda g=g: _test(g)) for g in grades]
     unexpected = sheet.unexpected_keys(spec.answer_keys + spec.reserved_keys)
     lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
     if spec.family is not None:

@@ -239,8 +239,9 @@ def _question_in_flow(root: Optional[Node]) -> bool:
 
 
 def _fast_node(loader_class, text: str, *arguments):
-    """libyaml's node graph of `text` where it reads as the pure-Python
-    parser does, else None (then the pure-Python loader reads it again)."""
+    """(libyaml's node graph of `text`, True) where libyaml reads it as the
+    pure-Python parser does, else (None, False): then the pure-Python loader
+    reads it again, and its error, if any, is the one raised."""
     if loader_class is None or not _libyaml_reads_alike(text):
         return None, False
     try:

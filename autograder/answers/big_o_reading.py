@@ -143,7 +143,8 @@ def _chain_mark_start(tokens: list[Token], at: int) -> int | None:
     return None
 
 
-# -- infinity and limits --------------------------------------------------------
+# -- limits ---------------------------------------------------------------------
+
 _LIMIT_PHRASE = re.compile(
     r"[,;]?\s*\(?\s*(?:as|when|for)\s+[A-Za-z]\s*(?:->|→|⟶|goes\s+to|tends\s+to|approaches)\s*"
     r"(?:∞|\+∞|oo|inf|infinity|infty)\s*\)?\s*[.]?\s*$", re.IGNORECASE)

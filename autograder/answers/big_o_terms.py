@@ -25,7 +25,7 @@ from .expression_values import evaluate, log_factor, to_polynomial
 
 AS_WHAT = "a growth rate"
 HINT = ("write it like O(N^5) or O(n^5 k^3), with one letter for the input size and k for "
-         "the kernel side")  # examples are no answer
+        "the kernel side")  # examples are no answer
 ONLY_THE_GROWTH = "write only the growth rate here; explanations go in the written parts"
 
 
@@ -64,13 +64,14 @@ _QUOTE_LIMIT = 40  # characters of the student's words quoted in a message
 
 
 def cut(text: str) -> str:
+    """The student's words, cut short for a message."""
     return text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT - 1] + "…"
 
 
 # -- what the math says -----------------------------------------------------------
 
-def reading_of(node: Node, notation: str | None,
-                source: Source) -> GrowthReading:
+def reading_of(node: Node, notation: str | None, source: Source) -> GrowthReading:
+    """What the math `node` of an answer says, as a growth rate in the size."""
     letters = symbols(node)
     size_letters = letters - KERNEL_LETTERS
     if "e" in size_letters and len(size_letters) > 1 and _has_e_power(node):

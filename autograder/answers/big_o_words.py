@@ -79,6 +79,8 @@ def growth_word_before_math(parser: Parser, tokens: list[Token]) -> int | None:
 
 def read_growth_word(parser: Parser, tokens: list[Token], at: int, nested: bool,
                      reread: ReadPiece) -> GrowthReading:
+    """The growth the word at `at` names (`quadratic in m`, `exponential`),
+    with the words around it; a vague word (`polynomial`) is refused."""
     source = parser.source
     token = tokens[at]
     word = growth_word(tokens, at)

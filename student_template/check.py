@@ -71,7 +71,8 @@ try:
     from autograder.answers import descriptions
     from autograder.answers import big_o, number, ratio, shape
     from autograder.answers.errors import ParseError
-    from autograder.submission.sheet import SubmissionError, find_answer_file, read_submission
+    from autograder.submission.files import SubmissionError, find_answer_file
+    from autograder.submission.sheet import read_submission
 except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
     if __name__ != "__main__":
         raise

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.grading import pipeline as grading
-from autograder.answers import big_o
+from autograder.answers import big_o, big_o_words
 from autograder.answers.errors import ParseError
 from autograder.assignment.prepared import load_or_prepare
 from autograder.submission.sheet import load_sheet
@@ -392,8 +392,8 @@ _OPERATORS = ["*", "/", "^", "**", "+", "-", "!", "=", "×", "%", "&", "#", "@",
 
 def _unknown_word(word: str) -> bool:
     lowered = word.lower()
-    return (lowered not in big_o.REMARK_WORDS and lowered not in {"o", "of"}
-            and not any(lowered.startswith(g) for g in big_o.GROWTH_WORDS))
+    return (lowered not in big_o_words.REMARK_WORDS and lowered not in {"o", "of"}
+            and not any(lowered.startswith(g) for g in big_o_words.GROWTH_WORDS))
 
 
 _WORDS = st.text(string.ascii_letters, min_size=2, max_size=10).filter(_unknown_word)

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from autograder import yaml_loading
 from autograder.submission import sheet
 from autograder.gradescope.results import escape_markdown
 from conftest import SOLVED, set_answer, solved_answers
@@ -38,17 +39,21 @@ def _tree(node):
 
 
 def _composed(loader_class, text: str):
-    """("ok", the node graph) or ("error", the error and the words students would see)."""
+    """("ok", the node graph) or ("error", whether it was refused, the words students would see)."""
     try:
-        loader = loader_class(text)
+        loader = loader_class(text, sheet.SHEET_BUDGET)
         try:
             return "ok", _tree(loader.get_single_node())
         finally:
             loader.dispose()
-    except sheet._Refused as refusal:
-        return "error", "refused", refusal.describe()
     except yaml.YAMLError as error:
-        return "error", type(error).__name__, sheet._describe_yaml_error(error, text, "answers.yaml")
+        return _composed_error(yaml_loading._read_error(error, text), text)
+    except yaml_loading.YAMLReadError as error:
+        return _composed_error(error, text)
+
+
+def _composed_error(error: yaml_loading.YAMLReadError, text: str):
+    return "error", error.refused, sheet._describe_yaml_error(error, text, "answers.yaml")
 
 
 _YAML_PIECES = st.sampled_from([
@@ -85,32 +90,37 @@ SHEET_TEXT = st.one_of(damaged_sheets(), st.text(max_size=300),
 _SHEETS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+_SLOW = yaml_loading._TextOnlyLoader
+_FAST = yaml_loading._FastTextOnlyLoader
+
+
 def _fast_node(text: str):
-    loader = sheet._FastSheetLoader(text)
+    loader = _FAST(text, sheet.SHEET_BUDGET)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
 
 
-@pytest.mark.skipif(sheet._CParser is None, reason="PyYAML without libyaml")
+@pytest.mark.skipif(_FAST is None, reason="PyYAML without libyaml")
 @_SHEETS
 @given(SHEET_TEXT)
 def test_every_text_libyaml_composes_otherwise_is_caught_by_a_guard(text):
     """Where libyaml accepts a text and composes something else than the
-    pure-Python loader, `_compose` never uses its graph."""
-    assume(sheet._libyaml_reads_alike(text))
-    fast = _composed(sheet._FastSheetLoader, text)
-    if fast[0] == "ok" and fast != _composed(sheet._SheetLoader, text):
-        assert "?" in text and sheet._question_in_flow(_fast_node(text))
+    pure-Python loader, `compose_text_only` never uses its graph."""
+    assume(yaml_loading._libyaml_reads_alike(text))
+    fast = _composed(_FAST, text)
+    if fast[0] == "ok" and fast != _composed(_SLOW, text):
+        assert "?" in text and yaml_loading._question_in_flow(_fast_node(text))
 
 
 @_SHEETS
 @given(SHEET_TEXT)
 def test_composing_a_sheet_is_the_pure_python_loaders_result(text):
-    """With libyaml or without, `_compose` accepts, refuses and composes as
-    the pure-Python loader does (its messages are the ones students see)."""
-    assert _composed(_Compose, text) == _composed(sheet._SheetLoader, text)
+    """With libyaml or without, `compose_text_only` accepts, refuses and
+    composes as the pure-Python loader does (its messages are the ones
+    students see)."""
+    assert _composed(_Compose, text) == _composed(_SLOW, text)
 
 
 @pytest.mark.parametrize("text", ["q2:\n  b: 9\tweights\n", "\u2028\ufeff", "q2:\n  b: |#\n",
@@ -118,46 +128,46 @@ def test_composing_a_sheet_is_the_pure_python_loaders_result(text):
                                   "q2: [28, 28?]\n", "q2: [x?, !!str y]\n", "q2: !?! 9\n"])
 def test_what_libyaml_reads_otherwise_is_composed_by_the_pure_python_loader(text):
     """Each case fuzzing found where libyaml composes what the pure-Python
-    loader refuses or reads otherwise (see `sheet._compose`)."""
+    loader refuses or reads otherwise (see `compose_text_only`)."""
     got = _composed(_Compose, text)
-    assert got == _composed(sheet._SheetLoader, text)
-    if sheet._CParser is not None:
-        assert _composed(sheet._FastSheetLoader, text) != got  # what the guards avoid
+    assert got == _composed(_SLOW, text)
+    if _FAST is not None:
+        assert _composed(_FAST, text) != got  # what the guards avoid
 
 
 def test_a_question_mark_outside_brackets_stays_on_the_fast_path():
     text = SOLVED_TEXT.replace("h:\n", "h:\n    note: ?? not sure\n", 1)
     assert "?" in text and "[" in text
-    if sheet._CParser is not None:
+    if _FAST is not None:
         node = _fast_node(text)
-        assert not sheet._question_in_flow(node)
-        assert _composed(_Compose, text) == _composed(sheet._SheetLoader, text)
+        assert not yaml_loading._question_in_flow(node)
+        assert _composed(_Compose, text) == _composed(_SLOW, text)
 
 
 class _Compose:
-    """`sheet._compose` with a loader's interface, for `_composed`."""
+    """`compose_text_only` with a loader's interface, for `_composed`."""
 
-    def __init__(self, text):
-        self.text = text
+    def __init__(self, text, budget):
+        self.text, self.budget = text, budget
 
     def get_single_node(self):
-        return sheet._compose(self.text)
+        return yaml_loading.compose_text_only(self.text, self.budget)
 
     def dispose(self):
         pass
 
 
 def test_the_solved_sheet_is_composed_by_libyaml_when_it_is_there(monkeypatch):
-    if sheet._CParser is None:
+    if _FAST is None:
         pytest.skip("PyYAML without libyaml")
     used = []
-    real = sheet._FastSheetLoader.get_single_node
+    real = _FAST.get_single_node
 
     def spy(self):
         used.append(True)
         return real(self)
 
-    monkeypatch.setattr(sheet._FastSheetLoader, "get_single_node", spy)
+    monkeypatch.setattr(_FAST, "get_single_node", spy)
     loaded = sheet.load_sheet(SOLVED, root=SOLVED.parent)
     assert used and loaded.get("q2.b") == "3 * 3 = 9"
 

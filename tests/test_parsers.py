@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from autograder.answers import big_o, expression, number, ratio, shape
+from autograder.answers import big_o, expression_tokens, number, ratio, shape
+from autograder.answers.big_o_terms import Term
 from autograder.answers.errors import NotANumber, ParseError
 from autograder.answers.normalize import normalize
 
@@ -504,9 +505,9 @@ def test_big_o_shown_and_flags(text, shown, constant, lower):
 def test_big_o_terms_are_exact_and_ordered():
     reading = big_o.parse("O(n^2 k^2 + 3 n^2 + n log n)")
     assert reading.terms == (
-        big_o.Term(Fraction(1), Fraction(2), Fraction(2), 0),
-        big_o.Term(Fraction(3), Fraction(2), Fraction(0), 0),
-        big_o.Term(Fraction(1), Fraction(1), Fraction(0), 1),
+        Term(Fraction(1), Fraction(2), Fraction(2), 0),
+        Term(Fraction(3), Fraction(2), Fraction(0), 0),
+        Term(Fraction(1), Fraction(1), Fraction(0), 1),
     )
     assert reading.dominant == reading.terms[0]
 
@@ -562,9 +563,9 @@ def test_big_o_reads_random_monomials(size_exp, kernel_exp, letter, coefficient)
     text = f"O({coefficient} {letter}^({size_exp}) k^{kernel_exp})"
     reading = big_o.parse(text)
     if size_exp == 0 and kernel_exp == 0:
-        assert reading.terms == (big_o.Term(Fraction(coefficient), Fraction(0), Fraction(0), 0),)
+        assert reading.terms == (Term(Fraction(coefficient), Fraction(0), Fraction(0), 0),)
     else:
-        assert reading.dominant == big_o.Term(Fraction(coefficient), size_exp, Fraction(kernel_exp), 0)
+        assert reading.dominant == Term(Fraction(coefficient), size_exp, Fraction(kernel_exp), 0)
     assert reading.has_constant_factor is (coefficient != 1)
 
 
@@ -687,11 +688,11 @@ def test_hostile_answer_messages(text, words):
 
 
 def test_bounds_are_module_constants():
-    assert expression.MAX_ANSWER_CHARS == 2_000
-    assert expression.MAX_TOKENS == 400
-    assert expression.MAX_NESTING == 40
-    assert expression.MAX_LITERAL_DIGITS == 300
-    assert expression.MAX_RESULT_DIGITS == 1_000
+    assert expression_tokens.MAX_ANSWER_CHARS == 2_000
+    assert expression_tokens.MAX_TOKENS == 400
+    assert expression_tokens.MAX_NESTING == 40
+    assert expression_tokens.MAX_LITERAL_DIGITS == 300
+    assert expression_tokens.MAX_RESULT_DIGITS == 1_000
 
 
 def test_within_bounds_still_reads():
@@ -782,6 +783,6 @@ def test_ratio_reads_or_refuses_any_text(text):
 @settings(max_examples=100, deadline=None)
 @given(st.text(min_size=1, max_size=30), st.integers(min_value=1, max_value=200))
 def test_long_repetitions_read_or_refuse_fast(piece, repeat):
-    text = (piece * repeat)[: expression.MAX_ANSWER_CHARS]
+    text = (piece * repeat)[: expression_tokens.MAX_ANSWER_CHARS]
     for kind in PARSERS.values():
         _reads_or_refuses(kind, text)

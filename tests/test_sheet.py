@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from autograder.submission.sheet import (
+from autograder.submission import files
+from autograder.submission.files import (
     MAX_ENTRIES_SCANNED,
-    MAX_NESTING_DEPTH,
     MAX_SHEET_BYTES,
-    MAX_YAML_NODES,
-    Sheet,
     SubmissionError,
     find_answer_file,
+)
+from autograder.submission.sheet import (
+    MAX_NESTING_DEPTH,
+    MAX_YAML_NODES,
+    Sheet,
     load_sheet,
     read_submission,
 )
@@ -531,9 +534,7 @@ def test_a_sheet_among_20000_files_is_found_whatever_the_listing_order(quick_tmp
 
 
 def test_a_sheet_past_every_listing_budget_is_still_looked_up_by_name(tmp_path, monkeypatch):
-    import autograder.submission.sheet as sheet_module
-
-    monkeypatch.setattr(sheet_module, "MAX_ENTRIES_LISTED", 50)
+    monkeypatch.setattr(files, "MAX_ENTRIES_LISTED", 50)
     for index in range(500):
         (tmp_path / f"a{index:03d}.dat").touch()
     expected = write(tmp_path / "answers.yaml", "q1: a\n")
@@ -543,8 +544,6 @@ def test_a_sheet_past_every_listing_budget_is_still_looked_up_by_name(tmp_path, 
 def test_the_sheet_found_does_not_depend_on_the_listing_order(quick_tmp_path, monkeypatch):
     """os.scandir's order, shuffled, finds the same sheet."""
     import random
-
-    import autograder.submission.sheet as sheet_module
 
     tmp_path = quick_tmp_path
 
@@ -567,6 +566,6 @@ def test_the_sheet_found_does_not_depend_on_the_listing_order(quick_tmp_path, mo
             def __exit__(self, *exc):
                 return False
 
-        monkeypatch.setattr(sheet_module.os, "scandir", Shuffled)
+        monkeypatch.setattr(files.os, "scandir", Shuffled)
         chosen.add(find_answer_file(tmp_path).name)
     assert chosen == {"answers.yaml"}

@@ -27,7 +27,8 @@ import yaml
 import test_parsers
 from autograder.answers import big_o, number, ratio, shape
 from autograder.answers.errors import ParseError
-from autograder.submission.sheet import SubmissionError, read_submission
+from autograder.submission.files import SubmissionError
+from autograder.submission.sheet import read_submission
 from student_bundle import (ROOT, SOLVED, STUDENT_PYTHONS, SUMMARY, TEMPLATE, build_and_unpack, find_python,
                             one_line, run_check, section, student_python, this_python)
 
@@ -338,7 +339,8 @@ if __name__ == "__main__":
     sys.path.insert(0, sys.argv[1])
     from autograder.answers import big_o, number, ratio, shape
     from autograder.answers.errors import ParseError
-    from autograder.submission.sheet import SubmissionError, read_submission
+    from autograder.submission.files import SubmissionError
+    from autograder.submission.sheet import read_submission
     request = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
     print(json.dumps(read_everything(request, dict(globals()))))
 '''

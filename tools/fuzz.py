@@ -32,10 +32,10 @@ results carry an "internal error" outcome, or whose output shows a
 traceback is a finding.
 
 YAML loaders. Every mutated sheet (and --loader-sheets more) is composed by
-the pure-Python sheet loader, by the libyaml one and by `sheet._compose`:
-`_compose` must give the pure-Python loader's graph, refusal or error
+the pure-Python sheet loader, by the libyaml one and by `compose_text_only`:
+`compose_text_only` must give the pure-Python loader's graph, refusal or error
 message every time, and any text libyaml composes otherwise must be caught
-by one of `_compose`'s guards.
+by one of its guards.
 
 Prints answers tried, unexpected exceptions with examples, the slowest answer
 (time and text), peak memory, sheets tried and invalid results.json count.
@@ -686,34 +686,35 @@ def _tree(node):
 
 
 def _compose_with(loader_class, text: str):
-    """("ok", node graph) or ("error", kind, the words a student would see)."""
+    """("ok", node graph) or ("error", whether it was refused, the words a student would see)."""
+    from autograder import yaml_loading
     from autograder.submission import sheet
 
     try:
-        loader = loader_class(text)
+        loader = loader_class(text, sheet.SHEET_BUDGET)
         try:
             return ("ok", _tree(loader.get_single_node()))
         finally:
             loader.dispose()
-    except sheet._Refused as refusal:
-        return ("error", "refused", refusal.describe())
-    except yaml.YAMLError as error:
-        return ("error", type(error).__name__, sheet._describe_yaml_error(error, text, "answers.yaml"))
+    except (yaml.YAMLError, yaml_loading.YAMLReadError) as error:
+        if isinstance(error, yaml.YAMLError):
+            error = yaml_loading._read_error(error, text)
+        return ("error", error.refused, sheet._describe_yaml_error(error, text, "answers.yaml"))
     except Exception as error:  # noqa: BLE001
         return ("error", type(error).__name__, str(error))
 
 
 class _Composing:
-    """`sheet._compose` (libyaml where it reads alike, else the pure-Python
-    loader) with a loader's interface."""
+    """`yaml_loading.compose_text_only` (libyaml where it reads alike, else
+    the pure-Python loader) with a loader's interface."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, budget):
+        self.text, self.budget = text, budget
 
     def get_single_node(self):
-        from autograder.submission import sheet
+        from autograder import yaml_loading
 
-        return sheet._compose(self.text)
+        return yaml_loading.compose_text_only(self.text, self.budget)
 
     def dispose(self):
         pass
@@ -721,45 +722,46 @@ class _Composing:
 
 class LoaderComparison:
     """Every mutated sheet composed by the pure-Python loader, by the libyaml
-    one and by `sheet._compose`: when libyaml accepts a text it must compose
-    exactly what the pure-Python loader composes, and `_compose` must give
+    one and by `compose_text_only`: when libyaml accepts a text it must compose
+    exactly what the pure-Python loader composes, and `compose_text_only` must give
     the pure-Python loader's result, refusal or error message every time."""
 
     def __init__(self, findings: Findings):
-        from autograder.submission import sheet
+        from autograder import yaml_loading
+        from autograder.submission import files, sheet
 
-        self.sheet = sheet
+        self.sheet, self.files, self.yaml_loading = sheet, files, yaml_loading
         self.findings = findings
         self.compared = self.fallbacks = self.skipped = self.recomposed = 0
 
     def check(self, data: bytes, label: str) -> None:
-        sheet = self.sheet
-        if sheet._CParser is None:
+        sheet, loading = self.sheet, self.yaml_loading
+        if loading._FastTextOnlyLoader is None:
             return
         try:
-            text = sheet._decode(data, Path("answers.yaml"))
-        except sheet.SubmissionError:
+            text = self.files._decode(data, Path("answers.yaml"))
+        except self.files.SubmissionError:
             self.skipped += 1
             return
-        if not sheet._libyaml_reads_alike(text):
+        if not loading._libyaml_reads_alike(text):
             self.skipped += 1
             return
         if len(text) > 100_000:
             self.skipped += 1  # the pure-Python loader alone takes a second or more
             return
         self.compared += 1
-        slow = _compose_with(sheet._SheetLoader, text)
+        slow = _compose_with(loading._TextOnlyLoader, text)
         composed = _compose_with(_Composing, text)
         if composed != slow:
-            self.findings.add("sheet._compose", f"differs from the pure-Python loader ({slow[:2]})",
+            self.findings.add("compose_text_only", f"differs from the pure-Python loader ({slow[:2]})",
                               f"{label}: {text[:300]!r}")
-        fast = _compose_with(sheet._FastSheetLoader, text)
+        fast = _compose_with(loading._FastTextOnlyLoader, text)
         if fast[0] == "error":
             self.fallbacks += slow[0] == "ok"
         elif fast != slow:
-            loader = sheet._FastSheetLoader(text)
+            loader = loading._FastTextOnlyLoader(text, sheet.SHEET_BUDGET)
             try:
-                guarded = sheet._question_in_flow(loader.get_single_node())
+                guarded = loading._question_in_flow(loader.get_single_node())
             finally:
                 loader.dispose()
             if guarded:
@@ -855,7 +857,7 @@ def main(argv: list[str] | None = None) -> int:
           f"loader accepted {loaders.fallbacks} (fallback used); libyaml composed otherwise and "
           f"the '?'-in-brackets guard recomposed {loaders.recomposed}; {loaders.skipped:,} not "
           f"decodable, given only to the pure-Python loader (tab, BOM, non-printable, '|#') or over "
-          f"100 kB; 0 differences between sheet._compose and the pure-Python loader is the target")
+          f"100 kB; 0 differences between compose_text_only and the pure-Python loader is the target")
     print(f"peak memory (ru_maxrss): fuzzer {own:.0f} MiB, largest child {children:.0f} MiB")
     print(f"unexpected exceptions and findings: {findings.total}")
     for signature, count in sorted(findings.counts.items(), key=lambda kv: -kv[1]):

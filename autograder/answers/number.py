@@ -19,9 +19,12 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import expression, prose
+from . import prose
 from .errors import NotANumber, ParseError
-from .expression import Negate, Number, Power, Product, format_plain, render
+from .expression import NUMBER_MODE, Parser
+from .expression_tokens import Source
+from .expression_tree import Negate, Number, Power, Product, Sum, format_plain, render, symbols
+from .expression_values import evaluate
 from .verdict import Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a number"
@@ -64,13 +67,13 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = 
          _nested: bool = False) -> NumberReading:
     """`text` read as one number, with `extra_words` harmless after it too (a
     ratio's `faster`, `than`); `count` for a whole number (see `parse`)."""
-    parser = expression.Parser.read(text, AS_WHAT, expression.NUMBER_MODE)
+    parser = Parser.read(text, AS_WHAT, NUMBER_MODE)
     if parser.find_notation() is not None:
         raise parser.source.fail("it is written as a growth rate like O(N^3), not as a number",
                                  _HINT, error_type=NotANumber)
     reworded = reword(parser.source, "number")
     if reworded.text != parser.source.text:
-        parser = expression.Parser.of(reworded, expression.NUMBER_MODE)
+        parser = Parser.of(reworded, NUMBER_MODE)
     skipped = parser.skip_prose()
     if parser.at_end():
         raise parser.source.fail("there is no number in it", _HINT)
@@ -82,10 +85,10 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = 
         sides.append(parser.expression())
     _refuse_run_on_number(parser)
     remark = parser.remark()
-    letters = sorted(set().union(*map(expression.symbols, sides)))
+    letters = sorted(set().union(*map(symbols, sides)))
     if letters:
         raise parser.source.fail(f"it contains the letter {letters[0]}", _HINT, error_type=NotANumber)
-    values = [expression.evaluate(side, parser.source) for side in sides]
+    values = [evaluate(side, parser.source) for side in sides]
     final = sides[-1]
     if count and len(sides) == 1 and isinstance(final, Number) and _POINT_GROUPED.match(final.text):
         raise parser.source.fail(f"the point in '{final.text}' could be a thousands separator "
@@ -111,23 +114,23 @@ def read(text: str, *, extra_words: frozenset[str] = frozenset(), count: bool = 
 _CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_]{2})")
 
 
-def reword(source: expression.Source, what: str) -> expression.Source:
+def reword(source: Source, what: str) -> Source:
     """The answer with its words read (number words, scale words, a label,
     unit words inside the math), after refusing a hedged answer."""
     if not prose.has_words(source.text):
-        return expression.Source(prose.apply_scales(source.text), source.as_what)
+        return Source(prose.apply_scales(source.text), source.as_what)
     text = prose.apply_scales(prose.spell_numbers(source.text))
     prose.refuse_hedges(text, what, source.text)
     label, text = prose.strip_label(text)
     prose.refuse_meaning_words([label], source.fail, what)
     text = _CROSS_BEFORE_REMARK.sub(r"\1, ", prose.strip_inline_units(text))
-    return expression.Source(text, source.as_what)
+    return Source(text, source.as_what)
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
-def _refuse_ranges(sides, values, source: expression.Source) -> None:
+def _refuse_ranges(sides, values, source: Source) -> None:
     """`12~15`, `12 = 15`, `15-16`: two written numbers that differ, joined by
     a relation or a dash, give a range rather than one value."""
     def literal(node) -> bool:
@@ -139,12 +142,12 @@ def _refuse_ranges(sides, values, source: expression.Source) -> None:
                 and not _agree(left_value, left, right_value):
             raise prose.hedged(source.text, "number")
     final = sides[-1]
-    if (isinstance(final, expression.Sum) and len(final.parts) == 2 and final.parts[1][0] == "-"
+    if (isinstance(final, Sum) and len(final.parts) == 2 and final.parts[1][0] == "-"
             and all(literal(part) for _, part in final.parts) and values[-1] < 0):
         raise prose.hedged(source.text, "number")
 
 
-def _check_remark(remark: str, value: Fraction, node, source: expression.Source,
+def _check_remark(remark: str, value: Fraction, node, source: Source,
                   extra_words: frozenset[str], nested: bool) -> None:
     """Words after the number must be harmless; a number among them is
     either work that agrees with the answer (`240 (12*20)`) or a second value."""
@@ -220,7 +223,7 @@ def _decimal_exponent(magnitude: Fraction) -> int:
     return exponent - 1 if magnitude < Fraction(10) ** exponent else exponent
 
 
-def _refuse_run_on_number(parser: expression.Parser) -> None:
+def _refuse_run_on_number(parser: Parser) -> None:
     """`6,1`, `12345,000`, `12.345.000`: digits run on in a way with two readings."""
     before, token = parser.previous(), parser.peek()
     if before is None or before.kind != "number" or token.spaced:

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from . import big_o, expression, number, prose
-from .big_o import GrowthReading
+from . import big_o, number, prose
+from .big_o_terms import GrowthReading
 from .errors import NotANumber
+from .expression_tokens import Source, Token, prepare, tokenize
 from .number import NumberReading
 from .verdict import Outcome, Reference, Verdict, first_match, verdict_for
 
@@ -47,7 +48,7 @@ BY_REFERENCE = True
 
 def parse(text: str) -> RatioReading:
     """Read `text` as a ratio, or raise ParseError."""
-    source = expression.prepare(text, AS_WHAT)
+    source = prepare(text, AS_WHAT)
     means_one = _MEANS_ONE.match(source.text.lower())
     if means_one and _only_remarks(means_one.group("rest")):
         one = NumberReading(Fraction(1), "1 (the same)", False, None, source.text)
@@ -82,9 +83,9 @@ def _only_remarks(rest: str) -> bool:
     return not any(char.isdigit() for char in rest) or rest.startswith(("(", ","))
 
 
-def _ratio_colon(source: expression.Source) -> expression.Token | None:
+def _ratio_colon(source: Source) -> Token | None:
     """The ':' of `400:7` or `1 : 57`, between two numbers (not `Answer: 57`)."""
-    tokens = expression.tokenize(source)
+    tokens = tokenize(source)
     for before, colon, after in zip(tokens, tokens[1:], tokens[2:]):
         if (colon.kind == "mark" and colon.text == ":"
                 and (before.kind == "number" or before.text in (")", "]"))

@@ -23,9 +23,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import expression, prose
+from . import prose
 from .errors import ParseError
-from .expression import Product, render
+from .expression import SHAPE_MODE, Parser
+from .expression_tokens import MAX_RESULT_BITS, MAX_RESULT_DIGITS, MAX_TOKENS, Source, prepare
+from .expression_tree import Product, format_plain, render
+from .expression_values import evaluate
 from .verdict import Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a shape"
@@ -52,9 +55,9 @@ def parse(text: str) -> ShapeReading:
 
 
 def _read(text: str, *, nested: bool) -> ShapeReading:
-    source = _reword(expression.prepare(text, AS_WHAT))
+    source = _reword(prepare(text, AS_WHAT))
     digit_groups = "" if _BRACKETED.match(source.text) else ","
-    parser = expression.Parser.of(source, expression.SHAPE_MODE, digit_groups)
+    parser = Parser.of(source, SHAPE_MODE, digit_groups)
     skipped = parser.skip_prose()
     if parser.at_end():
         raise source.fail("there is no shape in it", _HINT)
@@ -75,7 +78,7 @@ def _read(text: str, *, nested: bool) -> ShapeReading:
     return ShapeReading(dims, written if written == values else f"{written} = {values}", remark)
 
 
-def _read_side(parser: expression.Parser) -> list:
+def _read_side(parser: Parser) -> list:
     opening = parser.peek()
     if parser.at("(", "[", "{") and _bracket_holds_separator(parser):
         parser.advance()
@@ -85,10 +88,10 @@ def _read_side(parser: expression.Parser) -> list:
     return _read_dimensions(parser, inside_brackets=False)
 
 
-def _dims(nodes: list, source: expression.Source) -> tuple[int, ...]:
+def _dims(nodes: list, source: Source) -> tuple[int, ...]:
     dims = tuple(_dimension(node, source) for node in nodes)
-    if sum(dim.bit_length() for dim in dims) > expression.MAX_RESULT_BITS:
-        raise source.fail(f"it has more than {expression.MAX_RESULT_DIGITS:,} digits of entries")
+    if sum(dim.bit_length() for dim in dims) > MAX_RESULT_BITS:
+        raise source.fail(f"it has more than {MAX_RESULT_DIGITS:,} digits of entries")
     return dims
 
 
@@ -112,12 +115,12 @@ _ROWS_COLUMNS = re.compile(
     rf"(?P<second_name>rows?|columns?|cols?)\b", re.IGNORECASE)
 
 
-def _reword(source: expression.Source) -> expression.Source:
+def _reword(source: Source) -> Source:
     """The shape with its words and notations read: number and scale words,
     a hedge refused, a label skipped, `R^{...}`, framework shapes, the batch
     dimension, rows and columns, unit words inside the shape."""
     if not prose.has_words(source.text) and "R" not in source.text:
-        return expression.Source(_BATCH_DIMENSION.sub("", prose.apply_scales(source.text)),
+        return Source(_BATCH_DIMENSION.sub("", prose.apply_scales(source.text)),
                                  source.as_what)
     text = prose.apply_scales(prose.spell_numbers(source.text))
     prose.refuse_hedges(text, "shape", source.text)
@@ -133,7 +136,7 @@ def _reword(source: expression.Source) -> expression.Source:
     text = _BATCH_DIMENSION.sub("", text)
     if "row" in text.lower() or "col" in text.lower():
         text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
-    return expression.Source(prose.strip_inline_units(text), source.as_what)
+    return Source(prose.strip_inline_units(text), source.as_what)
 
 
 #: `20 x 20, 4 channels`, `20 x 20 (1 channel)`, `20x20 with 4 output
@@ -169,7 +172,7 @@ def _rows_by_columns(match: re.Match) -> str:
     return f"{rows.strip()} × {columns.strip()}"
 
 
-def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source, nested: bool) -> None:
+def _check_remark(remark: str, dims: tuple[int, ...], source: Source, nested: bool) -> None:
     """Words after the shape must be harmless; a number among them is either
     the same size again (`20 x 5 (100 entries)`) or a second answer."""
     if not any(char.isdigit() for char in prose.without_harmless_phrases(remark)):
@@ -192,11 +195,11 @@ def _check_remark(remark: str, dims: tuple[int, ...], source: expression.Source,
                       "give one shape, such as 20 x 5; explanations go in the written parts")
 
 
-def _bracket_holds_separator(parser: expression.Parser) -> bool:
+def _bracket_holds_separator(parser: Parser) -> bool:
     """Whether the bracket that comes next holds a top-level comma or cross:
     `(30, 30)` is a shape in brackets, `(400^2)/7` an expression."""
     depth = 0
-    for ahead in range(expression.MAX_TOKENS):
+    for ahead in range(MAX_TOKENS):
         token = parser.peek(ahead)
         if token.kind == "end":
             return False
@@ -211,7 +214,7 @@ def _bracket_holds_separator(parser: expression.Parser) -> bool:
     return False
 
 
-def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> list:
+def _read_dimensions(parser: Parser, *, inside_brackets: bool) -> list:
     nodes = [parser.expression()]
     used = None  # the kind of separator the shape uses: 'cross' or ','
     while True:
@@ -242,10 +245,10 @@ def _read_dimensions(parser: expression.Parser, *, inside_brackets: bool) -> lis
     return nodes
 
 
-def _dimension(node, source: expression.Source) -> int:
-    value = expression.evaluate(node, source)
+def _dimension(node, source: Source) -> int:
+    value = evaluate(node, source)
     if value.denominator != 1:
-        raise source.fail(f"the dimension {render(node)} is {expression.format_plain(value)}, "
+        raise source.fail(f"the dimension {render(node)} is {format_plain(value)}, "
                           f"not a whole number", _HINT)
     if value <= 0:
         raise source.fail(f"the dimension {render(node)} is {value}; dimensions must be positive",

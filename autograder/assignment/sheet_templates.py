@@ -16,12 +16,12 @@ the configuration has.
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from fractions import Fraction
 from pathlib import Path
 
 from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.text_output import write_or_print
 
 _HEADER = """\
 # {assignment} -- answer sheet
@@ -149,12 +149,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder sheet") -> int:
         from autograder.assignment.prepared import load_or_prepare
 
         text = solved(spec, load_or_prepare(spec))
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_or_print(text, args.output, prog)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import SimpleNamespace
 
-import yaml
-
 from autograder.answers import KINDS as ANSWER_KINDS
 from autograder.assignment.family import (VARIANT_KEY, Family, FamilyError, Variant, numbers_text,
                                           read_family)
+from autograder.yaml_loading import YAMLReadError, load_typed
 from solutions.config import Config
 
 #: Blanks of the sheet that are read but never become a Gradescope test: the
@@ -266,9 +265,9 @@ def _read_with_parents(path: Path, digest, files: list[Path], *, depth: int) -> 
     digest.update(text)
     files.append(path)
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"the assignment spec {path} is not valid YAML: {_yaml_problem(error)}") from None
+        raw = load_typed(text)
+    except YAMLReadError as error:
+        raise SpecError(f"the assignment spec {path} is not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise SpecError(f"the assignment spec {path} must be a mapping")
     parent_name = raw.pop("extends", None)
@@ -280,14 +279,6 @@ def _read_with_parents(path: Path, digest, files: list[Path], *, depth: int) -> 
         if isinstance(parent.get(key), dict) and isinstance(raw.get(key), dict):
             merged[key] = {**parent[key], **raw[key]}
     return merged
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    """PyYAML's multi-line report as one line: what, and where."""
-    problem = getattr(error, "problem", None) or str(error)
-    mark = getattr(error, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-    return f"{problem}{where}"
 
 
 #: Every field a spec may have at its top level, and inside `defaults`,

@@ -8,7 +8,6 @@ themselves are printed beside them so the key can be checked by hand.
 from __future__ import annotations
 
 import argparse
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import sympy as sp
 
 from autograder.assignment.references import expectations, growth_reference
 from autograder.assignment.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.text_output import write_or_print
 from solutions.facts import CUTOUT
 from solutions.growth import growth_in_side
 from solutions.layers import LAYER_NAMES, Config, quantities, symbolic_quantities
@@ -206,11 +206,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder key") -> int:
     parser.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
     args = parser.parse_args(argv)
     text = render(load_spec(args.spec))
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_or_print(text, args.output, prog)
 
 
 if __name__ == "__main__":

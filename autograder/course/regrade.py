@@ -57,8 +57,6 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Sequence, TextIO
 
-import yaml
-
 from autograder.gradescope.run import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
 from autograder.grading.pipeline import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrade,
                                 grade_submission, unreadable_results)
@@ -70,6 +68,7 @@ from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, Gr
                                question_scores, write_report, write_text_atomically)
 from autograder.gradescope.results import failure_results, fsync_folder, to_json_dict
 from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
+from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata
 
 METADATA_FILE = "submission_metadata.yml"
 #: Where a run that must not replace the earlier outputs leaves its own.
@@ -378,118 +377,10 @@ def _submission_folders(root: Path) -> dict[str, Path]:
 # Reading the metadata
 
 
-class _MetadataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader for Gradescope's Ruby-flavoured YAML.
-
-    It has SafeLoader's constructors (libyaml's parser when installed,
-    several times faster on a class's metadata), so nothing is imported or
-    called. Ruby's symbol keys (`:name:`) lose their colon; timestamps stay
-    the text they are; `!ruby/object:BigDecimal 18:0.9E2` becomes a number;
-    any other tag (`!ruby/object:...`, `!!python/object/apply:...`) builds
-    the plain string, list or dict it is written as. Aliases become shared
-    references, so an alias bomb costs no more than its text.
-    """
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        return {(key[1:] if isinstance(key, str) and key.startswith(":") else key): value
-                for key, value in mapping.items()}
-
-
-def _construct_plain(loader: _MetadataLoader, tag_suffix: str, node: yaml.Node):
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)
-
-
-def _construct_big_decimal(loader: _MetadataLoader, node: yaml.Node):
-    """Ruby's BigDecimal dump is `precision:digits`, e.g. `18:0.2467E3`."""
-    text = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else ""
-    return _number_or_none(text.rpartition(":")[2])
-
-
-_MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp",
-                                lambda loader, node: loader.construct_scalar(node))
-_MetadataLoader.add_constructor("!ruby/object:BigDecimal", _construct_big_decimal)
-_MetadataLoader.add_multi_constructor(None, _construct_plain)
-
-
 #: The fields of a submission's metadata the gradebook uses. The others (its
 #: previous results and every earlier attempt's) are most of the file and are
 #: dropped unbuilt: a class's metadata loads in a fraction of the time.
 _USED_FIELDS = frozenset({"submitters", "score", "created_at", "status"})
-
-
-class _NeedsWholeDocument(Exception):
-    """The metadata is not shaped as expected, or a kept field refers (by
-    alias) to a dropped part: it is read whole instead."""
-
-
-def _essential_events(events) -> list[yaml.Event]:
-    """The parse events of the metadata without the unused fields of each
-    submission (the values at depth two whose key is not in _USED_FIELDS)."""
-    kept: list[yaml.Event] = []
-    open_collections: list[list] = []  # per open collection: [is_mapping, nodes seen, keep pair]
-    anchors: set = set()
-    skipping = 0  # nesting depth inside a dropped value
-    for event in events:
-        if skipping:
-            if isinstance(event, yaml.CollectionStartEvent):
-                skipping += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                skipping -= 1
-            continue
-        if isinstance(event, yaml.NodeEvent) and open_collections:
-            parent = open_collections[-1]
-            is_key = parent[0] and parent[1] % 2 == 0
-            parent[1] += 1
-            if len(open_collections) == 2 and parent[0]:
-                if is_key:
-                    if not isinstance(event, yaml.ScalarEvent):
-                        raise _NeedsWholeDocument()
-                    parent[2] = event.value.lstrip(":") in _USED_FIELDS
-                if not parent[2]:
-                    skipping = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
-                    continue
-        if isinstance(event, yaml.AliasEvent) and event.anchor not in anchors:
-            raise _NeedsWholeDocument()
-        if getattr(event, "anchor", None) is not None:
-            anchors.add(event.anchor)
-        if isinstance(event, yaml.CollectionStartEvent):
-            open_collections.append([isinstance(event, yaml.MappingStartEvent), 0, None])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            open_collections.pop()
-        kept.append(event)
-    return kept
-
-
-def _used_lines(text: str) -> str:
-    """The metadata's text without the unused fields of each submission: a
-    line filter on Gradescope's layout (a submission key at column 0, its
-    fields at column 2, their values deeper), so the unused fields (each
-    submission's previous results and history, most of the file) are never
-    parsed. Anything else (a sequence, a comment) is kept; if what is kept
-    does not parse alone (an alias into a dropped field), `read_metadata`
-    falls back to a filter on the parse events."""
-    kept = []
-    keep = True
-    for line in text.splitlines(keepends=True):
-        content = line.lstrip(" ")
-        indent = len(line) - len(content)
-        if not content.strip():
-            if keep:
-                kept.append(line)
-            continue
-        if indent == 0:
-            keep = True
-        elif indent == 2 and not content.startswith(("-", "#")):
-            key = content[1:] if content.startswith(":") else content
-            keep = key.partition(":")[0].strip().strip("'\"").lstrip(":") in _USED_FIELDS
-        if keep:
-            kept.append(line)
-    return "".join(kept)
 
 
 def read_metadata(data: bytes | None) -> tuple[dict, list[str]]:
@@ -504,17 +395,9 @@ def read_metadata(data: bytes | None) -> tuple[dict, list[str]]:
     if len(data) > MAX_METADATA_BYTES:
         return {}, [f"{METADATA_FILE} is larger than {MAX_METADATA_BYTES:,} bytes; ignored"]
     try:
-        try:
-            document = yaml.load(_used_lines(data.decode("utf-8")),  # noqa: S506 (a safe loader)
-                                 Loader=_MetadataLoader)
-        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError, TypeError):
-            try:
-                essential = yaml.emit(_essential_events(yaml.parse(data, Loader=_MetadataLoader)))
-            except _NeedsWholeDocument:
-                essential = data
-            document = yaml.load(essential, Loader=_MetadataLoader)  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
-        return {}, [f"{METADATA_FILE} could not be read ({type(error).__name__}); "
+        document = load_gradescope_metadata(data, _USED_FIELDS)
+    except YAMLReadError as error:
+        return {}, [f"{METADATA_FILE} could not be read ({error}); "
                     "student names and Gradescope scores are left blank"]
     if not isinstance(document, dict):
         return {}, [f"{METADATA_FILE} is not a mapping of submissions; ignored"]

@@ -24,7 +24,8 @@ from autograder.assignment.family import VARIANT_KEY
 from autograder.assignment.prepared import Prepared
 from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
-from autograder.submission.sheet import Sheet, SubmissionError, read_submission
+from autograder.submission.files import SubmissionError
+from autograder.submission.sheet import Sheet, read_submission
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.

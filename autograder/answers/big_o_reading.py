@@ -1,0 +1,165 @@
+"""Reading an answer that is a growth rate: `O(N^5)`, `Θ(m log m)`,
+`Omega(m)`, `O(m^5 k^3)`, `O(n^(3/2))`, `big O of n squared`, a bare
+`n^2` (no notation: a statement of how the count grows), growth in words
+(`quintic`, `linear in m`), or work before the answer (`9m^5 + m = O(m^5)`).
+
+Math right after the bracket (`O(m^5)^2`, `O(m^5)/k`) belongs to the growth
+rate; the words around it are read by `big_o_words`, what the math says by
+`big_o_terms`. Grading policy (whether constant factors or lower-order
+terms cost credit, what the kernel exponent should be) belongs to the
+grader (`big_o`); this module reports them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .big_o_terms import AS_WHAT, HINT, ONLY_THE_GROWTH, GrowthReading, cut, reading_of, same_growth
+from .big_o_words import (growth_word_before_math, notation_indices, read_growth_word,
+                          with_context)
+from .errors import ParseError
+from .expression import GROWTH_MODE, GROWTH_NOTATIONS, Parser
+from .expression_tokens import Source, Token, prepare, tokenize
+
+
+def parse(text: str) -> GrowthReading:
+    """Read `text` as a growth rate, or raise ParseError."""
+    return _read(prepare(text, AS_WHAT), nested=False)
+
+
+class _NoGrowth(ParseError):
+    """Text with no math and no growth word in it: a label in `Answer = O(m^5)`."""
+
+
+def _read(source: Source, nested: bool) -> GrowthReading:
+    """`nested` is True for a piece of a larger answer (work before `=`, a
+    restatement in brackets): its own remarks may not hold more math."""
+    may_name_infinity = _may_name_infinity(source.text)
+    source, limit = _without_limit_phrase(source) if may_name_infinity else (source, "")
+    tokens = tokenize(source)
+    notations = notation_indices(tokens, source if may_name_infinity else None)
+    chain = [at for at in notations if at > 0 and _chain_mark_start(tokens, at)]  # not at 0: '~O(m^5)'
+    if chain:
+        return _read_chain(source, tokens, chain, nested)
+    if len(notations) > 1:
+        raise source.fail("it has more than one growth rate; give the one answer you mean",
+                          ONLY_THE_GROWTH)
+    parser = Parser(source, tokens, GROWTH_MODE)
+    if notations:
+        reading = _read_notation(parser, notations[0], nested)
+    else:
+        word_at = growth_word_before_math(parser, tokens)
+        reading = (read_growth_word(parser, tokens, word_at, nested, _read_piece)
+                   if word_at is not None else _read_bare(parser, nested))
+    if limit:
+        reading = replace(reading, remark=" ".join(filter(None, (reading.remark, limit))))
+    return reading
+
+
+def _read_piece(source: Source) -> GrowthReading:
+    """A piece of a larger answer (a restatement after the growth rate), read
+    as a growth rate whose own remarks may hold no more math."""
+    return _read(source, nested=True)
+
+
+# -- the forms of an answer ---------------------------------------------------
+
+def _read_notation(parser: Parser, at: int, nested: bool) -> GrowthReading:
+    """`O(...)`, `Θ[...]`, `big O of ...`; math right after the bracket
+    (`O(m^5)^2`, `O(m^5)/k`, `O(m^5) k`) belongs to the growth rate."""
+    source = parser.source
+    leading = source.text[:parser.peek(at).start]
+    parser.skip_to(at)
+    notation = GROWTH_NOTATIONS[parser.advance().text]
+    parser.begin()
+    if parser.at("(", "[", "{"):
+        node = parser.bracketed()
+        after = parser.peek()
+        if after.kind == "mark" and after.text == "!":
+            raise source.fail("it has a '!' right after the brackets of the growth rate",
+                              "write a factorial inside the brackets, like O(m!), or leave the '!' out")
+        if after.kind == "end":
+            reading = reading_of(node, notation, source)
+            return with_context(reading, source, leading, "", nested, _read_piece) if leading else reading
+        dash_then_words = parser.at("-") and after.spaced and not parser.starts_operand(1)
+        if not dash_then_words:  # 'O(m^5) - tight' is a remark
+            parser.skip_to(at + 1)  # the bracket again, as the first factor of an expression
+            node = parser.expression()
+    else:
+        parser.advance()  # 'of', as in 'big O of n squared'
+        node = parser.expression()
+    reading = reading_of(node, notation, source)
+    return with_context(reading, source, leading, _rest(parser), nested, _read_piece)
+
+
+def _rest(parser: Parser) -> str:
+    """The text after the math, as written."""
+    return parser.source.text[parser.peek().start:]
+
+
+def _read_bare(parser: Parser, nested: bool) -> GrowthReading:
+    source = parser.source
+    parser.skip_prose()
+    if parser.at_end():
+        raise source.fail("there is no growth rate in it", HINT, error_type=_NoGrowth)
+    leading = source.text[:parser.peek().start]
+    parser.begin()
+    node = parser.expression()
+    return with_context(reading_of(node, None, source), source, leading, _rest(parser), nested,
+                        _read_piece)
+
+
+def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading:
+    """`9m^5 + m = O(m^5)`, `O(m^5 + m) = O(m^5)`: work, then the answer; every
+    step must say the same growth, and the last one is graded."""
+    cuts = [_chain_mark_start(tokens, at) for at in chain] + [len(source.text)]
+    pieces, start = [], 0
+    for end, at in zip(cuts, chain + [None]):
+        pieces.append(source.text[start:end].strip())
+        start = tokens[at].start if at is not None else start
+    answer = _read(Source(pieces[-1], source.as_what), nested)
+    for piece in pieces[:-1]:
+        if not piece:
+            raise source.fail("it has an '=' with nothing before it")
+        try:
+            step = _read(Source(piece, source.as_what), nested=True)
+        except _NoGrowth:
+            continue  # a label: 'Answer = O(m^5)'
+        if not same_growth(step, answer):
+            raise source.fail(f"it says two different growth rates, '{cut(piece)}' and "
+                              f"'{cut(pieces[-1])}'", "give the one answer you mean")
+    return answer
+
+
+def _chain_mark_start(tokens: list[Token], at: int) -> int | None:
+    """Where the `=`, `~`, `->` or `→` right before the notation at `at` starts."""
+    mark = tokens[at - 1]
+    if mark.kind != "mark":
+        return None
+    if mark.text in ("=", "~", "→", "⇒", "≡"):
+        return mark.start
+    if mark.text == ">" and at >= 2 and tokens[at - 2].text in ("-", "=") and not mark.spaced:
+        return tokens[at - 2].start
+    return None
+
+
+# -- limits ---------------------------------------------------------------------
+
+_LIMIT_PHRASE = re.compile(
+    r"[,;]?\s*\(?\s*(?:as|when|for)\s+[A-Za-z]\s*(?:->|→|⟶|goes\s+to|tends\s+to|approaches)\s*"
+    r"(?:∞|\+∞|oo|inf|infinity|infty)\s*\)?\s*[.]?\s*$", re.IGNORECASE)
+
+
+def _may_name_infinity(text: str) -> bool:
+    """A quick look before the token-by-token one."""
+    lowered = text.lower()
+    return "∞" in text or "oo" in lowered or "inf" in lowered
+
+
+def _without_limit_phrase(source: Source) -> tuple[Source, str]:
+    """`O(m^5) as m -> ∞`: the limit is what Big-O means, a harmless remark."""
+    match = _LIMIT_PHRASE.search(source.text)
+    if match is None or match.start() == 0:
+        return source, ""
+    return Source(source.text[:match.start()].rstrip(), source.as_what), \
+        match.group().strip(" ,;()")

@@ -1,0 +1,123 @@
+"""The one YAML loading path (autograder/yaml_loading.py): each way of
+reading gives what its caller needs, and every failure is a YAMLReadError
+that says where."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from autograder import yaml_loading
+from autograder.yaml_loading import (Budget, YAMLReadError, compose_text_only,
+                                     load_gradescope_metadata, load_typed)
+
+BUDGET = Budget(nodes=50, text_chars=200, depth=5)
+
+#: Texts the spec reader must read exactly as yaml.safe_load does, whether
+#: libyaml reads them or (a tab, a BOM, '?' in brackets) the pure-Python parser.
+TYPED_TEXTS = [
+    "a: 1\nb: 2.5\nc: true\nd: no\ne: ~\nf: 1_000\ng: 12:30\n",
+    "when: 2025-10-01\nlist: [1, 2, {x: y}]\n",
+    "base: &b {side: 28}\nvariant: *b\n",
+    "a: 'quoted # not a comment'\nb: |\n  two\n  lines\n",
+    "a: x\tweights\n",
+    "\ufeffa: 1\n",
+    "q: [x?]\n",
+    "q: [x?, y]\n",
+    "",
+    b"a: 1\nb: [2, 3]\n",
+]
+
+
+def _outcome(read, text, error_type):
+    try:
+        return "read", read(text)
+    except error_type:
+        return "refused", None
+
+
+@pytest.mark.parametrize("text", TYPED_TEXTS)
+def test_typed_values_are_what_safe_load_reads(text):
+    """The same values, or an error exactly where safe_load has one."""
+    assert _outcome(load_typed, text, YAMLReadError) == _outcome(yaml.safe_load, text, yaml.YAMLError)
+
+
+def test_typed_values_keep_their_types():
+    loaded = load_typed("n: 12\nx: 1.5\nflag: yes\nday: 2025-10-01\n")
+    assert loaded == {"n": 12, "x": 1.5, "flag": True, "day": datetime.date(2025, 10, 1)}
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("assignment: x\nitems: [1,\n", 3, 1),
+    ("a: 1\n  b: 2\n", 2, 4),
+    ("a: [1, 2\nb: 3\n", 2, 2),
+])
+def test_a_syntax_error_says_its_line_and_column(text, line, column):
+    with pytest.raises(YAMLReadError) as caught:
+        load_typed(text)
+    error = caught.value
+    assert (error.line, error.column, error.refused) == (line, column, False)
+    assert str(error).endswith(f" at line {line}, column {column}")
+    assert "\n" not in str(error)
+
+
+def test_a_control_character_is_named_with_its_line():
+    with pytest.raises(YAMLReadError) as caught:
+        load_typed("a: 1\nb: x\x07y\n")
+    assert (caught.value.character, caught.value.line) == (0x07, 2)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("q: 12:30\nr: no\ns: 1_000\nt: 0x1F\n",
+     {"q": "12:30", "r": "no", "s": "1_000", "t": "0x1F"}),
+    ("q: ~\nr:\ns: null\nt: 'null'\n", {"q": None, "r": None, "s": None, "t": "null"}),
+])
+def test_text_only_keeps_every_scalar_as_typed(text, expected):
+    node = compose_text_only(text, BUDGET)
+    values = {key.value: (None if value.tag == yaml_loading.NULL_TAG else value.value)
+              for key, value in node.value}
+    assert values == expected
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("q: !!python/object:os.system x\n", "the YAML tag '!!python/object:os.system' is not allowed"),
+    ("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [*a, *a, *a, *a, *a, *a]\n", "more than 50 values"),
+    ("a: &a " + "x" * 150 + "\nb: *a\n", "more than 200 characters"),
+    ("a: [[[[[[1]]]]]]\n", "nested more than 5 levels deep"),
+])
+def test_text_only_refuses_what_the_budget_or_policy_does_not_allow(text, reason):
+    with pytest.raises(YAMLReadError) as caught:
+        compose_text_only(text, BUDGET)
+    assert caught.value.refused and reason in caught.value.problem
+    assert caught.value.line is not None
+
+
+METADATA = b"""\
+submission_7:
+  :submitters:
+  - :name: Ada
+    :sid: '1'
+  :created_at: 2020-11-15 17:04:24.043103000 Z
+  :score: !ruby/object:BigDecimal 18:0.2467E3
+  :status: processed
+  :history:
+  - :score: 1
+  :results: !ruby/hash-with-ivars:ActiveSupport::HashWithIndifferentAccess
+    elements:
+      tests: []
+"""
+
+
+def test_metadata_keeps_timestamps_as_text_and_big_decimals_exact():
+    loaded = load_gradescope_metadata(METADATA, frozenset({"submitters", "created_at", "score"}))
+    entry = loaded["submission_7"]
+    assert entry == {"submitters": [{"name": "Ada", "sid": "1"}],
+                     "created_at": "2020-11-15 17:04:24.043103000 Z", "score": Decimal("246.7")}
+
+
+def test_unreadable_metadata_is_a_read_error():
+    with pytest.raises(YAMLReadError) as caught:
+        load_gradescope_metadata(b"a: [unclosed\n", frozenset({"score"}))
+    assert caught.value.line == 2

@@ -50,12 +50,17 @@ def padding_before(n, k, s, padding: str):
     return sp.floor(padding_total(n, k, s, padding) / 2)
 
 
+@lru_cache(maxsize=None)
 def real_taps(n, k, s, padding: str):
     """Kernel taps that land on real (unpadded) input pixels, summed over the
     output positions of one dimension.
 
     Output i reads padded positions i*s .. i*s+k-1, i.e. input positions
     i*s - before + j; those with 0 <= position < n are real.
+
+    Cached, so that every quantity of a dimension holds the same Sum (the
+    same bound variable): the compiled formulas then evaluate it once
+    instead of once per quantity, which matters at 1024 outputs.
     """
     i = sp.Dummy("i", integer=True, nonnegative=True)
     before = padding_before(n, k, s, padding)
@@ -216,10 +221,20 @@ def _compiled_quantities(padding: str):
     layer = Layer.symbolic(padding)
     table = symbolic_quantities(padding)
     symbols = [getattr(layer, f.name) for f in fields(Layer) if f.name != "padding"]
+    # Common subexpressions (each dimension's Sum of real taps above all) are
+    # computed once; never one holding a Sum's bound variable, which only
+    # has a value inside its Sum.
+    bound = tuple(set().union(*(expr.atoms(sp.Dummy) for expr in _flat(table.values()))))
     compiled = sp.lambdify(symbols, list(table.values()),
                            modules=[{"Fraction": Fraction, "math": math}, "math"],
-                           printer=_ExactPrinter)
+                           printer=_ExactPrinter, cse=lambda exprs: sp.cse(exprs, ignore=bound))
     return tuple(table), compiled
+
+
+def _flat(values):
+    """The expressions of `values`, tensor shapes unpacked."""
+    for value in values:
+        yield from value if isinstance(value, tuple) else (value,)
 
 
 def _as_int(value):

@@ -150,6 +150,13 @@ class PowerLaw:
         return {self.name: count}
 
 
+def _simulate_with(monkeypatch, counts) -> None:
+    """Synthetic counts as the full simulation of every configuration, however
+    large (none is proved on proxies)."""
+    monkeypatch.setattr(verify, "_measure", counts)
+    monkeypatch.setattr(verify, "affordable", lambda config: True)
+
+
 def _derived(monkeypatch, growth: Growth):
     """growth_in_side as if the formulas derived `growth`; records paddings asked."""
     asked = []
@@ -163,7 +170,7 @@ def _derived(monkeypatch, growth: Growth):
 
 
 def _grow(monkeypatch, measured: PowerLaw, derived: Growth, base: Config = SQUARE) -> Verification:
-    monkeypatch.setattr(verify, "_measure", measured)
+    _simulate_with(monkeypatch, measured)
     _derived(monkeypatch, derived)
     result = Verification()
     verify.verify_growths([measured.name], base, result)
@@ -172,28 +179,31 @@ def _grow(monkeypatch, measured: PowerLaw, derived: Growth, base: Config = SQUAR
 
 def test_measured_slopes_on_the_growth_sides_and_kernels(monkeypatch):
     counts = PowerLaw(2.5, 1.5)
-    monkeypatch.setattr(verify, "_measure", counts)
+    _simulate_with(monkeypatch, counts)
     base = Config(9, 11, 2, 3, 4, 5, 1, 2, "VALID")
     slopes = verify._measured_growth("standard.multiplications", base)
     assert slopes["side"] == [pytest.approx(2.5, abs=1e-12)]
     assert slopes["kernel"] == pytest.approx(1.5, abs=1e-12)
-    # The side grows at the base's kernel height; the kernel (3 to 6) on the largest side.
+    # The side grows at the base's kernel height; the kernel (3 to 6) on the
+    # largest side; one channel in and out (channels are constant factors).
+    # Sides of at least 10 kernels: 64 and 128 for this kernel of 4.
+    one_channel = replace(base, in_channels=1, out_channels=1)
     assert counts.measured == [
-        replace(base, height=32, width=32, kernel_h=4, kernel_w=4),
-        replace(base, height=64, width=64, kernel_h=4, kernel_w=4),
-        replace(base, height=64, width=64, kernel_h=6, kernel_w=6),
-        replace(base, height=64, width=64, kernel_h=3, kernel_w=3),
+        replace(one_channel, height=64, width=64, kernel_h=4, kernel_w=4),
+        replace(one_channel, height=128, width=128, kernel_h=4, kernel_w=4),
+        replace(one_channel, height=128, width=128, kernel_h=6, kernel_w=6),
+        replace(one_channel, height=128, width=128, kernel_h=3, kernel_w=3),
     ]
 
 
 def test_slopes_are_log_ratios_of_the_counts(monkeypatch):
     """Counts that are no power law: each slope is log(ratio)/log(2)."""
     table = {(32, 3): 100, (64, 3): 300, (64, 6): 500}
-    monkeypatch.setattr(verify, "_measure",
+    _simulate_with(monkeypatch,
                         lambda c: {"q": table[(c.height, c.kernel_h)]})
     slopes = verify._measured_growth("q", SQUARE)
     assert slopes == {"side": [pytest.approx(math.log(3) / math.log(2))],
-                      "kernel": pytest.approx(math.log(5 / 3) / math.log(2))}
+                      "kernel": pytest.approx(math.log(5 / 3) / math.log(2)), "problems": []}
 
 
 def test_a_derived_growth_the_counts_confirm_is_proved(monkeypatch):
@@ -203,7 +213,7 @@ def test_a_derived_growth_the_counts_confirm_is_proved(monkeypatch):
 
 
 def test_growth_is_derived_for_the_base_padding(monkeypatch):
-    monkeypatch.setattr(verify, "_measure", PowerLaw(2, 0, "q"))
+    _simulate_with(monkeypatch, PowerLaw(2, 0, "q"))
     asked = _derived(monkeypatch, Growth(Fraction(2)))
     verify.verify_growths(["q"], ODD, Verification())
     assert asked == [("q", "VALID")]
@@ -258,7 +268,7 @@ def test_the_slope_tolerance_is_inclusive(monkeypatch, derived_size, derived_ker
 
 def test_a_failure_shows_slopes_to_three_decimals(monkeypatch):
     table = {(32, 3): 100, (64, 3): 500, (64, 6): 700}
-    monkeypatch.setattr(verify, "_measure", lambda c: {"q": table[(c.height, c.kernel_h)]})
+    _simulate_with(monkeypatch, lambda c: {"q": table[(c.height, c.kernel_h)]})
     _derived(monkeypatch, Growth(Fraction(1)))
     result = Verification()
     verify.verify_growths(["q"], SQUARE, result)
@@ -267,7 +277,7 @@ def test_a_failure_shows_slopes_to_three_decimals(monkeypatch):
 
 
 def test_every_growth_is_checked_and_reported_in_order(monkeypatch):
-    monkeypatch.setattr(verify, "_measure",
+    _simulate_with(monkeypatch,
                         lambda c: {"a": c.height ** 2, "b": c.height ** 3, "c": c.height ** 2})
     _derived(monkeypatch, Growth(Fraction(2)))
     result = Verification(failures=["earlier failure"])
@@ -294,9 +304,9 @@ def test_verify_spec_proves_every_value_and_growth_the_spec_uses(tmp_path, monke
     bases = []
     real_growths = verify.verify_growths
 
-    def recording(names, base, result):
+    def recording(names, base, result, step):
         bases.append((set(names), base))
-        real_growths(names, base, result)
+        real_growths(names, base, result, step)
 
     monkeypatch.setattr(verify, "verify_growths", recording)
     result = verify.verify_spec(spec)

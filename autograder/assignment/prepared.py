@@ -140,7 +140,7 @@ def prepare(spec: Spec) -> dict:
     from autograder.assignment.references import expectations, growth_reference
     from autograder.assignment.verify import value_key, verify_spec
 
-    proof = verify_spec(spec)
+    proof = verify_spec(spec, progress=terminal_progress(sys.stderr))
     items = {}
     for item in spec.items:
         if not item.graded:
@@ -170,9 +170,37 @@ def prepare(spec: Spec) -> dict:
         "growths_checked": len(proof.growths),
         "contradicted": proof.failures,
         "not_simulated": proof.unverifiable,
+        # Which configurations were simulated at their own size, and which
+        # were proved on smaller proxies and their formulas instantiated.
+        "simulated_in_full": proof.simulated,
+        "proved_on_proxies": proof.proxies,
         "seconds": round(proof.seconds, 3),
     }
     return {"spec_digest": spec.digest, "items": items, "verification": summary}
+
+
+class _TerminalProgress:
+    """A one-line counter of the proof's steps on a terminal, redrawn in
+    place and wiped when the proof is done."""
+
+    WIDTH = 79
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        line = f"proving the references: {done}/{total} {what}" if done < total else ""
+        self.stream.write("\r" + line[:self.WIDTH].ljust(self.WIDTH) + "\r" * (not line))
+        self.stream.flush()
+
+
+def terminal_progress(stream):
+    """A progress display on `stream` when it is a terminal; None (silence)
+    in a log, a pipe or on Gradescope."""
+    try:
+        return _TerminalProgress(stream) if stream.isatty() else None
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return None
 
 
 def _encode(value) -> str | list[str]:
@@ -222,6 +250,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     import argparse
 
     from autograder.assignment.spec import DEFAULT_SPEC, load_spec
+    from autograder.assignment.verify import how_proved
 
     parser = argparse.ArgumentParser(prog=prog, description=main.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -232,6 +261,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     print(f"references for {spec.path.name}: {summary['values_verified']}/{summary['values_checked']}"
           f" values and {summary['growths_verified']}/{summary['growths_checked']} growths proved"
           f" by the simulation; cache {cache_path(spec)}")
+    print(f"  {how_proved(summary['simulated_in_full'], summary['proved_on_proxies'])}")
     for failure in summary["contradicted"]:
         print(f"  CONTRADICTED (those items will not be graded): {failure}")
     return 1 if summary["contradicted"] else 0

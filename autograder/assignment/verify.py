@@ -28,6 +28,7 @@ taken as a value's is: simulated in full, or proved on proxies.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 import time
@@ -274,12 +275,11 @@ def verify_spec(spec, progress: Progress | None = None) -> Verification:
         if item.growth is not None:
             growths |= growth_reference(spec, item)[1]
     total = len({config for config, _ in uses} - {FACTS}) + len(growths)
-    done = []
+    done = itertools.count()
 
     def step(what: str) -> None:
         if progress:
-            progress(len(done), total, what)
-        done.append(what)
+            progress(next(done), total, what)
 
     result = verify_values(uses, step)
     verify_growths(growths, spec.configurations[spec.growth_configuration], result, step)

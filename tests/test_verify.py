@@ -186,13 +186,14 @@ def test_measured_slopes_on_the_growth_sides_and_kernels(monkeypatch):
     assert slopes["kernel"] == pytest.approx(1.5, abs=1e-12)
     # The side grows at the base's kernel height; the kernel (3 to 6) on the
     # largest side; one channel in and out (channels are constant factors).
-    # Sides of at least 10 kernels: 64 and 128 for this kernel of 4.
+    # Sides of at least 10 kernels x the larger stride: 128 and 256 for this
+    # kernel of 4 and strides 1 and 2.
     one_channel = replace(base, in_channels=1, out_channels=1)
     assert counts.measured == [
-        replace(one_channel, height=64, width=64, kernel_h=4, kernel_w=4),
         replace(one_channel, height=128, width=128, kernel_h=4, kernel_w=4),
-        replace(one_channel, height=128, width=128, kernel_h=6, kernel_w=6),
-        replace(one_channel, height=128, width=128, kernel_h=3, kernel_w=3),
+        replace(one_channel, height=256, width=256, kernel_h=4, kernel_w=4),
+        replace(one_channel, height=256, width=256, kernel_h=6, kernel_w=6),
+        replace(one_channel, height=256, width=256, kernel_h=3, kernel_w=3),
     ]
 
 
@@ -412,11 +413,15 @@ def test_proxies_share_kernel_stride_padding_and_remainders_with_fewer_channels(
     assert list(verify.proxy_configurations(config)) == expected
 
 
-@pytest.mark.parametrize("kernel,expected", [
-    (1, (32, 64)), (3, (32, 64)), (4, (64, 128)), (6, (64, 128)), (7, (128, 256)),
-    (11, (128, 256)), (13, (256, 512))])
-def test_growth_sides_are_at_least_ten_kernels(kernel, expected):
-    assert verify.growth_sides(kernel) == expected
+@pytest.mark.parametrize("kernel,stride,expected", [
+    (1, 1, (32, 64)), (3, 1, (32, 64)),        # the homework: 32 and 64
+    (4, 1, (64, 128)), (6, 1, (64, 128)), (7, 1, (128, 256)), (11, 1, (128, 256)),
+    (13, 1, (256, 512)),                       # the smallest side: 10 kernels x the stride
+    (1, 2, (64, 128)), (3, 2, (64, 128)),      # the largest: 10 x 6 (the kernel slope) x 2
+    (1, 3, (128, 256)), (1, 4, (128, 256)), (3, 4, (128, 256)),
+    (4, 4, (256, 512)), (5, 2, (128, 256)), (7, 2, (256, 512)), (11, 4, (512, 1024))])
+def test_growth_sides_are_at_least_ten_kernels_times_the_stride(kernel, stride, expected):
+    assert verify.growth_sides(kernel, stride) == expected
 
 
 def test_the_budget_decides_what_is_simulated_in_full(monkeypatch):

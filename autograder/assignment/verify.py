@@ -212,12 +212,15 @@ def verify_growths(names, base: Config, result: Verification,
         result.failures += [f"growth of {name}: {problem}" for problem in slopes["problems"]]
 
 
-def growth_sides(kernel: int) -> tuple[int, ...]:
-    """GROWTH_SIDES, doubled until the smallest is at least 10 kernels wide:
-    VALID's lost border (a kernel less a pixel) then bends no measured slope
-    by more than the tolerance, even the dense Jacobian's (outputs squared)."""
+def growth_sides(kernel: int, stride: int) -> tuple[int, ...]:
+    """GROWTH_SIDES, doubled until every slope is measured on sides at least
+    10 kernels x the stride wide: the side slopes with `kernel`, the kernel
+    slope with the largest of GROWTH_KERNELS on the largest side. VALID's
+    lost border (a kernel less a pixel) and the window lost to the stride
+    then bend no measured slope by more than the tolerance, even the dense
+    Jacobian's (outputs squared)."""
     sides = GROWTH_SIDES
-    while sides[0] < 10 * kernel:
+    while sides[0] < 10 * kernel * stride or sides[-1] < 10 * GROWTH_KERNELS[-1] * stride:
         sides = tuple(2 * side for side in sides)
     return sides
 
@@ -234,7 +237,7 @@ def _measured_growth(name: str, base: Config) -> dict:
                          in_channels=1, out_channels=1)
         return _witness(config, [name], problems)[0][name]
 
-    sides = growth_sides(base.kernel_h)
+    sides = growth_sides(base.kernel_h, max(base.stride_h, base.stride_w))
     counts = [count(side, base.kernel_h) for side in sides]
     side_slopes = [math.log(b / a) / math.log(s2 / s1)
                    for (a, b), (s1, s2) in zip(zip(counts, counts[1:]), zip(sides, sides[1:]))]

@@ -220,7 +220,7 @@ def growth_sides(kernel: int, stride: int) -> tuple[int, ...]:
     then bend no measured slope by more than the tolerance, even the dense
     Jacobian's (outputs squared)."""
     sides = GROWTH_SIDES
-    while sides[0] < 10 * kernel * stride or sides[-1] < 10 * GROWTH_KERNELS[-1] * stride:
+    while sides[0] < 10 * kernel * stride or sides[1] < 10 * max(GROWTH_KERNELS) * stride:
         sides = tuple(2 * side for side in sides)
     return sides
 

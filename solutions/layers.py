@@ -50,12 +50,17 @@ def padding_before(n, k, s, padding: str):
     return sp.floor(padding_total(n, k, s, padding) / 2)
 
 
+@lru_cache(maxsize=None)
 def real_taps(n, k, s, padding: str):
     """Kernel taps that land on real (unpadded) input pixels, summed over the
     output positions of one dimension.
 
     Output i reads padded positions i*s .. i*s+k-1, i.e. input positions
     i*s - before + j; those with 0 <= position < n are real.
+
+    Cached, so that every quantity of a dimension holds the same Sum (the
+    same bound variable): the compiled formulas then evaluate it once
+    instead of once per quantity, which matters at 1024 outputs.
     """
     i = sp.Dummy("i", integer=True, nonnegative=True)
     before = padding_before(n, k, s, padding)
@@ -212,14 +217,33 @@ class _ExactPrinter(PythonCodePrinter):
 @lru_cache(maxsize=None)
 def _compiled_quantities(padding: str):
     """The symbolic quantities compiled once per padding: instantiating the
-    SymPy expressions by substitution costs seconds per configuration."""
+    SymPy expressions by substitution costs seconds per configuration.
+
+    Each distinct Sum (one per dimension: real_taps is cached, so every
+    quantity holds the same one) is compiled apart and evaluated once per
+    configuration, then handed to the other formulas as a value: evaluated
+    in each of the nine quantities that hold it, it cost 0.4 s at 1,024
+    outputs per side.
+    """
     layer = Layer.symbolic(padding)
     table = symbolic_quantities(padding)
     symbols = [getattr(layer, f.name) for f in fields(Layer) if f.name != "padding"]
-    compiled = sp.lambdify(symbols, list(table.values()),
-                           modules=[{"Fraction": Fraction, "math": math}, "math"],
+    sums = sorted({total for value in table.values()
+                   for expr in (value if isinstance(value, tuple) else (value,))
+                   for total in expr.atoms(sp.Sum)}, key=sp.default_sort_key)
+    totals = sp.symbols(f"total0:{len(sums)}")
+    as_totals = dict(zip(sums, totals))
+    with_totals = [tuple(e.xreplace(as_totals) for e in value) if isinstance(value, tuple)
+                   else value.xreplace(as_totals) for value in table.values()]
+    modules = [{"Fraction": Fraction, "math": math}, "math"]
+    # What a Sum's terms share that does not depend on its bound variable (the
+    # padding before) is computed once, not once per term.
+    bound = tuple(variable for total in sums for variable, *_ in total.limits)
+    compiled_sums = sp.lambdify(symbols, sums, modules=modules, printer=_ExactPrinter,
+                                cse=lambda exprs: sp.cse(exprs, ignore=bound))
+    compiled = sp.lambdify(symbols + list(totals), with_totals, modules=modules,
                            printer=_ExactPrinter)
-    return tuple(table), compiled
+    return tuple(table), lambda *sizes: compiled(*sizes, *compiled_sums(*sizes))
 
 
 def _as_int(value):

@@ -478,3 +478,109 @@ def test_base_case_56():
     expected = base_case_expectations(56)
     assert {key: facts[key] for key in expected} == expected
     assert facts["fully_connected.jacobian_entries"] == 3136 * 3136 ** 2
+
+
+# --------------------------------------------------------------------------
+# The separable measurement and the cost estimate (proof at any size)
+# --------------------------------------------------------------------------
+
+#: Wider than `configs`: sides up to 13 against kernels up to 6 and strides
+#: up to 4, so windows on the leading padding, on real pixels only and on the
+#: trailing padding all occur, and kernels wider than the input (SAME).
+separable_configs = st.tuples(
+    st.integers(1, 13), st.integers(1, 13),
+    st.integers(1, 3), st.integers(1, 3),
+    st.integers(1, 6), st.integers(1, 6),
+    st.integers(1, 4), st.integers(1, 4),
+    st.sampled_from(["SAME", "VALID"]),
+)
+
+
+def _without_method(facts):
+    return {key: value for key, value in facts.items() if not key.endswith("jacobian_method")}
+
+
+@settings(max_examples=150, deadline=None)
+@given(separable_configs)
+def test_the_separable_measurement_equals_the_full_simulation(config):
+    separable = sim.measure_separable(*config)
+    assert _without_method(separable) == _without_method(sim.measure(*config))
+    assert {separable[f"{name}.jacobian_method"] for name in sim.LAYER_NAMES} == {"separable"}
+
+
+@pytest.mark.parametrize("config", [
+    (28, 28, 1, 1, 3, 3, 1, 1, "SAME"),       # the homework's layer
+    (32, 32, 3, 4, 5, 5, 2, 2, "SAME"),       # variant-32x32: uneven padding
+    (28, 28, 3, 3, 2, 2, 1, 1, "VALID"),      # the extra question's layer
+    (20, 20, 2, 3, 7, 7, 2, 2, "SAME"),       # a ResNet stem's proxy
+    (25, 24, 3, 2, 11, 11, 4, 3, "VALID"),    # the largest kernel and stride
+])
+def test_the_separable_measurement_equals_the_full_simulation_on_realistic_layers(config):
+    assert _without_method(sim.measure_separable(*config)) == _without_method(sim.measure(*config))
+
+
+@pytest.mark.parametrize("length,kernel,stride,padding,expected", [
+    (28, 3, 1, "SAME", sim.AxisWindows(1, 1, 28, 28 * 3 - 2)),
+    (28, 3, 1, "VALID", sim.AxisWindows(0, 0, 26, 26 * 3)),
+    (32, 5, 2, "SAME", sim.AxisWindows(1, 2, 16, 16 * 5 - 3)),
+    # Padded taps: 2 in the first window; 1 and 3 in the last two.
+    (224, 7, 2, "SAME", sim.AxisWindows(2, 3, 112, 112 * 7 - 2 - 1 - 3)),
+    # A kernel wider than the input: windows see 4, 5, 5, 5, 4 of its pixels.
+    (5, 7, 1, "SAME", sim.AxisWindows(3, 3, 5, 23)),
+    (5, 7, 1, "VALID", sim.AxisWindows(0, 0, 0, 0)),
+    (10, 3, 4, "VALID", sim.AxisWindows(0, 0, 2, 6)),  # the last pixel is never read
+])
+def test_axis_windows_enumerates_windows_and_their_real_taps(length, kernel, stride, padding,
+                                                              expected):
+    assert sim.axis_windows(length, kernel, stride, padding) == expected
+
+
+def test_axis_windows_refuses_an_unknown_padding():
+    with pytest.raises(ValueError, match="padding must be"):
+        sim.axis_windows(8, 3, 1, "FULL")
+
+
+def test_the_separable_measurement_of_the_worst_course_layer_is_instant():
+    started = time.perf_counter()
+    facts = sim.measure_separable(1024, 1024, 512, 512, 11, 11, 1, 1, "SAME")
+    assert time.perf_counter() - started < 1.0
+    assert facts["fully_connected.weights"] == (1024 * 1024 * 512) ** 2
+    assert facts["output_height"] == 1024 and facts["pad_top"] == 5
+
+
+def _scalar_dense_counts(x, w, b):
+    """The dense layer by scalar loops: z, products, distinct (unit, weight)
+    pairs (every pair once: the unit's row times the input)."""
+    inputs = x.reshape(-1)
+    z = np.array([sum(w[u, p] * inputs[p] for p in range(inputs.size)) + b[u]
+                  for u in range(w.shape[0])])
+    pairs = {(u, u * inputs.size + p) for u in range(w.shape[0]) for p in range(inputs.size)}
+    return z, w.shape[0] * inputs.size, len(pairs)
+
+
+@pytest.mark.parametrize("block", [1, 7, 30, 1 << 14])
+def test_the_vectorised_dense_counting_pass_counts_what_scalar_loops_do(monkeypatch, block):
+    """Blocks of units that end inside an output position, on a unit, or take
+    the whole layer count the same products, pairs and biases."""
+    monkeypatch.setattr(sim, "_DENSE_BLOCK_ELEMENTS", block)
+    rng = np.random.default_rng(3)
+    x = rng.uniform(1, 2, (3, 2, 2))
+    output_shape = (2, 3, 2)
+    w = rng.normal(size=(12, x.size))
+    b = rng.normal(size=12)
+    counted = sim.fully_connected_counting(x, w, b, output_shape)
+    z, products, pairs = _scalar_dense_counts(x, w, b)
+    np.testing.assert_allclose(counted.z.reshape(-1), z)
+    assert counted.z.shape == output_shape
+    assert (counted.multiplications, counted.real_multiplications) == (products, products)
+    assert counted.real_weight_pairs == pairs and counted.bias_pairs == 12
+
+
+def test_the_cost_estimate_grows_with_positions_windows_and_the_dense_layer():
+    homework = sim.full_simulation_cost(28, 28, 1, 1, 3, 3, 1, 1, "SAME")
+    # 784 positions x 2 layers x 60 us, 7,056 window products x 2 x 60 ns,
+    # 614,656 dense products x 15 ns.
+    assert homework == 2 * 784 * 60_000 + 2 * 7056 * 60 + 614656 * 15
+    assert sim.full_simulation_cost(56, 56, 1, 1, 3, 3, 1, 1, "SAME") > 4 * homework
+    assert sim.full_simulation_cost(28, 28, 1, 8, 3, 3, 1, 1, "SAME") > homework
+    assert sim.full_simulation_cost(28, 28, 1, 1, 3, 3, 2, 2, "SAME") < homework

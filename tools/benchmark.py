@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How fast and how lean the grader is, measured now, on this machine (not a test).
 
-    .venv/bin/python tools/benchmark.py [--runs 7] [--count 1000] [--only cold,big_o,regrade,memory]
+    .venv/bin/python tools/benchmark.py [--runs 7] [--count 1000] [--only cold,big_o,regrade,memory,prepare]
 
 1. Cold grading: one full sheet (examples/solved) through `./run_autograder`
    as a subprocess, the references cache already built, against the bare
@@ -21,6 +21,15 @@
    measured in the same run (interleaved, so both see the same machine):
    target ratio <= 6 for 1,000 submissions; the CPU time of both too.
 4. Peak memory (ru_maxrss from wait4) of one grading run. Target: <= 150 MB.
+5. Preparing a spec's references from nothing (`autograder verify --spec S`,
+   each in a fresh subprocess with its own empty AUTOGRADER_CACHE): hw3,
+   variant-32x32, a ResNet stem (224 x 224 x 3 -> 64, 7 x 7, stride 2, SAME;
+   sizes 448 and 896) and the worst layer a course would use (1024 x 1024,
+   11 x 11, 512 -> 512 channels, stride 1, SAME and VALID; sizes 2048 and
+   4096 for the growth questions); wall time, CPU time (user + system: what
+   other jobs on the machine disturb less) and peak memory, and how many
+   configurations were simulated in full and how many proved on proxies.
+   Target: <= 10 s and <= 300 MB each.
 
 Every figure is printed with the machine (CPU model, cores, Python).
 """
@@ -49,6 +58,8 @@ TARGET_COLD_RATIO = 1.15
 TARGET_BIG_O_MEDIAN_MS = 0.2
 TARGET_REGRADE_RATIO = 6.0  # x the bare import, for 1,000 submissions
 TARGET_MEMORY_MB = 150
+TARGET_PREPARE_SECONDS = 10.0
+TARGET_PREPARE_MB = 300
 
 
 # ----------------------------------------------------------------------------
@@ -61,12 +72,13 @@ TARGET_MEMORY_MB = 150
 last_cpu_seconds = 0.0
 
 
-def run_child(argv: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int, float, str]:
+def run_child(argv: list[str], stdout=subprocess.DEVNULL,
+              env: dict | None = None) -> tuple[float, int, float, str]:
     """(wall seconds, exit code, peak resident MB of that child alone, stderr tail)."""
     global last_cpu_seconds
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(argv, stdout=stdout, stderr=errors, cwd=ROOT)
+        process = subprocess.Popen(argv, stdout=stdout, stderr=errors, cwd=ROOT, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         last_cpu_seconds = usage.ru_utime + usage.ru_stime
@@ -337,9 +349,75 @@ def regrade(count: int, workdir: Path, runs: int) -> dict:
 
 
 # ----------------------------------------------------------------------------
+# 5. Preparing a spec's references from nothing
 
 
-PARTS = ("cold", "big_o", "regrade", "memory")
+def _stem_spec(side: int, channels: tuple[int, int], kernel: int, stride: int,
+               padding: str) -> str:
+    """A spec that is hw3.yaml with other layer sizes (the base, twice, four times)."""
+    inputs, outputs = channels
+    return (f"extends: {ROOT / 'specs' / 'hw3.yaml'}\n"
+            f"configurations:\n"
+            f"  base: {{side: {side}, in_channels: {inputs}, out_channels: {outputs}, "
+            f"kernel: {kernel}, stride: {stride}, padding: {padding}}}\n"
+            f"  doubled: {{from: base, side: {2 * side}}}\n"
+            f"  doubled_twice: {{from: base, side: {4 * side}}}\n")
+
+
+def prepare_specs(workdir: Path) -> list[tuple[str, Path]]:
+    written = {
+        "ResNet stem 224x224x3->64 k7 s2 SAME": _stem_spec(224, (3, 64), 7, 2, "SAME"),
+        "worst 1024x1024x512->512 k11 s1 SAME": _stem_spec(1024, (512, 512), 11, 1, "SAME"),
+        "worst 1024x1024x512->512 k11 s1 VALID": _stem_spec(1024, (512, 512), 11, 1, "VALID"),
+    }
+    specs = [("hw3", ROOT / "specs" / "hw3.yaml"),
+             ("variant-32x32", ROOT / "specs" / "variant-32x32.yaml")]
+    for index, (name, text) in enumerate(written.items()):
+        path = workdir / f"prepare-{index}.yaml"
+        path.write_text(text, encoding="utf-8")
+        specs.append((name, path))
+    return specs
+
+
+def preparing(workdir: Path) -> list[dict]:
+    rows = []
+    for name, spec in prepare_specs(workdir):
+        cache = workdir / f"cache-{len(rows)}"
+        env = {**os.environ, "AUTOGRADER_CACHE": str(cache)}
+        command = [PYTHON, "-I", "-m", "autograder", "verify", "--spec", str(spec)]
+        seconds, code, memory, tail = run_child(command, env=env)
+        summary = {}
+        for path in cache.glob("prepared-*.json"):
+            summary = json.loads(path.read_text(encoding="utf-8"))["verification"]
+        rows.append({"name": name, "seconds": seconds, "cpu": last_cpu_seconds, "code": code,
+                     "memory": memory,
+                     "tail": tail, "simulated": len(summary.get("simulated_in_full", ())),
+                     "proxied": len(summary.get("proved_on_proxies", {})),
+                     "values": f"{summary.get('values_verified')}/{summary.get('values_checked')}"})
+    return rows
+
+
+def report_preparing(workdir: Path, misses: list[str]) -> None:
+    print(f"\n5. preparing a spec's references from nothing (`autograder verify`, a fresh "
+          f"subprocess and an empty cache each; target <= {TARGET_PREPARE_SECONDS:g} s and "
+          f"<= {TARGET_PREPARE_MB} MB)")
+    print(f"   {'spec':40s} {'wall s':>7s} {'CPU s':>6s} {'peak MB':>8s}  configurations")
+    for row in preparing(workdir):
+        ok = (row["code"] == 0 and row["seconds"] <= TARGET_PREPARE_SECONDS
+              and row["memory"] <= TARGET_PREPARE_MB)
+        print(f"   {row['name']:40s} {row['seconds']:7.1f} {row['cpu']:6.1f} {row['memory']:8.0f}  "
+              f"{row['simulated']} simulated in full, {row['proxied']} proved on proxies; "
+              f"values {row['values']}, exit {row['code']}: {verdict(ok)}")
+        if row["code"] != 0:
+            print(f"     stderr: {row['tail'].strip()[-300:]}")
+        if not ok:
+            misses.append(f"preparing {row['name']}")
+
+
+# ----------------------------------------------------------------------------
+
+
+PARTS = ("cold", "big_o", "regrade", "memory", "prepare")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
             report_big_o(args, misses)
         if "regrade" in parts:
             report_regrade(args, workdir, misses)
+        if "prepare" in parts:
+            report_preparing(workdir, misses)
         if "memory" in parts:
             memory = max(cold["grade_memory"])
             print(f"\n4. peak memory of one grading run (ru_maxrss via wait4): {memory:.0f} MB "

@@ -144,7 +144,7 @@ def prepare(spec: Spec) -> dict:
     from autograder.assignment.references import expectations, growth_reference
     from autograder.assignment.verify import value_key, verify_spec
 
-    proof = verify_spec(spec)
+    proof = verify_spec(spec, progress=terminal_progress(sys.stderr))
     items = {}
     for item in spec.items:
         if not item.graded:
@@ -174,9 +174,37 @@ def prepare(spec: Spec) -> dict:
         "growths_checked": len(proof.growths),
         "contradicted": proof.failures,
         "not_simulated": proof.unverifiable,
+        # Which configurations were simulated at their own size, and which
+        # were proved on smaller proxies and their formulas instantiated.
+        "simulated_in_full": proof.simulated,
+        "proved_on_proxies": proof.proxies,
         "seconds": round(proof.seconds, 3),
     }
     return {"spec_digest": spec.digest, "items": items, "verification": summary}
+
+
+class _TerminalProgress:
+    """A one-line counter of the proof's steps on a terminal, redrawn in
+    place and wiped when the proof is done."""
+
+    WIDTH = 79
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        line = f"proving the references: {done}/{total} {what}" if done < total else ""
+        self.stream.write("\r" + line[:self.WIDTH].ljust(self.WIDTH) + "\r" * (not line))
+        self.stream.flush()
+
+
+def terminal_progress(stream):
+    """A progress display on `stream` when it is a terminal; None (silence)
+    in a log, a pipe or on Gradescope."""
+    try:
+        return _TerminalProgress(stream) if stream.isatty() else None
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return None
 
 
 def _encode(value) -> str | list[str]:
@@ -227,6 +255,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     import argparse
 
     from autograder.assignment.spec import DEFAULT_SPEC, every_variant, load_spec
+    from autograder.assignment.verify import how_proved
 
     parser = argparse.ArgumentParser(prog=prog, description=main.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -235,18 +264,23 @@ def main(argv: list[str] | None = None, prog: str = "autograder verify") -> int:
     specs = every_variant(load_spec(args.spec))
     totals = dict.fromkeys(("values_verified", "values_checked", "growths_verified",
                             "growths_checked"), 0)
-    contradicted = []
+    contradicted, simulated, proxies = [], {}, {}
     for spec in specs:
         summary = load_or_prepare(spec).verification
         for key in totals:
             totals[key] += summary[key]
         which = f"{spec.variant.label} ({spec.variant.settings()}): " if spec.variant else ""
         contradicted += [f"{which}{failure}" for failure in summary["contradicted"]]
+        simulated.update(dict.fromkeys(summary["simulated_in_full"]))
+        proxies.update(summary["proved_on_proxies"])
     variants = f" and its {len(specs) - 1} variants" if len(specs) > 1 else ""
     print(f"references for {specs[0].path.name}{variants}: {totals['values_verified']}/"
           f"{totals['values_checked']} values and {totals['growths_verified']}/"
           f"{totals['growths_checked']} growths proved by the simulation; cache "
           f"{cache_path(specs[0]) if len(specs) == 1 else CACHE_DIR}")
+    print(f"  {how_proved(list(simulated), proxies)}" if len(specs) == 1 else
+          f"  {len(simulated)} configurations simulated in full, {len(proxies)} proved on proxies "
+          "and instantiated at full size (each variant's results list them)")
     for failure in contradicted:
         print(f"  CONTRADICTED (those items will not be graded): {failure}")
     return 1 if contradicted else 0

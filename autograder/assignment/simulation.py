@@ -17,6 +17,19 @@ the formulas itself: every number it reports is read off something it did.
   pattern is taken from the (output unit, weight) pairs the counting pass
   multiplied with real pixels. Where both run, measure() insists they agree.
 
+A configuration too large to run (a 1024 x 1024 input with 512 channels) is
+measured by measure_separable() instead, which never materialises a 2-D
+layer. The three layers are separable: a window is a row window times a
+column window, the SAME padding of each axis is found along that axis alone,
+and a tap of window (i, j) lands on a real pixel exactly when its row tap and
+its column tap both do. So the windows and their real taps are enumerated
+along each axis (the same 1-D enumeration the full simulation uses), and the
+counts are products of those per-axis enumerations and the channel counts.
+Nothing there is a closed formula in the configuration's sizes: it counts
+what it enumerated. That the separable counts equal the full simulation's is
+itself checked, on every configuration the verification simulates for a
+large one and in tests/test_simulation.py over many small ones.
+
 Arrays are channels-last and batch-free: inputs (H, W, C_in), outputs
 (out_h, out_w, C_out). The three layers map the same input to the same output
 shape:
@@ -46,6 +59,9 @@ DEFAULT_EXPLICIT_JACOBIAN_LIMIT = 2_000_000
 # Float64 elements of one-hot weight tensors evaluated per batch while building
 # a Jacobian; bounds the temporary memory at 32 MB.
 _BASIS_BATCH_ELEMENTS = 1 << 22
+# Products the dense layer's counting pass computes per block (128 KB of
+# floats, as much again of keys: small enough to stay in the cache).
+_DENSE_BLOCK_ELEMENTS = 1 << 14
 
 
 class CountedForward(NamedTuple):
@@ -249,6 +265,22 @@ class _CountingPass:
             self._flush()
         self._bias_added[i, j] = bias_index
 
+    def units(self, first: int, products: np.ndarray, weight_index: np.ndarray,
+              bias: np.ndarray, bias_index: np.ndarray) -> None:
+        """Compute the consecutive output units first, first + 1, ... (C
+        order), one per row of `products`, every product against a real
+        pixel (the dense layer); weight_index gives each product's weight's
+        flat position, bias and bias_index each unit's bias and its position."""
+        stop = first + products.shape[0]
+        self.z.reshape(-1)[first:stop] = np.add.reduce(products, axis=1) + bias
+        self.multiplications += products.size
+        keys = self._unit_weight_key.reshape(-1)[first:stop, None] + weight_index
+        self._pending_keys.append(keys.reshape(-1))
+        self._pending_count += keys.size
+        if self._pending_count >= self._FLUSH_KEYS:
+            self._flush()
+        self._bias_added.reshape(-1)[first:stop] = bias_index
+
     def _flush(self) -> None:
         if self._pending_keys:
             keys = np.concatenate(self._pending_keys)
@@ -312,27 +344,25 @@ def locally_connected2d_counting(x: np.ndarray, w: np.ndarray, b: np.ndarray,
 
 def fully_connected_counting(x: np.ndarray, w: np.ndarray, b: np.ndarray,
                              output_shape: tuple[int, ...]) -> CountedForward:
-    """fully_connected, executed position by position (the out_channels rows
-    of w feeding one output position) with every multiplication counted.
+    """fully_connected, executed a block of output units (rows of w) at a
+    time with every multiplication counted: each unit multiplies every input
+    by its own row of weights.
 
     The dense layer sees no padding, so every product is against a real pixel.
+    Blocks of about _DENSE_BLOCK_ELEMENTS products keep the memory flat
+    while numpy, not Python, loops over the units.
     """
-    out_channels = output_shape[-1]
     inputs = x.reshape(-1)
-    products_real = np.ones((inputs.size, out_channels), dtype=bool)
     bias_index = _flat_indices(b)
     counter = _CountingPass(tuple(output_shape), w.size, b.size)
-    for i in range(output_shape[0]):
-        for j in range(output_shape[1]):
-            first_row = int(counter.unit_index[i, j, 0])
-            rows = slice(first_row, first_row + out_channels)
-            # Flat positions of w[rows] (w is C-ordered); built per position
-            # because an index array as large as w would double the memory.
-            weight_index = np.arange(rows.start * inputs.size,
-                                     rows.stop * inputs.size)
-            counter.position(i, j, inputs, products_real, w[rows].T,
-                             weight_index.reshape(out_channels, -1).T,
-                             b[rows], bias_index[rows])
+    block = max(1, _DENSE_BLOCK_ELEMENTS // max(inputs.size, 1))
+    for first in range(0, counter.z.size, block):
+        rows = slice(first, min(first + block, counter.z.size))
+        # Flat positions of w[rows] (w is C-ordered); built per block
+        # because an index array as large as w would double the memory.
+        weight_index = np.arange(rows.start * inputs.size,
+                                 rows.stop * inputs.size).reshape(-1, inputs.size)
+        counter.units(first, w[rows] * inputs, weight_index, b[rows], bias_index[rows])
     return counter.result()
 
 
@@ -602,3 +632,134 @@ def measure(height: int, width: int, in_channels: int, out_channels: int,
         int(kernel_h), int(kernel_w), int(stride_h), int(stride_w),
         padding.upper(), int(seed), int(explicit_jacobian_limit))
     return dict(items)
+
+
+# --------------------------------------------------------------------------
+# The separable measurement, for configurations too large to run
+# --------------------------------------------------------------------------
+
+class AxisWindows(NamedTuple):
+    """The windows along one axis, enumerated: the padding added before and
+    after, how many windows fit, and how many of their taps (summed over the
+    windows) land on real pixels rather than padding."""
+
+    pad_before: int
+    pad_after: int
+    windows: int
+    real_taps: int
+
+
+def axis_windows(length: int, kernel: int, stride: int, padding: str) -> AxisWindows:
+    """Enumerate the windows of one axis, as _windows() lays them out along it."""
+    padding = padding.upper()
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be 'SAME' or 'VALID', not {padding!r}")
+    before, after = same_padding(length, kernel, stride) if padding == "SAME" else (0, 0)
+    real = np.zeros(before + length + after, dtype=bool)
+    real[before:before + length] = True
+    starts = _window_starts(real.size, kernel, stride)
+    taps = real[starts[:, None] + np.arange(kernel)]
+    return AxisWindows(before, after, starts.size, int(np.count_nonzero(taps)))
+
+
+def _layer_shapes(out_h: int, out_w: int, height: int, width: int, in_channels: int,
+                  out_channels: int, kernel_h: int, kernel_w: int) -> dict:
+    """Each layer's (weights shape, bias shape), as measure() allocates them."""
+    outputs = out_h * out_w * out_channels
+    kernel = (kernel_h, kernel_w, in_channels, out_channels)
+    return {"standard": (kernel, (out_channels,)),
+            "non_weight_sharing": ((out_h, out_w) + kernel, (out_h, out_w, out_channels)),
+            "fully_connected": ((outputs, height * width * in_channels), (outputs,))}
+
+
+@functools.lru_cache(maxsize=4096)
+def _separable_items(height, width, in_channels, out_channels, kernel_h, kernel_w,
+                     stride_h, stride_w, padding):
+    """measure_separable()'s result as a hashable tuple."""
+    rows = axis_windows(height, kernel_h, stride_h, padding)
+    cols = axis_windows(width, kernel_w, stride_w, padding)
+    output_shape = (rows.windows, cols.windows, out_channels)
+    outputs = math.prod(output_shape)
+    # Each output unit multiplies one window (kernel_h x kernel_w taps, every
+    # input channel) by its kernel; a tap is real when its row and its column
+    # are, so the real products of all windows are the row windows' real taps
+    # times the column windows' real taps, per input and output channel.
+    window_products = kernel_h * kernel_w * in_channels
+    real_window_products = rows.real_taps * cols.real_taps * in_channels * out_channels
+    dense_products = outputs * height * width * in_channels
+    products = {"standard": (outputs * window_products, real_window_products),
+                "non_weight_sharing": (outputs * window_products, real_window_products),
+                # Every input of the dense layer is a real pixel.
+                "fully_connected": (dense_products, dense_products)}
+    result = {
+        "output_height": rows.windows, "output_width": cols.windows,
+        "output_channels": out_channels, "flattened_length": outputs,
+        "pad_top": rows.pad_before, "pad_bottom": rows.pad_after,
+        "pad_left": cols.pad_before, "pad_right": cols.pad_after,
+    }
+    shapes = _layer_shapes(rows.windows, cols.windows, height, width, in_channels,
+                           out_channels, kernel_h, kernel_w)
+    for name in LAYER_NAMES:
+        weights_shape, bias_shape = shapes[name]
+        weights, biases = math.prod(weights_shape), math.prod(bias_shape)
+        multiplications, real_multiplications = products[name]
+        # Every real product pairs a different (output unit, weight): a unit
+        # meets each of its weights at one tap of its window. And every unit
+        # adds one bias.
+        result.update({
+            f"{name}.weights": weights,
+            f"{name}.biases": biases,
+            f"{name}.multiplications": multiplications,
+            f"{name}.real_multiplications": real_multiplications,
+            f"{name}.jacobian_rows": outputs,
+            f"{name}.jacobian_cols": weights,
+            f"{name}.jacobian_tensor_shape": output_shape + weights_shape,
+            f"{name}.jacobian_entries": outputs * weights,
+            f"{name}.jacobian_nonzero": real_multiplications,
+            f"{name}.jacobian_cols_with_bias": weights + biases,
+            f"{name}.jacobian_nonzero_with_bias": real_multiplications + outputs,
+            f"{name}.jacobian_method": "separable",
+        })
+    return tuple(result.items())
+
+
+def measure_separable(height: int, width: int, in_channels: int, out_channels: int,
+                      kernel_h: int, kernel_w: int, stride_h: int, stride_w: int,
+                      padding: str) -> dict:
+    """What measure() reports, counted from the per-axis enumeration of the
+    windows (see the module docstring) in time and memory linear in the
+    sides, whatever the channels: every key of measure(), with
+    L.jacobian_method "separable"."""
+    items = _separable_items(
+        int(height), int(width), int(in_channels), int(out_channels), int(kernel_h),
+        int(kernel_w), int(stride_h), int(stride_w), padding.upper())
+    return dict(items)
+
+
+#: What measure() spends, in nanoseconds of one core of the machine it was
+#: measured on (tools/benchmark.py), per output position of each convolution's
+#: counting pass (Python), per product of a convolution's counting pass (each
+#: one's key is recorded and deduplicated), and per product of the dense
+#: layer's (vectorised) counting pass.
+_NS_PER_POSITION = 60_000
+_NS_PER_WINDOW_PRODUCT = 60
+_NS_PER_DENSE_PRODUCT = 15
+
+
+def full_simulation_cost(height: int, width: int, in_channels: int, out_channels: int,
+                         kernel_h: int, kernel_w: int, stride_h: int, stride_w: int,
+                         padding: str) -> int:
+    """An estimate of measure()'s time, in nanoseconds: the two convolutions'
+    counting passes visit every output position in Python and multiply its
+    window by every output channel's kernel, and the dense layer multiplies
+    every input by every output unit. Counted from the per-axis window
+    enumeration, without running anything. The memory measure() holds grows
+    with the same products (the windows of the input, the non-weight-sharing
+    layer's kernels), so a bound on this bounds it too."""
+    rows = axis_windows(height, kernel_h, stride_h, padding)
+    cols = axis_windows(width, kernel_w, stride_w, padding)
+    positions = rows.windows * cols.windows
+    window_products = positions * kernel_h * kernel_w * in_channels * out_channels
+    dense_products = positions * out_channels * height * width * in_channels
+    return (2 * positions * _NS_PER_POSITION + 2 * window_products * _NS_PER_WINDOW_PRODUCT
+            + dense_products * _NS_PER_DENSE_PRODUCT)

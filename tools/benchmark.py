@@ -60,6 +60,9 @@ TARGET_REGRADE_RATIO = 6.0  # x the bare import, for 1,000 submissions
 TARGET_MEMORY_MB = 150
 TARGET_PREPARE_SECONDS = 10.0
 TARGET_PREPARE_MB = 300
+#: Preparing every variant of a family (specs/hw3-per-student.yaml, 24 variants), at most.
+TARGET_FAMILY_SECONDS = 60.0
+FAMILY_ROW = "hw3-per-student, all 24 variants"
 
 
 # ----------------------------------------------------------------------------
@@ -371,7 +374,8 @@ def prepare_specs(workdir: Path) -> list[tuple[str, Path]]:
         "worst 1024x1024x512->512 k11 s1 VALID": _stem_spec(1024, (512, 512), 11, 1, "VALID"),
     }
     specs = [("hw3", ROOT / "specs" / "hw3.yaml"),
-             ("variant-32x32", ROOT / "specs" / "variant-32x32.yaml")]
+             ("variant-32x32", ROOT / "specs" / "variant-32x32.yaml"),
+             (FAMILY_ROW, ROOT / "specs" / "hw3-per-student.yaml")]
     for index, (name, text) in enumerate(written.items()):
         path = workdir / f"prepare-{index}.yaml"
         path.write_text(text, encoding="utf-8")
@@ -386,25 +390,27 @@ def preparing(workdir: Path) -> list[dict]:
         env = {**os.environ, "AUTOGRADER_CACHE": str(cache)}
         command = [PYTHON, "-I", "-m", "autograder", "verify", "--spec", str(spec)]
         seconds, code, memory, tail = run_child(command, env=env)
-        summary = {}
-        for path in cache.glob("prepared-*.json"):
+        simulated, proxied, verified, checked = set(), set(), 0, 0
+        for path in cache.glob("prepared-*.json"):  # a family caches each variant apart
             summary = json.loads(path.read_text(encoding="utf-8"))["verification"]
+            simulated.update(summary.get("simulated_in_full", ()))
+            proxied.update(summary.get("proved_on_proxies", {}))
+            verified += summary.get("values_verified", 0)
+            checked += summary.get("values_checked", 0)
         rows.append({"name": name, "seconds": seconds, "cpu": last_cpu_seconds, "code": code,
-                     "memory": memory,
-                     "tail": tail, "simulated": len(summary.get("simulated_in_full", ())),
-                     "proxied": len(summary.get("proved_on_proxies", {})),
-                     "values": f"{summary.get('values_verified')}/{summary.get('values_checked')}"})
+                     "memory": memory, "tail": tail, "simulated": len(simulated),
+                     "proxied": len(proxied), "values": f"{verified}/{checked}"})
     return rows
 
 
 def report_preparing(workdir: Path, misses: list[str]) -> None:
     print(f"\n5. preparing a spec's references from nothing (`autograder verify`, a fresh "
           f"subprocess and an empty cache each; target <= {TARGET_PREPARE_SECONDS:g} s and "
-          f"<= {TARGET_PREPARE_MB} MB)")
+          f"<= {TARGET_PREPARE_MB} MB; a family, every variant, <= {TARGET_FAMILY_SECONDS:g} s)")
     print(f"   {'spec':40s} {'wall s':>7s} {'CPU s':>6s} {'peak MB':>8s}  configurations")
     for row in preparing(workdir):
-        ok = (row["code"] == 0 and row["seconds"] <= TARGET_PREPARE_SECONDS
-              and row["memory"] <= TARGET_PREPARE_MB)
+        seconds = TARGET_FAMILY_SECONDS if row["name"] == FAMILY_ROW else TARGET_PREPARE_SECONDS
+        ok = row["code"] == 0 and row["seconds"] <= seconds and row["memory"] <= TARGET_PREPARE_MB
         print(f"   {row['name']:40s} {row['seconds']:7.1f} {row['cpu']:6.1f} {row['memory']:8.0f}  "
               f"{row['simulated']} simulated in full, {row['proxied']} proved on proxies; "
               f"values {row['values']}, exit {row['code']}: {verdict(ok)}")

@@ -360,7 +360,11 @@ def _items_by_number(spec: Spec, read: Sequence[SubmissionGrades]
         for grade in submission.grades:
             number = grade.item.number
             if number not in placed:
-                order.insert(order.index(previous) + 1 if previous is not None else 0, number)
+                at = order.index(previous) + 1 if previous is not None else 0
+                parent = number.rpartition(".")[0]
+                if parent in placed:  # 2.a.2.1 after 2.a.2, when some variant asks 2.a.2
+                    at = max(at, order.index(parent) + 1)
+                order.insert(at, number)
                 placed.add(number)
                 first[number] = grade.item
             by_item.setdefault(number, []).append(grade)
@@ -595,8 +599,8 @@ def _variants_section(submissions: Sequence[SubmissionGrades], scored, read,
     if base:
         shown = ", ".join(s.submission_id for s in base[:20])
         more = f" and {len(base) - 20} more" if len(base) > 20 else ""
-        blocks.append(f"{len(base)} submissions have no submitter with a usable email, so they "
-                      f"were graded against the spec's base configuration (variant 'base' in "
+        blocks.append(f"{_count(len(base), 'submission')} without a submitter with a usable "
+                      f"email, graded against the spec's base configuration (variant 'base' in "
                       f"the gradebook): {shown}{more}. Check their students' numbers by hand.")
     rows = []
     for number in (*settings, None):
@@ -688,7 +692,7 @@ def _written_for_section(submissions: Sequence[SubmissionGrades]) -> Section:
                   "base configuration" if s.variant is None else f"variant {s.variant}",
                   s.written_for or "", format_number(s.total))
                  for s in wrong[:MAX_WRONG_VARIANT_ROWS])
-    blocks: list[Block] = [intro, f"{len(wrong)} sheets.",
+    blocks: list[Block] = [intro, f"{_count(len(wrong), 'sheet')}.",
                            Table((Column("submission"), Column("students", student_text=True),
                                   Column("graded against"),
                                   Column("written for", student_text=True),
@@ -777,7 +781,7 @@ def _sharing_section(items: Sequence[Item], read: Sequence[SubmissionGrades],
                                 sorted(p.items.items(),
                                        key=lambda kv: (not kv[1][1], order[kv[0]]))[:SHARING_EXAMPLES]))
                      for p in ranked[:MAX_SHARING_ROWS])
-        blocks += [f"{len(ranked)} pairs, the most items in common first.",
+        blocks += [f"{_count(len(ranked), 'pair')}, the most items in common first.",
                    Table((Column("student", student_text=True),
                           Column("other student", student_text=True),
                           Column("same wrong values", True),
@@ -802,6 +806,10 @@ def _sharing_section(items: Sequence[Item], read: Sequence[SubmissionGrades],
         if len(wide) > len(rows):
             blocks.append(f"{len(wide) - len(rows)} more are not shown.")
     return Section(title, tuple(blocks))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _who(submission: SubmissionGrades) -> str:

@@ -360,11 +360,7 @@ def _items_by_number(spec: Spec, read: Sequence[SubmissionGrades]
         for grade in submission.grades:
             number = grade.item.number
             if number not in placed:
-                at = order.index(previous) + 1 if previous is not None else 0
-                parent = number.rpartition(".")[0]
-                if parent in placed:  # 2.a.2.1 after 2.a.2, when some variant asks 2.a.2
-                    at = max(at, order.index(parent) + 1)
-                order.insert(at, number)
+                insert_in_order(order, number, previous)
                 placed.add(number)
                 first[number] = grade.item
             by_item.setdefault(number, []).append(grade)
@@ -374,6 +370,18 @@ def _items_by_number(spec: Spec, read: Sequence[SubmissionGrades]
              else replace(first[number], name=_common_name(names[number]))
              for number in order if by_item.get(number)]
     return items, by_item
+
+
+def insert_in_order(order: list[str], number: str, previous: str | None) -> None:
+    """Put an item number that only some variants ask into the order of the
+    item numbers: after `previous`, the number before it in its own
+    variant, and after its parent's number (2.a.2.1 after 2.a.2) when
+    another variant asks that one."""
+    at = order.index(previous) + 1 if previous in order else 0
+    parent = number.rpartition(".")[0]
+    if parent in order:
+        at = max(at, order.index(parent) + 1)
+    order.insert(at, number)
 
 
 def _common_name(names: set[str]) -> str:

@@ -57,6 +57,7 @@ import time
 import traceback
 import zipfile
 from collections import deque
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from multiprocessing.connection import wait
@@ -1132,12 +1133,19 @@ def _report_view(submission: ExportedSubmission, outcome: Outcome,
                  items_by_key: dict[str, Item]) -> SubmissionGrades:
     """A submission as the report sees it, its answers matched with the items
     of the variant it was graded against."""
-    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict.from_label(credit, read, result))
+    grades = tuple(ItemGrade(items_by_key[key], answer, _verdict(credit, read, result))
                    for key, answer, credit, read, result in outcome.answers)
     return SubmissionGrades(outcome.submission_id, outcome.status, grades, outcome.scores,
                             outcome.total, outcome.max_scores,
                             students=_students(submission), variant=outcome.variant,
                             written_for=outcome.written_for)
+
+
+@lru_cache(maxsize=65_536)
+def _verdict(credit: float, read: str, label: str) -> Verdict:
+    """`Verdict.from_label`, once per distinct verdict of a class (verdicts
+    are immutable; most students' are one of a few per item)."""
+    return Verdict.from_label(credit, read, label)
 
 
 def _students(submission: ExportedSubmission) -> str:

@@ -350,25 +350,29 @@ def _items_by_number(spec: Spec, read: Sequence[SubmissionGrades]
     only some variants ask (a padding question asked per side) comes where
     those variants ask it. An item whose wording follows the variant's sizes
     is named with `N` in place of the sizes that differ."""
-    by_item: dict[str, list[ItemGrade]] = {}
-    names: dict[str, set[str]] = defaultdict(set)
     first: dict[str, Item] = {item.number: item for item in spec.items if item.tested}
     order = list(first)
-    placed = set(order)
+    by_item: dict[str, list[ItemGrade]] = {number: [] for number in order}
+    seen: dict[int, Item] = {}  # the distinct items graded (one per variant at most)
     for submission in read:
         previous = None
         for grade in submission.grades:
-            number = grade.item.number
-            if number not in placed:
+            item = grade.item
+            number = item.number
+            group = by_item.get(number)
+            if group is None:
                 insert_in_order(order, number, previous)
-                placed.add(number)
-                first[number] = grade.item
-            by_item.setdefault(number, []).append(grade)
-            names[number].add(grade.item.name)
+                group = by_item[number] = []
+                first[number] = item
+            group.append(grade)
+            seen[id(item)] = item
             previous = number
-    items = [first[number] if len(names[number]) == 1 and first[number].name in names[number]
+    names: dict[str, set[str]] = defaultdict(set)
+    for item in seen.values():
+        names[item.number].add(item.name)
+    items = [first[number] if names[number] == {first[number].name}
              else replace(first[number], name=_common_name(names[number]))
-             for number in order if by_item.get(number)]
+             for number in order if by_item[number]]
     return items, by_item
 
 

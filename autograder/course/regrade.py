@@ -678,11 +678,16 @@ class Grading:
         return None if email is None else family.variant_for(email).number
 
 
-def load_grading(spec: Spec) -> Grading:
+def load_grading(spec: Spec, notes: TextIO | None = None) -> Grading:
     """The spec's `Grading`: every variant's references proved (or read
-    from the cache) here, once."""
+    from the cache) here, once; when some must be proved (minutes for a
+    large family), a line to `notes` says so first."""
+    specs = every_variant(spec)
+    if notes is not None and len(specs) > 1 and not all(cache_path(s).is_file() for s in specs):
+        print(f"regrade: proving the references of the {len(specs) - 1} variants of "
+              f"{spec.path.name} before grading (once: they are cached)", file=notes)
     variants = {variant.variant.number: (variant, load_or_prepare(variant))
-                for variant in every_variant(spec)[1:]}
+                for variant in specs[1:]}
     return Grading(spec, load_or_prepare(spec), variants)
 
 
@@ -1222,14 +1227,10 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
     """Grade the export into `out`; returns the exit code."""
     try:
         spec = load_spec(spec_path)
+        grading = load_grading(spec, sys.stderr)  # every variant proved or read here, once
     except SpecError as error:
         print(f"regrade: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if spec.family is not None and not all(cache_path(variant).is_file()
-                                           for variant in every_variant(spec)):
-        print(f"regrade: proving the references of the {len(spec.family.variants)} variants of "
-              f"{spec.path.name} before grading (once: they are cached)", file=sys.stderr)
-    grading = load_grading(spec)  # every variant proved or read here, once; workers get it
     with tempfile.TemporaryDirectory(prefix="regrade-") as scratch:
         try:
             job, found, metadata, warnings, missing = _open(export, Path(scratch), spec_path)

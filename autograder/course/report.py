@@ -70,13 +70,14 @@ ANSWER_CELL_CHARS = 120
 HALF_POINT_BINS_UP_TO = 10
 #: An item's pass rate in one variant differs notably from the rest of the
 #: class's when the variant has at least this many sheets, the rates are at
-#: least this far apart, and a two-proportion z-test puts the difference at
-#: least this many standard errors away (a family of 24 variants and 40
-#: items makes about 1,000 comparisons: 3 standard errors keeps chance
-#: findings to about one).
+#: least this far apart, and a two-proportion z-test finds the difference
+#: significant at this level after a Bonferroni correction for every
+#: (item, variant) compared: a class with no real difference between
+#: variants shows one in fewer than 1 report in 20 (24 variants and 35 items
+#: are about 840 comparisons, at 3 standard errors about 2 would show).
 MIN_VARIANT_SHEETS = 5
 NOTABLE_RATE_GAP = 0.2
-NOTABLE_Z = 3.0
+NOTABLE_SIGNIFICANCE = 0.05
 #: Rows of the table of items whose pass rate differs between variants.
 MAX_VARIANT_ITEM_ROWS = 40
 #: Rows of the table of sheets written for another variant.
@@ -649,7 +650,7 @@ def _variant_differences(items: Sequence[Item], read, settings: Mapping[int, str
             key = (grade.item.number, submission.variant)
             sheets[key] += 1
             full[key] += grade.verdict.credit >= 1
-    flagged = []
+    compared = []
     for index, item in enumerate(items):
         if not item.graded:
             continue
@@ -663,12 +664,16 @@ def _variant_differences(items: Sequence[Item], read, settings: Mapping[int, str
             rate, rest = passed / n, rest_passed / rest_n
             pooled = total_full / total_sheets
             error = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / rest_n))
-            if error > 0 and abs(rate - rest) >= NOTABLE_RATE_GAP \
-                    and abs(rate - rest) / error >= NOTABLE_Z:
-                flagged.append((index, rate - rest, item, variant, passed, n, rest_passed, rest_n))
+            z = abs(rate - rest) / error if error > 0 else 0.0
+            compared.append((index, rate - rest, item, variant, passed, n, rest_passed, rest_n, z))
+    threshold = statistics.NormalDist().inv_cdf(
+        1 - NOTABLE_SIGNIFICANCE / (2 * max(len(compared), 1)))
+    flagged = [row[:-1] for row in compared
+               if abs(row[1]) >= NOTABLE_RATE_GAP and row[-1] >= threshold]
     criterion = (f"a variant with at least {MIN_VARIANT_SHEETS} sheets whose full-credit rate is "
-                 f"at least {NOTABLE_RATE_GAP:.0%} away from the other variants' together, "
-                 f"{NOTABLE_Z:g} standard errors or more (unlikely by chance)")
+                 f"at least {NOTABLE_RATE_GAP:.0%} away from the other variants' together and "
+                 f"unlikely by chance ({threshold:.1f} standard errors or more: significant at "
+                 f"{NOTABLE_SIGNIFICANCE:g} over the {len(compared)} item-variant comparisons)")
     if not flagged:
         return [Heading("Items whose pass rate differs between variants"),
                 f"None: no item has {criterion}. The pass rates below hold for every variant alike."]

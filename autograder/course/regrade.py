@@ -1238,6 +1238,13 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
             print(f"regrade: {error}", file=sys.stderr)
             return EXIT_USAGE
         submissions, listing_warnings = list_submissions(found, metadata, missing)
+        anonymous = (sum(1 for s in submissions if grading.variant_of(s.submitters) is None)
+                     if spec.family is not None else 0)
+        if anonymous:
+            listing_warnings.append(
+                f"{anonymous} of {len(submissions)} submissions have no submitter with a usable "
+                f"email, so they are graded against the base configuration of {spec.path.name}, "
+                "not their students' own numbers (variant 'base' in the gradebook)")
         for warning in warnings + listing_warnings:
             print(f"regrade: warning: {warning}", file=sys.stderr)
         try:

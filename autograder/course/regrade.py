@@ -19,10 +19,11 @@ submitters' variant, drawn from the emails the export's metadata lists (by
 the family's group rule), exactly as `autograder grade --student EMAIL`
 grades it; every variant is prepared in the parent before the workers
 start. A submission whose submitters have no usable email is graded against
-the spec's base configuration, and the gradebook and the report flag it. One bad upload costs only itself: an
-unsafe file name or a file that unpacks too large is judged per submission
-(that file is not unpacked, or that submission is refused, and the gradebook
-says why); a grader exception or a hang is that submission's; a worker killed
+the spec's base configuration, and the gradebook and the report flag it.
+
+One bad upload costs only itself: an unsafe file name or a file that unpacks
+too large is judged per submission (that file is not unpacked, or that
+submission is refused, and the gradebook says why); a grader exception or a hang is that submission's; a worker killed
 by the system (memory, `kill -9`) loses only the submission it was grading,
 which is retried once alone and then marked "autograder error".
 
@@ -57,9 +58,9 @@ import time
 import traceback
 import zipfile
 from collections import deque
-from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Sequence, TextIO

@@ -51,7 +51,8 @@ def regraded(export):
     with open(out / "gradebook.csv", encoding="utf-8", newline="") as handle:
         rows = {row["submission_id"]: row for row in csv.DictReader(handle)}
     return {"out": out, "rows": rows, "markdown": (out / "report.md").read_text(encoding="utf-8"),
-            "html": (out / "report.html").read_text(encoding="utf-8"), "stderr": result.stderr}
+            "html": (out / "report.html").read_text(encoding="utf-8"), "stderr": result.stderr,
+            "stdout": result.stdout}
 
 
 def ids_with(export, *profiles: str) -> list[str]:
@@ -93,6 +94,8 @@ def test_the_gradebook_names_each_submission_s_variant(export, regraded):
     assert rows[no_email]["emails"] == ""
     assert "no submitter has a usable email" in rows[no_email]["note"]
     assert f"1 of {COUNT} submissions have no submitter with a usable email" in regraded["stderr"]
+    assert f"; {len(ids_with(export, NEIGHBOURS_SHEET))} sheets were written for another variant" \
+        in regraded["stdout"]
 
 
 def test_full_marks_only_on_sheets_filled_for_the_students_own_numbers(export, regraded):

@@ -1349,11 +1349,14 @@ def _summary(submissions, outcomes: dict[str, Outcome], out: Path, elapsed: floa
     changed = sum(1 for s in submissions if s.gradescope_score is not None
                   and abs(outcomes[s.submission_id].total - s.gradescope_score) > 1e-9)
     noted = sum(1 for o in outcomes.values() if o.notes)
+    other_variant = sum(1 for o in outcomes.values() if o.written_for is not None)
     return (f"Graded {len(submissions)} submissions in {elapsed:.1f} s with {workers} "
             f"worker(s): {counts[GRADED]} graded, {counts[NO_SHEET]} without a readable sheet, "
             f"{counts[FAILED]} autograder errors; {changed} totals differ from Gradescope's"
             + (f"; {noted} uploads had files that were not unpacked (see the gradebook's notes)"
-               if noted else "") + ".\n"
+               if noted else "")
+            + (f"; {other_variant} sheets were written for another variant than their "
+               "students' (see the report)" if other_variant else "") + ".\n"
             f"Wrote {out / GRADEBOOK_FILE}, {out / 'report.html'}, {out / 'report.md'} "
             f"and {out / 'results'}/<id>.json.")
 

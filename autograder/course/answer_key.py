@@ -1,9 +1,17 @@
 """The answer key for an assignment spec, as Markdown for TAs.
 
     python -m autograder.course.answer_key [--spec specs/hw3.yaml] [--output FILE]
+                                           [--variant N | --student EMAIL | --variants]
 
 Every number is instantiated from the formulas in `solutions/`; the formulas
 themselves are printed beside them so the key can be checked by hand.
+
+When the spec gives every student their own numbers (a `family`), the key
+is one variant's: `--variant N`, or `--student EMAIL` for the variant that
+student draws. `--variants` prints one table of every variant: its settings
+and each item's reference. Without either, the key is the base
+configuration's (what a submission without a usable email is graded
+against), and says so.
 """
 from __future__ import annotations
 
@@ -14,7 +22,9 @@ from pathlib import Path
 import sympy as sp
 
 from autograder.assignment.references import expectations, growth_reference
-from autograder.assignment.spec import DEFAULT_SPEC, Spec, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, Spec, SpecError, load_spec, variant_spec
+from autograder.course.report import insert_in_order
+from autograder.submission.submitter import NotAnEmail, normalized_email
 from autograder.text_output import write_or_print
 from solutions.facts import CUTOUT
 from solutions.growth import growth_in_side
@@ -29,6 +39,7 @@ def render(spec: Spec) -> str:
     lines = [f"# Answer key: {spec.assignment}", "",
              f"Spec `{spec.path.name}` (sha256 {spec.digest[:12]}). Every value below is "
              "a formula of `solutions/` instantiated for the configuration.", ""]
+    lines += _which_variant(spec)
     lines += _configurations(spec)
     for name, config in spec.configurations.items():
         lines += _layer_table(name, config)
@@ -37,6 +48,75 @@ def render(spec: Spec) -> str:
     lines += _items(spec)
     lines += _facts(spec)
     return "\n".join(lines) + "\n"
+
+
+def _which_variant(spec: Spec) -> list[str]:
+    """For a spec with a family: whose numbers this key holds, and how to
+    get the others'."""
+    family = spec.family
+    if family is None:
+        return []
+    others = ("`autograder key --student EMAIL` (or `--variant N`) prints one student's key; "
+              "`autograder key --variants` tables every variant's references.")
+    if spec.variant is None:
+        return [f"**The base configuration's key, not a student's.** This spec gives every "
+                f"student their own numbers ({len(family.variants)} variants, drawn from their "
+                "email): these are the numbers of the spec as written, which grade only a "
+                f"submission without a usable email. {others}", ""]
+    return [f"**{spec.variant.label.capitalize()} of {len(family.variants)}:** "
+            f"{spec.variant.settings()}, the numbers of every student whose email draws it. "
+            f"{others}", ""]
+
+
+def variants_table(spec: Spec) -> str:
+    """Every variant of the spec's family on one row: its settings and each
+    graded item's reference (items whose reference is the same in every
+    variant are listed once, above the table)."""
+    family = spec.family
+    specs = [variant_spec(spec, variant.number) for variant in family.variants]
+    references: list[dict[str, str]] = []
+    names: dict[str, str] = {}
+    order: list[str] = []
+    for variant in specs:
+        row = {}
+        previous = None
+        for item in variant.items:
+            if not item.graded:
+                continue
+            row[item.number] = _reference_text(variant, item)
+            names.setdefault(item.number, item.name)
+            if item.number not in order:
+                insert_in_order(order, item.number, previous)
+            previous = item.number
+        references.append(row)
+    fixed = [number for number in order
+             if len({row.get(number) for row in references}) == 1]
+    varying = [number for number in order if number not in fixed]
+    fields = [name for name, _ in family.vary]
+    lines = [f"# Answer keys of every variant: {spec.assignment}", "",
+             f"Spec `{spec.path.name}` (sha256 {spec.digest[:12]}): {len(specs)} variants, "
+             f"each student's drawn from their email and the salt. One row per variant; "
+             "`autograder key --variant N` gives a variant's whole key (accepted variants, "
+             "recognised mistakes, formulas).", ""]
+    if fixed:
+        lines += ["The same in every variant: " + "; ".join(
+            f"{number} {references[0][number]}" for number in fixed) + ".", ""]
+    lines += ["| variant | " + " | ".join(fields) + " | " + " | ".join(varying) + " |",
+              "|---:|" + "---|" * len(fields) + "---:|" * len(varying)]
+    for variant, row in zip(family.variants, references):
+        values = dict(variant.values)
+        lines.append(f"| {variant.number} | " + " | ".join(str(values[f]) for f in fields) + " | "
+                     + " | ".join(row.get(number, "—") for number in varying) + " |")
+    lines += ["", "Items: " + "; ".join(f"{number} {names[number]}" for number in order)
+              + " (sizes in a name are the first variant's).", ""]
+    return "\n".join(lines)
+
+
+def _reference_text(spec: Spec, item) -> str:
+    """An item's reference, compact: 24 × 24, 5,184, 784/9 ≈ 87.1, O(N^2)."""
+    if item.kind == "big_o":
+        return growth_reference(spec, item)[0].render("side")
+    return _show(expectations(spec, item)[0].value)
 
 
 def _configurations(spec: Spec) -> list[str]:
@@ -204,9 +284,45 @@ def main(argv: list[str] | None = None, prog: str = "autograder key") -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")
     parser.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--variant", type=int, metavar="N",
+                       help="the key of variant N of the spec's family")
+    which.add_argument("--student", metavar="EMAIL",
+                       help="the key of the variant this student draws (a spec with a family)")
+    which.add_argument("--variants", action="store_true",
+                       help="one table of every variant: its settings and each item's reference")
     args = parser.parse_args(argv)
-    text = render(load_spec(args.spec))
+    text = _key(parser, args)
     return write_or_print(text, args.output, prog)
+
+
+def _key(parser: argparse.ArgumentParser, args) -> str:
+    """The Markdown the arguments ask for; a variant or a student asked of a
+    spec without a family, or a variant it does not have, is a usage error."""
+    spec = load_spec(args.spec)
+    if args.student is not None:
+        try:
+            email = normalized_email(args.student)
+        except NotAnEmail as error:
+            parser.error(f"--student: {error}")
+        if spec.family is None:
+            print(f"note: {spec.path.name} gives every student the same numbers; --student "
+                  "changes nothing", file=sys.stderr)
+            return render(spec)
+        variant = spec.family.variant_for(email)
+        print(f"{email} draws {variant.label}: {variant.settings()}", file=sys.stderr)
+        return render(variant_spec(spec, variant.number))
+    if (args.variant is not None or args.variants) and spec.family is None:
+        parser.error(f"{spec.path.name} has no family of variants: every student has the "
+                     "numbers of its one key")
+    if args.variants:
+        return variants_table(spec)
+    if args.variant is not None:
+        try:
+            return render(variant_spec(spec, args.variant))
+        except SpecError as error:
+            parser.error(f"--variant: {error}")
+    return render(spec)
 
 
 if __name__ == "__main__":

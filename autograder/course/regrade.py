@@ -13,10 +13,17 @@ possibly inside one top folder such as `assignment_123_export/`. DIR gets
 
 Each submission is graded by `autograder.grading.pipeline.grade_submission`, the
 function `run_autograder` calls, in a pool of worker processes that load the
-spec and the prepared references once. One bad upload costs only itself: an
-unsafe file name or a file that unpacks too large is judged per submission
-(that file is not unpacked, or that submission is refused, and the gradebook
-says why); a grader exception or a hang is that submission's; a worker killed
+spec and the prepared references once. When the spec gives every student
+their own numbers (a `family`), each submission is graded against its
+submitters' variant, drawn from the emails the export's metadata lists (by
+the family's group rule), exactly as `autograder grade --student EMAIL`
+grades it; every variant is prepared in the parent before the workers
+start. A submission whose submitters have no usable email is graded against
+the spec's base configuration, and the gradebook and the report flag it.
+
+One bad upload costs only itself: an unsafe file name or a file that unpacks
+too large is judged per submission (that file is not unpacked, or that
+submission is refused, and the gradebook says why); a grader exception or a hang is that submission's; a worker killed
 by the system (memory, `kill -9`) loses only the submission it was grading,
 which is retried once alone and then marked "autograder error".
 
@@ -53,6 +60,7 @@ import zipfile
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -61,13 +69,15 @@ from autograder.gradescope.run import EXIT_FAILED, EXIT_GRADED, EXIT_USAGE
 from autograder.grading.pipeline import (SHEET_BUDGET_SECONDS, GradedSubmission, ItemGrade,
                                 grade_submission, unreadable_results)
 from autograder.answers.verdict import Verdict
-from autograder.assignment.prepared import load_or_prepare
+from autograder.assignment.prepared import Prepared, cache_path, load_or_prepare
 from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
-                               PlotData, SubmissionGrades, draw_plots, encodable, format_number,
-                               import_plotting, item_max_scores, question_points,
-                               question_scores, write_report, write_text_atomically)
-from autograder.gradescope.results import failure_results, fsync_folder, to_json_dict
-from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, load_spec
+                               PlotData, SubmissionGrades, VariantFacts, draw_plots, encodable,
+                               format_number, import_plotting, item_max_scores, question_points,
+                               question_scores, reference_of, write_report,
+                               write_text_atomically)
+from autograder.gradescope.results import Results, failure_results, fsync_folder, to_json_dict
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, every_variant, load_spec
+from autograder.submission.submitter import group_email
 from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata
 
 METADATA_FILE = "submission_metadata.yml"
@@ -158,6 +168,11 @@ class Outcome:
     notes: tuple[str, ...] = ()
     previous_total: float | None = None
     changed_items: tuple[tuple[str, float, float], ...] = ()
+    #: The variant of the spec's family it was graded against (None: the
+    #: spec has no family, or no submitter had a usable email: the base).
+    variant: int | None = None
+    #: The variant the sheet says it was written for, when not that one.
+    written_for: str | None = None
 
 
 # --------------------------------------------------------------------------
@@ -520,16 +535,55 @@ class _Task:
     attempt: int
 
 
-class _WorkerState:
-    """A worker's loaded spec and prepared references, and its own handle on
-    the zip export (a file position is never shared between processes)."""
+@dataclass(frozen=True)
+class Grading:
+    """Everything grading any submission of the export needs: the spec and
+    its prepared references and, when the spec has a family, every
+    variant's spec and references (variant number -> both). Built once, in
+    the parent, before any worker starts: a forked worker inherits it, so
+    no worker proves a reference or loads a variant itself."""
 
-    def __init__(self, job: _Job, loaded: tuple[Spec, object] | None = None):
+    spec: Spec
+    prepared: Prepared
+    variants: dict[int, tuple[Spec, Prepared]] = field(default_factory=dict)
+
+    def against(self, variant: int | None) -> tuple[Spec, Prepared]:
+        """The spec and references of that variant (None: the spec as written)."""
+        return (self.spec, self.prepared) if variant is None else self.variants[variant]
+
+    def variant_of(self, submitters: Sequence[Submitter]) -> int | None:
+        """The variant a submission is graded against: its submitters'
+        emails by the family's group rule (what `autograder grade` does with
+        Gradescope's metadata); None without a family or a usable email."""
+        family = self.spec.family
+        if family is None:
+            return None
+        email = group_email((person.email for person in submitters), family.group)
+        return None if email is None else family.variant_for(email).number
+
+
+def load_grading(spec: Spec, notes: TextIO | None = None) -> Grading:
+    """The spec's `Grading`: every variant's references proved (or read
+    from the cache) here, once; when some must be proved (minutes for a
+    large family), a line to `notes` says so first."""
+    specs = every_variant(spec)
+    if notes is not None and len(specs) > 1 and not all(cache_path(s).is_file() for s in specs):
+        print(f"regrade: proving the references of the {len(specs) - 1} variants of "
+              f"{spec.path.name} before grading (once: they are cached)", file=notes)
+    variants = {variant.variant.number: (variant, load_or_prepare(variant))
+                for variant in specs[1:]}
+    return Grading(spec, load_or_prepare(spec), variants)
+
+
+class _WorkerState:
+    """A worker's loaded grading (the spec, every variant, their prepared
+    references), and its own handle on the zip export (a file position is
+    never shared between processes)."""
+
+    def __init__(self, job: _Job, loaded: Grading | None = None):
         self.job = job
-        if loaded is None:
-            spec = load_spec(job.spec_path)
-            loaded = (spec, load_or_prepare(spec))
-        self.spec, self.prepared = loaded
+        self.grading = loaded if loaded is not None else load_grading(load_spec(job.spec_path))
+        self.spec, self.prepared = self.grading.spec, self.grading.prepared
         self.archive = zipfile.ZipFile(job.archive) if job.archive else None
 
 
@@ -541,18 +595,20 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
     started = time.perf_counter()
     notes = list(submission.notes)
     status = GRADED
+    variant = state.grading.variant_of(submission.submitters)
+    spec, prepared = state.grading.against(variant)
     _set_alarm(SUBMISSION_TIMEOUT_SECONDS)
     try:
         if submission.refused:
-            graded = GradedSubmission(unreadable_results(state.spec, submission.refused, 0.0), (),
+            graded = GradedSubmission(unreadable_results(spec, submission.refused, 0.0), (),
                                       submission.refused)
         else:
             if state.archive is not None:
                 notes += unpack_members(state.archive, submission.members,
                                         state.job.prefix_length, submission.folder.parent)
-            graded = grade_submission(state.spec, state.prepared, submission.folder,
-                                      started=started)
+            graded = grade_submission(spec, prepared, submission.folder, started=started)
         results, problem = graded.results, graded.problem or ""
+        record_variant(spec, results)
         if graded.problem is not None:
             status = NO_SHEET
     except (Exception, _TimedOut) as error:
@@ -576,7 +632,15 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
         for g in graded.grades)
     previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
     return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
-                    previous)
+                    previous, variant, None if graded is None else graded.written_for)
+
+
+def record_variant(spec: Spec, results: Results) -> None:
+    """Write in results.json's extra_data the variant the submission was
+    graded against (None: the base configuration), as `autograder grade`
+    does for a spec with a family, so that both give the same file."""
+    if spec.family is not None:
+        results.extra_data["variant"] = spec.variant.number if spec.variant else None
 
 
 def _test_kill_hook(submission_id: str, attempt: int) -> None:
@@ -620,7 +684,8 @@ def _cut(answer: str | None) -> str | None:
 
 
 def _outcome(submission_id: str, status: str, problem: str, document: dict, answers,
-             notes: tuple[str, ...] = (), previous=None) -> Outcome:
+             notes: tuple[str, ...] = (), previous=None, variant: int | None = None,
+             written_for: str | None = None) -> Outcome:
     """The numbers exactly as written to results.json (rounded the same way)."""
     scores = {test["number"]: test["score"] for test in document["tests"]}
     changed: tuple = ()
@@ -632,25 +697,21 @@ def _outcome(submission_id: str, status: str, problem: str, document: dict, answ
                         if abs(previous_scores.get(number, 0.0) - score) > 1e-9)
     return Outcome(submission_id, status, problem, document["score"], scores, answers,
                    {test["number"]: test["max_score"] for test in document["tests"]}, notes,
-                   previous_total, changed)
+                   previous_total, changed, variant, written_for)
 
 
 # --------------------------------------------------------------------------
 # The pool of workers
 
 
-#: The parent's loaded (spec, prepared references), which forked workers
-#: inherit instead of loading them again.
-_inherited: tuple[Spec, object] | None = None
-
-
-def _worker_main(connection, job: _Job) -> None:
-    """A worker: grade each task the parent sends until it sends None. A
-    forked worker inherits the parent's loaded spec and references."""
+def _worker_main(connection, job: _Job, grading: Grading) -> None:
+    """A worker: grade each task the parent sends until it sends None, with
+    the parent's grading (inherited by a forked worker, copied to a spawned
+    one: either way no worker proves or loads a reference itself)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     if hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _time_is_up)
-    state = _WorkerState(job, _inherited)
+    state = _WorkerState(job, grading)
     while (task := connection.recv()) is not None:
         connection.send(grade_exported(state, task))
 
@@ -663,9 +724,10 @@ TASKS_IN_FLIGHT = 2
 
 
 class _Worker:
-    def __init__(self, context, job: _Job):
+    def __init__(self, context, job: _Job, grading: Grading):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, job), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, job, grading),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.tasks: deque[_Task] = deque()  # sent, not answered; the first is being graded
@@ -699,21 +761,19 @@ class _Worker:
 def _context():
     """Fork where it is safe and the default (Linux): workers start in
     milliseconds with the spec and references already loaded. Elsewhere
-    (macOS, Windows) each spawned worker loads them itself."""
+    (macOS, Windows) each spawned worker gets a pickled copy of them."""
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-def grade_all(submissions: Sequence[ExportedSubmission], job: _Job, loaded: tuple[Spec, object],
+def grade_all(submissions: Sequence[ExportedSubmission], job: _Job, grading: Grading,
               jobs: int, progress: "Progress") -> dict[str, Outcome]:
     """Every submission's outcome, graded across `jobs` worker processes, each
     grading one submission at a time, so a worker that dies loses only the
     one it was grading: that one is retried once, alone (no other worker
     running) after the others, and then recorded as an autograder error."""
-    global _inherited
     context = _context()
-    _inherited = loaded if context.get_start_method() == "fork" else None
     outcomes: dict[str, Outcome] = {}
     died: list[_Task] = []
 
@@ -724,19 +784,17 @@ def grade_all(submissions: Sequence[ExportedSubmission], job: _Job, loaded: tupl
         elif task.attempt == 1:
             died.append(_Task(task.submission, 2))
         else:
-            outcomes[task.submission.submission_id] = _failed_in_parent(task.submission, job)
+            outcomes[task.submission.submission_id] = _failed_in_parent(
+                task.submission, job, grading.variant_of(task.submission.submitters))
             progress.advance()
 
-    try:
-        _run_pool(context, job, deque(_Task(s, 1) for s in submissions), jobs, record)
-        _run_pool(context, job, deque(died), 1, record)
-    finally:
-        _inherited = None
+    _run_pool(context, job, grading, deque(_Task(s, 1) for s in submissions), jobs, record)
+    _run_pool(context, job, grading, deque(died), 1, record)
     progress.finish()
     return outcomes
 
 
-def _run_pool(context, job: _Job, tasks: deque, jobs: int, record) -> None:
+def _run_pool(context, job: _Job, grading: Grading, tasks: deque, jobs: int, record) -> None:
     """Run `tasks` on up to `jobs` workers; `record(task, outcome)` gets each
     outcome, or None when the worker grading it died (or stopped answering
     and was killed). A dead worker is replaced while tasks remain."""
@@ -745,7 +803,7 @@ def _run_pool(context, job: _Job, tasks: deque, jobs: int, record) -> None:
         while tasks or any(worker.tasks for worker in workers):
             pending = len(tasks) + sum(len(w.tasks) for w in workers)
             while tasks and len(workers) < min(jobs, pending):
-                workers.append(_Worker(context, job))
+                workers.append(_Worker(context, job, grading))
             for worker in list(workers):
                 while tasks and len(worker.tasks) < TASKS_IN_FLIGHT:
                     task = tasks.popleft()
@@ -806,13 +864,15 @@ def _death(worker: _Worker) -> str:
     return f"exit code {code}"
 
 
-def _failed_in_parent(submission: ExportedSubmission, job: _Job) -> Outcome:
+def _failed_in_parent(submission: ExportedSubmission, job: _Job,
+                      variant: int | None = None) -> Outcome:
     problem = ("The autograder's worker process died twice while grading this submission "
                "(killed by the system, for example for lack of memory), so it was not graded.")
     results = failure_results(problem, execution_time=0.0)
     document = to_json_dict(results)
     _write_results_document(document, Path(job.results_folder) / f"{submission.submission_id}.json")
-    return _outcome(submission.submission_id, FAILED, problem, document, (), submission.notes)
+    return _outcome(submission.submission_id, FAILED, problem, document, (), submission.notes,
+                    variant=variant)
 
 
 class _Plotter:
@@ -891,11 +951,16 @@ GRADEBOOK_FILE = "gradebook.csv"
 
 def gradebook(spec: Spec, submissions: Sequence[ExportedSubmission],
               outcomes: dict[str, Outcome]) -> str:
-    """The gradebook as CSV text: one row per submission, in id order."""
+    """The gradebook as CSV text: one row per submission, in id order. A
+    spec with a family adds a `variant` column after the status: the
+    variant each submission was graded against, or `base` when no
+    submitter had a usable email (the note says so)."""
     questions = list(question_points(spec, _max_scores(spec, outcomes)))
+    family = spec.family is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["submission_id", "sids", "names", "emails", "submitted_at", "status",
+                     *(["variant"] if family else []),
                      *questions, "total", "gradescope_score", "difference", "note"])
     for submission in submissions:
         outcome = outcomes[submission.submission_id]
@@ -908,19 +973,33 @@ def gradebook(spec: Spec, submissions: Sequence[ExportedSubmission],
               for field in ("sid", "name", "email")),
             _csv_text(submission.submitted_at),
             outcome.status,
+            *([BASE if outcome.variant is None else str(outcome.variant)] if family else []),
             *(format_number(scores[q]) for q in questions),
             format_number(outcome.total),
             "" if previous is None else format_number(previous),
             "" if previous is None else format_number(outcome.total - previous),
-            _csv_text(_note(outcome)),
+            _csv_text(_note(outcome, family)),
         ])
     return encodable(buffer.getvalue())
 
 
-def _note(outcome: Outcome) -> str:
-    """Why a submission has no grade from its sheet, and the files of its
-    upload that were not unpacked, on one line."""
+#: The gradebook's variant of a submission graded against the base configuration.
+BASE = "base"
+
+
+def _note(outcome: Outcome, family: bool = False) -> str:
+    """Why a submission has no grade from its sheet, whose numbers it was
+    graded with when that is worth a look (no usable email; a sheet
+    written for another variant), and the files of its upload that were
+    not unpacked, on one line."""
     parts = [" ".join(outcome.problem.split())[:200]] if outcome.problem else []
+    if family and outcome.variant is None and outcome.status != FAILED:
+        parts.append("no submitter has a usable email: graded against the base configuration")
+    if outcome.written_for is not None:
+        against = ("the base configuration" if outcome.variant is None
+                   else f"variant {outcome.variant}")
+        parts.append(f"sheet written for {' '.join(outcome.written_for.split())[:60]}, "
+                     f"graded against {against}")
     if outcome.notes:
         shown = "; ".join(outcome.notes[:NOTED_FILES])
         more = len(outcome.notes) - NOTED_FILES
@@ -939,11 +1018,42 @@ def _max_scores(spec: Spec, outcomes: dict[str, Outcome]) -> dict[str, float]:
     return item_max_scores(spec, views)
 
 
-def _report_view(outcome: Outcome, items_by_key: dict[str, Item]) -> SubmissionGrades:
-    grades = tuple(ItemGrade(items_by_key[key], answer, Verdict.from_label(credit, read, result))
+def _report_view(submission: ExportedSubmission, outcome: Outcome,
+                 items_by_key: dict[str, Item]) -> SubmissionGrades:
+    """A submission as the report sees it, its answers matched with the items
+    of the variant it was graded against."""
+    grades = tuple(ItemGrade(items_by_key[key], answer, _verdict(credit, read, result))
                    for key, answer, credit, read, result in outcome.answers)
     return SubmissionGrades(outcome.submission_id, outcome.status, grades, outcome.scores,
-                            outcome.total, outcome.max_scores)
+                            outcome.total, outcome.max_scores,
+                            students=_students(submission), variant=outcome.variant,
+                            written_for=outcome.written_for)
+
+
+@lru_cache(maxsize=65_536)
+def _verdict(credit: float, read: str, label: str) -> Verdict:
+    """`Verdict.from_label`, once per distinct verdict of a class (verdicts
+    are immutable; most students' are one of a few per item)."""
+    return Verdict.from_label(credit, read, label)
+
+
+def _students(submission: ExportedSubmission) -> str:
+    """Who sent a submission, for the report: names, else emails."""
+    return "; ".join(person.name or person.email for person in submission.submitters)
+
+
+def variant_facts(grading: Grading) -> VariantFacts | None:
+    """What the class report needs of the family's variants: each one's
+    settings, and each graded item's reference in each variant (by item
+    number), so that identical wrong answers are compared across variants
+    whose references really differ."""
+    if grading.spec.family is None:
+        return None
+    references = {number: {item.number: reference_of(prepared.item(item.key))
+                           for item in spec.items if item.graded}
+                  for number, (spec, prepared) in grading.variants.items()}
+    return VariantFacts({v.number: v.settings() for v in grading.spec.family.variants},
+                        references)
 
 
 def _change(submission: ExportedSubmission, outcome: Outcome) -> GradeChange:
@@ -1022,10 +1132,10 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
     """Grade the export into `out`; returns the exit code."""
     try:
         spec = load_spec(spec_path)
+        grading = load_grading(spec, sys.stderr)  # every variant proved or read here, once
     except SpecError as error:
         print(f"regrade: {error}", file=sys.stderr)
         return EXIT_FAILED
-    loaded = (spec, load_or_prepare(spec))  # build the cache once here; workers inherit or read it
     with tempfile.TemporaryDirectory(prefix="regrade-", dir=unpacking_folder(jobs)) as scratch:
         try:
             job, found, metadata, warnings, missing = _open(export, Path(scratch), spec_path)
@@ -1033,6 +1143,13 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
             print(f"regrade: {error}", file=sys.stderr)
             return EXIT_USAGE
         submissions, listing_warnings = list_submissions(found, metadata, missing)
+        anonymous = (sum(1 for s in submissions if grading.variant_of(s.submitters) is None)
+                     if spec.family is not None else 0)
+        if anonymous:
+            listing_warnings.append(
+                f"{anonymous} of {len(submissions)} submissions have no submitter with a usable "
+                f"email, so they are graded against the base configuration of {spec.path.name}, "
+                "not their students' own numbers (variant 'base' in the gradebook)")
         for warning in warnings + listing_warnings:
             print(f"regrade: warning: {warning}", file=sys.stderr)
         try:
@@ -1043,13 +1160,13 @@ def regrade(export: Path, out: Path, spec_path: Path, jobs: int,
             print(f"regrade: cannot write to {out}: {error.strerror}", file=sys.stderr)
             return EXIT_FAILED
         try:
-            return _grade_and_write(spec, loaded, job, submissions, staging, out, jobs,
+            return _grade_and_write(grading, job, submissions, staging, out, jobs,
                                     progress_stream)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _grade_and_write(spec: Spec, loaded, job: _Job, submissions: list[ExportedSubmission],
+def _grade_and_write(grading: Grading, job: _Job, submissions: list[ExportedSubmission],
                      staging: Path, out: Path, jobs: int, progress_stream: TextIO) -> int:
     job = _Job(job.spec_path, str(staging / "results"), str(out / "results"), job.archive,
                job.prefix_length)
@@ -1058,26 +1175,29 @@ def _grade_and_write(spec: Spec, loaded, job: _Job, submissions: list[ExportedSu
     workers = max(1, min(jobs, len(submissions)))
     plotter = _Plotter(_context())
     try:
-        outcomes = grade_all(submissions, job, loaded, workers,
+        outcomes = grade_all(submissions, job, grading, workers,
                              Progress(len(submissions), progress_stream))
         elapsed = time.perf_counter() - started
-        return _write(spec, submissions, outcomes, staging, out, elapsed, workers, plotter)
+        return _write(grading, submissions, outcomes, staging, out, elapsed, workers, plotter)
     finally:
         plotter.stop()
 
 
-def _write(spec: Spec, submissions: list[ExportedSubmission], outcomes: dict[str, Outcome],
+def _write(grading: Grading, submissions: list[ExportedSubmission], outcomes: dict[str, Outcome],
            staging: Path, out: Path, elapsed: float, workers: int, plotter: _Plotter) -> int:
     """Write the gradebook and the report, and move them into place."""
-    items_by_key = {item.key: item for item in spec.items}
+    spec = grading.spec
+    items_by_key = {variant: {item.key: item for item in grading.against(variant)[0].items}
+                    for variant in (None, *grading.variants)}
     failed = sum(1 for outcome in outcomes.values() if outcome.status == FAILED)
     try:
         write_text_atomically(staging / GRADEBOOK_FILE, gradebook(spec, submissions, outcomes),
                               sync=False)
-        plots = write_report(spec, [_report_view(outcomes[s.submission_id], items_by_key)
+        plots = write_report(spec, [_report_view(s, outcomes[s.submission_id],
+                                                 items_by_key[outcomes[s.submission_id].variant])
                                     for s in submissions], staging,
                              [_change(s, outcomes[s.submission_id]) for s in submissions],
-                             sync=False, plotter=plotter)
+                             sync=False, plotter=plotter, variants=variant_facts(grading))
         earlier_complete = _gradebook_is_complete(out / GRADEBOOK_FILE)
         if failed and earlier_complete:
             held = _hold_back(staging, out)
@@ -1133,11 +1253,14 @@ def _summary(submissions, outcomes: dict[str, Outcome], out: Path, elapsed: floa
     changed = sum(1 for s in submissions if s.gradescope_score is not None
                   and abs(outcomes[s.submission_id].total - s.gradescope_score) > 1e-9)
     noted = sum(1 for o in outcomes.values() if o.notes)
+    other_variant = sum(1 for o in outcomes.values() if o.written_for is not None)
     return (f"Graded {len(submissions)} submissions in {elapsed:.1f} s with {workers} "
             f"worker(s): {counts[GRADED]} graded, {counts[NO_SHEET]} without a readable sheet, "
             f"{counts[FAILED]} autograder errors; {changed} totals differ from Gradescope's"
             + (f"; {noted} uploads had files that were not unpacked (see the gradebook's notes)"
-               if noted else "") + ".\n"
+               if noted else "")
+            + (f"; {other_variant} sheets were written for another variant than their "
+               "students' (see the report)" if other_variant else "") + ".\n"
             f"Wrote {out / GRADEBOOK_FILE}, {out / 'report.html'}, {out / 'report.md'} "
             f"and {out / 'results'}/<id>.json.")
 

@@ -12,6 +12,16 @@ ways uploads break: YAML syntax errors, a binary file, an empty folder, a
 misnamed sheet, hostile YAML tags and an alias bomb. The metadata is written
 the way Gradescope writes it (Ruby symbol keys, Ruby timestamps, BigDecimal
 tags). The same count and seed give the same bytes.
+
+For a spec with a family, every student's sheet is filled for their own
+variant (drawn from the email the metadata lists, as the grader draws it):
+right answers from that variant's references, with its keys, and the same
+single plausible mistakes; most sheets carry the `variant:` line of a
+personal template. Besides: a few students submit a neighbour's sheet (right
+for the neighbour's variant, with its `variant:` line), a pair in different
+variants submit the same answers, copied from a third variant's key into
+their own templates, and one submission lists no usable email (its sheet is
+right for the base configuration).
 """
 from __future__ import annotations
 
@@ -22,17 +32,28 @@ import math
 import random
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from autograder.assignment.family import VARIANT_KEY
 from autograder.assignment.prepared import Prepared, load_or_prepare
 from autograder.submission.sheet import load_sheet
-from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, every_variant, load_spec
 
 SOLVED = Path(__file__).resolve().parents[2] / "examples" / "solved" / "answers.yaml"
 
 RIGHT, MIXED = "right", "mixed"
+#: A family's profiles: a neighbour's sheet (another variant's, with its
+#: `variant:` line), one of a pair who copied the same answers (another
+#: variant's key) into their own templates, a submission with no usable
+#: email (its sheet right for the base configuration).
+NEIGHBOURS_SHEET, SHARED, NO_EMAIL = "neighbour's sheet", "shared answers", "no email"
+#: Share of a family's class who submit a neighbour's sheet (at least 2).
+NEIGHBOURS_SHARE = 0.02
+#: Share of a family's own-variant sheets carrying the personal template's
+#: `variant:` line (the others were typed into the generic template).
+VARIANT_LINE_SHARE = 0.8
 #: Broken uploads, one of each before any repeats, so a small export has them all.
 MALFORMED = ("yaml syntax error", "binary file", "empty folder", "wrong file name",
              "hostile yaml tag", "alias bomb")
@@ -56,10 +77,15 @@ LAST_NAMES = ("Lovelace", "Turing", "Hopper", "O'Brien", "Mai", "Okafor", "GarcÃ
 @dataclass(frozen=True)
 class SyntheticExport:
     """An export's files (relative path -> bytes; a path ending in "/" is an
-    empty folder) and what each submission was made to be, for tests."""
+    empty folder) and what each submission was made to be, for tests; for a
+    spec with a family, also each submission's own variant (None: no email),
+    the variant its sheet was filled for, and the variant a shared key
+    came from."""
 
     files: dict[str, bytes]
     profiles: dict[str, str]
+    variants: dict[str, int | None] = field(default_factory=dict)
+    filled_for: dict[str, int | None] = field(default_factory=dict)
 
 
 def generate(count: int, seed: int, spec: Spec | None = None) -> SyntheticExport:
@@ -73,6 +99,7 @@ def generate(count: int, seed: int, spec: Spec | None = None) -> SyntheticExport
                                                                     round(count * MALFORMED_SHARE))))
     malformed = {slot: MALFORMED[n % len(MALFORMED)] for n, slot in enumerate(sorted(malformed_slots))}
     possible = sum(item.max_score for item in spec.items)
+    class_ = _Class(spec, count, set(malformed), rng) if spec.family is not None else None
     files: dict[str, bytes] = {}
     profiles: dict[str, str] = {}
     metadata = ["---"]
@@ -84,17 +111,109 @@ def generate(count: int, seed: int, spec: Spec | None = None) -> SyntheticExport
                           _broken_upload(profile, solved, rng).items()})
             previous = 0.0
         else:
-            profile = RIGHT if rng.random() < RIGHT_SHARE else MIXED
-            skill = 1.0 if profile == RIGHT else rng.uniform(0.3, 0.95)
-            answers = _student_sheet(spec, prepared, solved, skill, rng)
+            profile = class_.roles.get(slot) if class_ is not None else None
+            if profile is None:
+                profile = RIGHT if rng.random() < RIGHT_SHARE else MIXED
+            skill = 1.0 if profile in (RIGHT, NO_EMAIL, NEIGHBOURS_SHEET) else rng.uniform(0.3, 0.95)
+            if class_ is None:
+                answers = _student_sheet(spec, prepared, solved, skill, rng)
+            else:
+                answers = class_.sheet(slot, profile, skill, solved, rng)
             name = rng.choice(("answers.yaml", "answers.yaml", "answers.yaml", "answers.yml",
                                "HW3/answers.yaml"))
             files[f"{folder}/{name}"] = render_sheet(answers).encode("utf-8")
-            previous = possible if profile == RIGHT else rng.randrange(int(2 * possible) + 1) / 2
+            previous = (possible if profile in (RIGHT, NO_EMAIL)
+                        else rng.randrange(int(2 * possible) + 1) / 2)
         profiles[str(submission_id)] = profile
-        metadata += _metadata_entry(folder, slot, previous, spec, rng)
+        metadata += _metadata_entry(folder, slot, previous, spec, rng,
+                                    with_email=profile != NO_EMAIL)
     files["submission_metadata.yml"] = ("\n".join(metadata) + "\n").encode("utf-8")
-    return SyntheticExport(files, profiles)
+    if class_ is None:
+        return SyntheticExport(files, profiles)
+    return SyntheticExport(files, profiles,
+                           {str(ids[slot]): None if class_.roles.get(slot) == NO_EMAIL
+                            else class_.own(slot) for slot in range(count)
+                            if slot not in malformed},
+                           {str(ids[slot]): class_.filled_for.get(slot, class_.own(slot))
+                            for slot in range(count) if slot not in malformed})
+
+
+def student_email(slot: int, person: int = 0) -> str:
+    """The email of a synthetic student; the first person's draws a
+    group's variant (it is the alphabetically first)."""
+    return f"student{slot}.{person}@example.edu"
+
+
+class _Class:
+    """A class of a spec with a family: each slot's own variant (from its
+    email), every variant's spec and references, and who plays which of
+    the family's roles (a neighbour's sheet, the sharing pair, no email)."""
+
+    def __init__(self, spec: Spec, count: int, malformed: set[int], rng: random.Random):
+        self.spec = spec
+        self.variants = {variant.variant.number: (variant, load_or_prepare(variant))
+                         for variant in every_variant(spec)[1:]}
+        self.count = len(self.variants)
+        self.roles: dict[int, str] = {}
+        self.filled_for: dict[int, int | None] = {}
+        #: The sharing pair's source variant, and its key as they copied it
+        #: (item number -> text), filled when the first of them is written.
+        self.source: int | None = None
+        self.shared_key: dict[str, str | None] = {}
+        slots = [slot for slot in range(count) if slot not in malformed]
+        rng.shuffle(slots)
+        if len(slots) >= 10:
+            no_email = slots.pop()
+            self.roles[no_email] = NO_EMAIL
+            self.filled_for[no_email] = None
+        for slot in slots[:max(2, round(count * NEIGHBOURS_SHARE))]:
+            self.roles[slot] = NEIGHBOURS_SHEET
+            self.filled_for[slot] = self._neighbour(slot)
+        rest = slots[max(2, round(count * NEIGHBOURS_SHARE)):]
+        first = rest[0] if rest else None
+        second = next((slot for slot in rest[1:] if self.own(slot) != self.own(first)), None)
+        if second is not None and self.count >= 3:
+            self.source = next(n for n in range(1, self.count + 1)
+                               if n not in (self.own(first), self.own(second)))
+            for slot in (first, second):
+                self.roles[slot] = SHARED
+                self.filled_for[slot] = self.source
+
+    def own(self, slot: int) -> int:
+        return self.spec.family.variant_for(student_email(slot)).number
+
+    def _neighbour(self, slot: int) -> int:
+        """The variant of the next student whose variant differs from this one's."""
+        own = self.own(slot)
+        for other in range(slot + 1, slot + 1 + 4 * self.count):
+            if self.own(other) != own:
+                return self.own(other)
+        return own % self.count + 1
+
+    def sheet(self, slot: int, profile: str, skill: float, solved: dict,
+              rng: random.Random) -> dict:
+        if profile == NO_EMAIL:
+            return _student_sheet(self.spec, load_or_prepare(self.spec), solved, 1.0, rng)
+        own = self.own(slot)
+        spec, prepared = self.variants[own]
+        if profile == SHARED:
+            answers = _skeleton(spec, solved)
+            source_spec, source_prepared = self.variants[self.source]
+            copied = {item.number: item for item in source_spec.items if item.graded}
+            for item in spec.items:
+                if item.graded:
+                    original = copied.get(item.number)
+                    if original is not None and item.number not in self.shared_key:
+                        self.shared_key[item.number] = _answer(original, source_prepared,
+                                                               "right", rng)
+                    _set(answers, item.key, self.shared_key.get(item.number))
+            return {VARIANT_KEY: str(own), **answers}
+        written_for = self.filled_for.get(slot, own)
+        spec, prepared = self.variants[written_for]
+        answers = _student_sheet(spec, prepared, _skeleton(spec, solved), skill, rng)
+        if profile == NEIGHBOURS_SHEET or rng.random() < VARIANT_LINE_SHARE:
+            return {VARIANT_KEY: str(written_for), **answers}
+        return answers
 
 
 # --------------------------------------------------------------------------
@@ -120,6 +239,24 @@ def _student_sheet(spec: Spec, prepared: Prepared, solved: dict, skill: float,
                 roll -= share
         _set(answers, item.key, _answer(item, prepared, choice, rng))
     return answers
+
+
+def _skeleton(variant: Spec, solved: dict) -> dict:
+    """A variant's sheet in its template's order (its keys follow its own
+    sizes): the solved sheet's written answers, graded answers left to set."""
+    answers: dict = {}
+    for item in variant.items:
+        _set(answers, item.key, None if item.graded else _get(solved, item.key))
+    return answers
+
+
+def _get(answers: dict, dotted_key: str):
+    node = answers
+    for part in dotted_key.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
 
 
 def _answer(item: Item, prepared: Prepared, choice: str, rng: random.Random) -> str | None:
@@ -299,13 +436,15 @@ def _broken_upload(kind: str, solved: dict, rng: random.Random) -> dict[str, byt
 
 
 def _metadata_entry(folder: str, slot: int, previous: float, spec: Spec,
-                    rng: random.Random) -> list[str]:
+                    rng: random.Random, with_email: bool = True) -> list[str]:
+    """A submission's metadata; without `with_email` its students' emails
+    are blank (a student the instructor added by name only)."""
     people = 2 if rng.random() < 0.1 else 1
     lines = [f"{folder}:", "  :submitters:"]
     for person in range(people):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         sid = f"{10_000_000 + 7 * slot + person}"
-        email = f"student{slot}.{person}@example.edu"
+        email = student_email(slot, person) if with_email else "''"
         lines += [f"  - :name: {json.dumps(name, ensure_ascii=False)}", f"    :sid: '{sid}'",
                   f"    :email: {email}"]
     minute, second = divmod(slot * 37, 60)

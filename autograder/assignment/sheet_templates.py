@@ -3,11 +3,19 @@ and a solved sample for demos and tests.
 
     python -m autograder.assignment.sheet_templates template [--spec SPEC] [--output FILE]
     python -m autograder.assignment.sheet_templates solved   [--spec SPEC] [--output FILE]
+    ... template --spec SPEC --student EMAIL    (or --variant N): one student's own sheet
 
 Both follow the spec, so a new term's variant gets its own sheet with the
 right keys, sizes and comments without hand editing. The template carries no
 reference value: its notation examples use numbers that are no answer
 (tests/test_leaks.py checks this against every value the grader accepts).
+
+When the spec has a family (every student their own numbers), --student
+or --variant writes the sheet of that student's variant: it opens with
+their numbers and records the variant (`variant: 7`), so that the grader
+notices a sheet filled for someone else's numbers. Without either, the
+course-wide template says that every student has their own numbers and how
+to get their own sheet (`python check.py --email you@school.edu`).
 
 A padding question whose configuration pads unevenly has one blank per side
 (see `per_side_when_uneven` in the spec), so the template asks exactly what
@@ -21,7 +29,9 @@ import textwrap
 from fractions import Fraction
 from pathlib import Path
 
-from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec
+from autograder.assignment.family import VARIANT_KEY
+from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, load_spec, spec_for_student, variant_spec
+from autograder.submission.submitter import NotAnEmail
 
 _HEADER = """\
 # {assignment} -- answer sheet
@@ -47,6 +57,14 @@ _HEADER = """\
 # Leave a blank empty if you do not know; never delete a key.
 # Check how your answers are read before submitting:  python check.py answers.yaml
 """
+#: Added to the header of a family's course-wide template: it is nobody's sheet.
+_FAMILY_NOTE = """\
+#
+# Every student has their own numbers in this homework (the layer's sizes),
+# drawn from their email. Get your own answer sheet, with your numbers at its
+# top, and answer for those numbers:
+#     python check.py --email you@school.edu
+# A sheet filled for other numbers earns no credit."""
 _COMMENT_COLUMN = 26
 _WIDTH = 88
 _WRITTEN_KINDS = ("written", "feedback")
@@ -56,7 +74,9 @@ def template(spec: Spec) -> str:
     """The blank sheet: every item's key in spec order, grouped as nested
     YAML mappings, with the spec's prompts and section notes as comments."""
     lines = _HEADER.format(assignment=spec.assignment, variable_key=spec.variable_key).splitlines()
-    return _render(spec, lines, lambda item: None)
+    if spec.family is not None and spec.variant is None:
+        lines += _FAMILY_NOTE.splitlines()
+    return _render(spec, lines + _variant_lines(spec), lambda item: None)
 
 
 def solved(spec: Spec, prepared) -> str:
@@ -64,7 +84,27 @@ def solved(spec: Spec, prepared) -> str:
     (Big-O in the image side) and placeholder text for written answers."""
     lines = [f"# {spec.assignment} -- a solved sheet generated from the references",
              "# (for demos and tests; never hand it out before the deadline)."]
-    return _render(spec, lines, lambda item: _answer(item, prepared))
+    return _render(spec, lines + _variant_lines(spec), lambda item: _answer(item, prepared))
+
+
+def numbers_line(spec: Spec) -> str:
+    """`Your numbers (variant 7 of 24): input 24 x 24 x 3, ...`: what a
+    student's sheet and self-check say first. Only the layer's givens, which
+    the homework states for every student; no answer."""
+    which = f" ({spec.variant.label} of {len(spec.family.variants)})"
+    return f"Your numbers{which}: {spec.numbers.removesuffix(which)}"
+
+
+def _variant_lines(spec: Spec) -> list[str]:
+    """For one variant's sheet: the student's numbers, and the sheet's
+    record of its variant (which the grader and the self-check compare with
+    the submitter's); nothing for any other sheet."""
+    if spec.variant is None:
+        return []
+    lines = ["", *_comment_above("", numbers_line(spec))]
+    lines += _line(f"{VARIANT_KEY}: {spec.variant.number}",
+                   "the numbers this sheet is for: do not change it")
+    return lines
 
 
 def _render(spec: Spec, lines: list[str], answer_of) -> str:
@@ -140,9 +180,13 @@ def main(argv: list[str] | None = None, prog: str = "autograder sheet") -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", choices=("template", "solved"))
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="assignment spec (YAML)")
+    whose = parser.add_mutually_exclusive_group()
+    whose.add_argument("--student", metavar="EMAIL",
+                       help="the sheet of this student's variant (a spec with a family)")
+    whose.add_argument("--variant", type=int, metavar="N", help="the sheet of variant N (from 1)")
     parser.add_argument("--output", type=Path, help="write here instead of stdout")
     args = parser.parse_args(argv)
-    spec = load_spec(args.spec)
+    spec = _whose_spec(parser, load_spec(args.spec), args.student, args.variant)
     if args.which == "template":
         text = template(spec)
     else:
@@ -155,6 +199,27 @@ def main(argv: list[str] | None = None, prog: str = "autograder sheet") -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _whose_spec(parser: argparse.ArgumentParser, spec: Spec, student: str | None,
+                variant: int | None) -> Spec:
+    """The spec of the student's or numbered variant, or `spec` itself when
+    neither is asked; asking either of a spec without a family, a malformed
+    email or a variant the family does not have is a usage error."""
+    if student is None and variant is None:
+        return spec
+    if spec.family is None:
+        parser.error(f"{spec.path.name} has no family: every student has the same numbers, so "
+                     "there is no student's own sheet (leave out --student and --variant)")
+    if student is not None:
+        try:
+            return spec_for_student(spec, student)
+        except NotAnEmail as error:
+            parser.error(f"--student: {error}")
+    if not 1 <= variant <= len(spec.family.variants):
+        parser.error(f"--variant: the family of {spec.path.name} has variants 1 to "
+                     f"{len(spec.family.variants)}")
+    return variant_spec(spec, variant)
 
 
 if __name__ == "__main__":

@@ -89,10 +89,19 @@ def solved(spec: Spec, prepared) -> str:
 
 def numbers_line(spec: Spec) -> str:
     """`Your numbers (variant 7 of 24): input 24 x 24 x 3, ...`: what a
-    student's sheet and self-check say first. Only the layer's givens, which
-    the homework states for every student; no answer."""
-    which = f" ({spec.variant.label} of {len(spec.family.variants)})"
-    return f"Your numbers{which}: {spec.numbers.removesuffix(which)}"
+    student's sheet and self-check (check.py, from items.json) say first."""
+    return f"Your numbers ({_which(spec)}): {numbers_words(spec)}"
+
+
+def numbers_words(spec: Spec) -> str:
+    """`input 24 x 24 x 3, kernel 5 x 5, ...`: a variant's numbers in words.
+    Only the layer's givens, which the homework states for every student;
+    no answer."""
+    return spec.numbers.removesuffix(f" ({_which(spec)})")
+
+
+def _which(spec: Spec) -> str:
+    return f"{spec.variant.label} of {len(spec.family.variants)}"
 
 
 def _variant_lines(spec: Spec) -> list[str]:

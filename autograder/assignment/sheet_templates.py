@@ -8,7 +8,9 @@ and a solved sample for demos and tests.
 Both follow the spec, so a new term's variant gets its own sheet with the
 right keys, sizes and comments without hand editing. The template carries no
 reference value: its notation examples use numbers that are no answer
-(tests/test_leaks.py checks this against every value the grader accepts).
+(tests/test_leaks.py checks this against every value the grader accepts,
+in every variant of a family: 12 x 12 is the output of a 24 x 24 input at
+stride 2, so the examples avoid it).
 
 When the spec has a family (every student their own numbers), --student
 or --variant writes the sheet of that student's variant: it opens with
@@ -40,16 +42,16 @@ _HEADER = """\
 # (or answers.yml). Do NOT write your name anywhere in it.
 #
 # How answers are read (the numbers in these examples are NOT answers):
-#   numbers     12   12,345   12 345   1.2e4   6.5 x 10^3   12*12   5^2 * 3   5²
-#               you may show work: 12*12 = 144 (the value after the last = is graded)
-#               and add words after the number: 144 weights, 2 pixels on each side
+#   numbers     17   43,210   43 210   4.3e4   6.5 x 10^3   17*17   6^2 * 5   6²
+#               you may show work: 17*17 = 289 (the value after the last = is graded)
+#               and add words after the number: 289 weights, 2 pixels on each side
 #   shapes      20x20   20 × 20   20 by 20   (20, 20)   [20, 20]   20x20x5
 #               a Jacobian may be written outputs x weights, weights x outputs,
-#               or as a tensor (output dims then weight dims): 5x5x2x2 is 25 x 4
+#               or as a tensor (output dims then weight dims): 3x3x5x2 is 9 x 10
 #   Big-O       O(N^5)   O(N**5)   O(N⁵)   Θ(n log n)   O(n^5 k^3)
 #               use one letter for the input size and k for the kernel side,
 #               and say in {variable_key} what your letter means
-#   ratios      a number (12.5, 12.5x faster, ~12 times, same) or a growth (O(N^5))
+#   ratios      a number (17.5, 17.5x faster, ~17 times, same) or a growth (O(N^5))
 #   written     after `|`, on the following lines, indented by two spaces:
 #                 a: |
 #                   My first sentence. My second sentence.

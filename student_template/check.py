@@ -212,7 +212,7 @@ def student_variant(family, emails) -> dict:
 
 
 def numbers_line(family: dict, variant: dict) -> str:
-    """`Your numbers (variant 7 of 24): input 24 x 24 x 3, ...`, as the student's own sheet opens."""
+    """`Your numbers (variant N of M): input ...`, as the student's own sheet opens."""
     return f"Your numbers ({which_variant(family, variant)}): {variant['numbers']}"
 
 

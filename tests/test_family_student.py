@@ -386,3 +386,29 @@ def test_the_repositorys_check_draws_as_the_bundle_does():
     for email in random_emails(300, seed=3):
         assert check.student_variant(manifest["family"], [email])["number"] == \
             family_spec().family.variant_for(email).number
+
+
+# ---------------------------------------------------------------------------
+# The sheet check.py writes, as the grader grades it
+
+
+@pytest.mark.parametrize("graded_for, full_marks", [(8, True), (3, False)], ids=["own", "neighbour's"])
+def test_a_variants_solved_sheet_earns_full_marks_only_for_its_own_student_and_is_noticed_elsewhere(
+        tmp_path, graded_for, full_marks):
+    """The personal sheet's `variant:` record and keys are the grader's: the
+    solved sheet of variant 8 earns every point graded for variant 8's
+    student, with no note, and graded for a neighbour (variant 3) is said
+    to be written for variant 8."""
+    import time
+
+    from autograder.assignment.prepared import load_or_prepare
+    from autograder.grading.pipeline import grade_submission
+
+    own = variant_spec(family_spec(), 8)
+    sheet = tmp_path / "answers.yaml"
+    sheet.write_text(sheets.solved(own, load_or_prepare(own)), encoding="utf-8")
+    graded = spec_for_student(family_spec(), email_of_variant(graded_for))
+    result = grade_submission(graded, load_or_prepare(graded), sheet, started=time.perf_counter())
+    earned = sum(test.score for test in result.results.tests)
+    assert (earned == graded.max_score) is full_marks
+    assert result.written_for == (None if full_marks else "variant 8")

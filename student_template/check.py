@@ -2,6 +2,12 @@
 
     python3 check.py answers.yaml      (macOS and Linux)
     py check.py answers.yaml           (Windows)
+    python3 check.py --email you@school.edu [answers.yaml]
+
+When every student has their own numbers (the homework's family of
+variants), --email prints yours and writes your own answer sheet, or checks
+the one you have against your numbers; the draw is the autograder's own
+(autograder/submission/submitter.py), so it gives the numbers you are graded on.
 
 Needs Python 3.9 or newer and nothing to install: the autograder's own
 reading code and the YAML reader it uses come with this file (the
@@ -73,6 +79,8 @@ try:
     from autograder.answers.errors import ParseError
     from autograder.submission.files import SubmissionError, find_answer_file
     from autograder.submission.sheet import read_submission
+    from autograder.submission.submitter import NotAnEmail, group_email, normalized_email, variant_index
+    from autograder.submission.variant_record import recorded_variant
 except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
     if __name__ != "__main__":
         raise
@@ -95,13 +103,14 @@ class CheckFailure(Exception):
         self.line = _one_line(line)
 
 
-def main(argv=None) -> int:
-    """Run the check; every failure becomes one line on stderr and an exit status, never a traceback."""
+def main(argv=None, manifest=None) -> int:
+    """Run the check; every failure becomes one line on stderr and an exit status, never a traceback.
+    `manifest`: the items to check against, when not items.json's (`autograder check --spec`)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     real_streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = ReaderSafeStream(sys.stdout), ReaderSafeStream(sys.stderr)
     try:
-        return run(arguments)
+        return run(arguments, manifest)
     except CheckFailure as failure:
         print(failure.line, file=sys.stderr)
         return failure.status
@@ -126,7 +135,7 @@ def main(argv=None) -> int:
         sys.stdout, sys.stderr = real_streams
 
 
-def run(arguments) -> int:
+def run(arguments, manifest=None) -> int:
     """Read the arguments, the items and the sheet, print the report; the status it earned."""
     parser = argparse.ArgumentParser(
         prog="check.py",
@@ -137,12 +146,29 @@ def run(arguments) -> int:
     parser.add_argument("sheet", nargs="?", type=Path,
                         help=f"your answer sheet, or the folder holding it (default: {SHEET_NAME} in "
                              "this folder, else the one next to check.py)")
+    parser.add_argument("--email", action="append", metavar="EMAIL",
+                        help="your school email (the one Gradescope knows you by), when every student "
+                             "has their own numbers: prints yours, writes your own answer sheet where "
+                             "there is none, and checks the sheet against your numbers. For a group "
+                             "submission give every member's email (--email a@school.edu --email "
+                             "b@school.edu): a group answers the numbers of one member, as the "
+                             "autograder picks them")
     parser.add_argument("--debug", action="store_true",
                         help="on an unexpected failure, show Python's traceback (for course staff)")
     args = parser.parse_args(arguments)
 
-    manifest = load_manifest()
+    manifest = load_manifest() if manifest is None else manifest
+    family = manifest.get("family")
+    own = student_variant(family, args.email) if args.email else None
+    if args.email and family is None:
+        print("Every student has the same numbers in this homework: --email changes nothing.\n")
+    if own is not None:
+        print(numbers_line(family, own))
     given = args.sheet if args.sheet is not None else default_sheet()
+    if own is not None and not os.path.lexists(given):
+        return write_own_sheet(given, own)
+    if family is not None and own is None and not os.path.lexists(given):
+        raise CheckFailure(EXIT_USAGE, f"{given} does not exist. {OWN_NUMBERS}")
     locate(given)
     try:
         sheet = read_submission(given)
@@ -152,9 +178,120 @@ def run(arguments) -> int:
     except OSError as error:  # the sheet went away or became unreadable after locate()
         raise unreadable(given, error) from None
     shown = given / sheet.path if given.is_dir() else given
-    report = check(sheet, manifest, shown)
+    if family is None:
+        report = check(sheet, manifest, shown)
+    else:
+        report = check_family_sheet(sheet, family, own, shown)
     print("\n".join(report.lines))
     return EXIT_FIX if report.to_fix else EXIT_CLEAN
+
+
+# ---------------------------------------------------------------------------
+# Every student their own numbers: items.json's family
+
+
+#: What a student without --email on a homework where every student has
+#: their own numbers is told to do.
+OWN_NUMBERS = ("This homework gives every student their own numbers: run python check.py --email "
+               "you@school.edu (with your school email) to see yours, get your own answer sheet "
+               "and check it against your numbers.")
+
+
+def student_variant(family, emails) -> dict:
+    """The variant (items.json's entry) of the student, or of the group, with
+    these emails, drawn as the autograder draws it; None when the homework
+    gives everyone the same numbers. A malformed email is a usage error."""
+    for email in emails:
+        try:
+            normalized_email(email)
+        except NotAnEmail as error:
+            raise CheckFailure(EXIT_USAGE, f"--email: {error}.") from None
+    if family is None:
+        return None
+    email = emails[0] if len(emails) == 1 else group_email(emails, family["group"])
+    return family["variants"][variant_index(family["salt"], email, family["count"])]
+
+
+def numbers_line(family: dict, variant: dict) -> str:
+    """`Your numbers (variant N of M): input ...`, as the student's own sheet opens."""
+    return f"Your numbers ({which_variant(family, variant)}): {variant['numbers']}"
+
+
+def which_variant(family: dict, variant: dict) -> str:
+    return f"variant {variant['number']} of {family['count']}"
+
+
+def write_own_sheet(path: Path, variant: dict) -> int:
+    """Write the student's own answer sheet at `path`, where there is none."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise CheckFailure(EXIT_USAGE, f"{path} does not exist, and your own answer sheet is written "
+                                       f"only to a file named like {SHEET_NAME}: give such a path, or "
+                                       "none for answers.yaml in this folder.")
+    problem = write_new(path, variant["template"])
+    if problem:
+        raise CheckFailure(EXIT_USAGE, f"{path} does not exist, and your own answer sheet could not be "
+                                       f"written there ({problem}): run check.py in a folder you can "
+                                       "write to, or give another path.")
+    print(f"\nWrote your own answer sheet, for your numbers, to {path.resolve()}.\n"
+          "Fill it in (keep its line `variant:` as it is), run this check again, then submit it "
+          f"as {SHEET_NAME}.")
+    return EXIT_CLEAN
+
+
+def write_new(path: Path, text: str) -> str:
+    """Write `text` to a new file at `path`, never replacing one; '' when
+    written, else why it was not."""
+    try:
+        with open(path, "x", encoding="utf-8") as new:
+            new.write(text)
+    except FileExistsError:
+        return "a file of that name is already there"
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return ""
+
+
+def check_family_sheet(sheet, family: dict, own, shown: Path) -> "Report":
+    """Check `sheet` against the student's own variant (`own`, from --email)
+    or, without it, against the variant the sheet records. A sheet recorded
+    for other numbers (or for none: the course-wide sheet) is said to be so,
+    and the student's own sheet is written beside it to copy the answers into."""
+    text = sheet.get(family["variant_key"])
+    number = recorded_variant(text)
+    recorded = (family["variants"][number - 1]
+                if number is not None and 1 <= number <= family["count"] else None)
+    if own is None:
+        if recorded is None:
+            raise CheckFailure(EXIT_USAGE, f"{shown} does not say whose numbers it answers. {OWN_NUMBERS}")
+        intro = [f"{shown} is written for the numbers of {which_variant(family, recorded)}: "
+                 f"{recorded['numbers']}",
+                 "(make sure they are yours: python check.py --email you@school.edu)", ""]
+        return check(sheet, recorded, shown, reserved=(family["variant_key"],), intro=intro)
+    if recorded is own:
+        return check(sheet, own, shown, reserved=(family["variant_key"],), intro=[""])
+    if text is None or not text.strip():
+        written_for = "records no variant: it is not your own sheet (the course-wide one?)"
+    elif recorded is None:
+        written_for = f"records the variant {_one_line(text)[:40]!r}, which this homework does not have"
+    else:
+        written_for = f"is written for variant {recorded['number']}, not for your numbers"
+    beside = shown.parent / f"answers-variant-{own['number']}.yaml"
+    problem = write_new(beside, own["template"])
+    if not problem:
+        where = f"Your own answer sheet is now {beside}, new: "
+    elif os.path.isfile(beside):
+        where = f"Your own answer sheet is {beside}, already there (left as it is): "
+    else:
+        where = (f"Your own answer sheet could not be written to {beside} ({problem}): run "
+                 f"python check.py --email you@school.edu in a folder you can write to, and ")
+    notes = [f"{shown} {written_for}; it would be graded against your numbers, so answers for other "
+             "numbers earn no credit.",
+             where + "copy your answers into it, answering for your numbers, and submit that sheet "
+                     f"(named {SHEET_NAME}) instead of this one."]
+    report = check(sheet, own, shown, reserved=(family["variant_key"],),
+                   intro=["", *notes, "", "Below, this sheet is read against your own numbers.", ""])
+    report.to_fix = True
+    return report
 
 
 class ReaderSafeStream:
@@ -264,8 +401,36 @@ def load_manifest() -> dict:
 ITEM_FIELDS = ("key", "number", "name", "kind")
 
 
+#: The fields of the family (every student their own numbers) and of each of its variants.
+FAMILY_FIELDS = {"salt": str, "count": int, "group": str, "variant_key": str, "variants": list}
+VARIANT_FIELDS = {"number": int, "numbers": str, "template": str}
+
+
 def manifest_problem(manifest) -> str:
     """What is wrong with a manifest read from items.json, or '' when it can be used."""
+    problem = items_problem(manifest)
+    if problem or "family" not in manifest:
+        return problem
+    family = manifest["family"]
+    if not isinstance(family, dict) or not all(isinstance(family.get(field), kind)
+                                               for field, kind in FAMILY_FIELDS.items()):
+        return f"its family lacks one of {', '.join(FAMILY_FIELDS)}"
+    if family["count"] != len(family["variants"]) or not family["variants"]:
+        return "its family's count of variants is not the number it lists"
+    for position, variant in enumerate(family["variants"], start=1):
+        if not isinstance(variant, dict) or not all(isinstance(variant.get(field), kind)
+                                                    for field, kind in VARIANT_FIELDS.items()):
+            return f"variant {position} lacks one of {', '.join(VARIANT_FIELDS)}, items"
+        if variant["number"] != position:
+            return f"variant {position} is numbered {variant['number']}"
+        problem = items_problem(variant)
+        if problem:
+            return f"variant {position}: {problem}"
+    return ""
+
+
+def items_problem(manifest) -> str:
+    """What is wrong with the items of a manifest or of one variant, or ''."""
     items = manifest.get("items") if isinstance(manifest, dict) else None
     if not isinstance(items, list) or not items:
         return "it lists no items"
@@ -288,11 +453,13 @@ class Report:
             self.to_fix = self.to_fix or to_fix
 
 
-def check(sheet, manifest: dict, shown=None) -> Report:
+def check(sheet, manifest: dict, shown=None, reserved=(), intro=()) -> Report:
     """How every item of `manifest` is read in `sheet`, and what is empty or unknown;
-    `shown` is the sheet's path as the student gave it (default: the sheet's own)."""
+    `shown` is the sheet's path as the student gave it (default: the sheet's own),
+    `reserved` the keys a sheet may hold besides the items (the variant it
+    records), `intro` lines to print first."""
     report = Report()
-    report.lines += [f"How the autograder reads {sheet.path if shown is None else shown}",
+    report.lines += [*intro, f"How the autograder reads {sheet.path if shown is None else shown}",
                      "(this check knows no answers: it only shows how each one is read)"]
     read, empty, unreadable_answers = [], [], []
     variable = size_variable(sheet, manifest)
@@ -319,7 +486,8 @@ def check(sheet, manifest: dict, shown=None) -> Report:
     report.section("Left empty", empty)
     report.section("Could not be read -- rewrite these", unreadable_answers, to_fix=True)
     report.section("Not in the template, so the autograder ignores them -- a typo?",
-                   sheet.unexpected_keys(item["key"] for item in manifest["items"]), to_fix=True)
+                   sheet.unexpected_keys([*(item["key"] for item in manifest["items"]), *reserved]),
+                   to_fix=True)
     report.section("Notes about the sheet", list(sheet.problems), to_fix=True)
     report.lines += ["", f"{len(read)} read, {len(empty)} empty, {len(unreadable_answers)} unreadable."]
     return report

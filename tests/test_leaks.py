@@ -25,6 +25,14 @@ grader reads:
   size, in the side or the pixel count (`H W` for one pixel power), with
   the kernel factor or without it (the grader accepts both), either order.
 
+A spec with a family (every student their own numbers) ships every
+variant's items and personal template in items.json: each variant's are
+searched for the values that variant accepts, and the rest of the bundle for
+the base's. A variant's sheet opens with the student's numbers (the layer's
+givens, which the homework states: an input of 24 x 24 is some variant's
+output size) and its `variant: N` record; those lines are checked to be
+exactly that and nothing more, and left out of the search.
+
 False positives in code (ours and the bundled PyYAML): a number is searched
 only when it is above 10 (`TRIVIAL`: smaller ones, and 10, the base of every
 scientific notation, are everywhere), and only as a whole token: no letter,
@@ -41,6 +49,7 @@ answers to a question.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -52,13 +61,16 @@ import pytest
 
 from autograder.answers.shape import groups_into  # the shape grader's own reading of a tensor
 from autograder.build import artifacts as build
+from autograder.assignment.family import VARIANT_KEY
 from autograder.assignment.prepared import load_or_prepare
+from autograder.assignment.sheet_templates import numbers_line
 from autograder.assignment.spec import DEFAULT_SPEC, load_spec
 from solutions.order import Growth
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "student_template"
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+FAMILY_SPECS = [path for path in SPECS if load_spec(path).family is not None]
 
 #: Values up to this appear everywhere (CIFAR-10, Python 3.10, 2 cores, the
 #: 10 of 10^3): finding them says nothing.
@@ -96,10 +108,11 @@ class Accepted:
 
 
 @lru_cache(maxsize=None)
-def accepted(spec_path: Path) -> Accepted:
+def accepted(spec_path: Path, variant: int | None = None) -> Accepted:
     """The reference and accepted variants of every item that has one
-    (extras included), as the prepared references hold them."""
-    spec = load_spec(spec_path)
+    (extras included), as the prepared references hold them; of one variant
+    of the spec's family when `variant` is given."""
+    spec = load_spec(spec_path, variant)
     prepared = load_or_prepare(spec)
     found = Accepted()
     for item in spec.items:
@@ -267,8 +280,8 @@ def growth_renderings(growth: Growth) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def compiled(spec_path: Path):
-    found = accepted(spec_path)
+def compiled(spec_path: Path, variant: int | None = None):
+    found = accepted(spec_path, variant)
     numbers = [(re.compile(p), f"the number {value} of {where}", index == 0 and programmers_round(value))
                for value, where in sorted(found.numbers.items()) if searched(value)
                for index, p in enumerate(number_renderings(value))]
@@ -279,16 +292,25 @@ def compiled(spec_path: Path):
     return found, numbers, growths
 
 
-def leaks(spec_path: Path, name: str, text: str) -> list[str]:
-    """'name:line: what (as written)' for every accepted value of the spec found in `text`."""
-    found, numbers, growths = compiled(spec_path)
+def leaks(spec_path: Path, name: str, text: str, variant: int | None = None) -> list[str]:
+    """'name:line: what (as written)' for every accepted value of the spec
+    (or of one variant of its family) found in `text`.
+
+    For a variant, the bare numbers of the spec's pooling example (question
+    1's images are 23 x 23 in every variant) are givens the wording states
+    for everyone: one that happens to be a variant's rounded ratio (24² / 5²
+    is 23.04) is no leak."""
+    found, numbers, growths = compiled(spec_path, variant)
+    givens = ({str(value) for value in load_spec(spec_path).pooling.values()}
+              if variant is not None else set())
     python = name.endswith(".py")
     hits = []
     for number, line in enumerate(text.splitlines(), start=1):
         for pattern, what, round_in_code in numbers:
             if round_in_code and python:
                 continue
-            hits += [f"{name}:{number}: {what} ({m.group(0)!r})" for m in pattern.finditer(line)]
+            hits += [f"{name}:{number}: {what} ({m.group(0)!r})" for m in pattern.finditer(line)
+                     if m.group(0) not in givens]
         for run in _RUN.finditer(line):
             hits += [f"{name}:{number}: {what} ({run.group(0)!r})" for what in run_leaks(run.group(0), found)]
         compact = compact_growths(line)
@@ -298,8 +320,35 @@ def leaks(spec_path: Path, name: str, text: str) -> list[str]:
 
 
 def bundle_texts(spec_path: Path) -> dict[str, str]:
-    return {f"bundle/{name}": content.decode("utf-8", errors="replace")
-            for name, content in build.student_bundle_files(spec_path).items()}
+    """Every file of the bundle as text; items.json without its family's
+    variants, which `variant_texts` gives one by one."""
+    texts = {f"bundle/{name}": content.decode("utf-8", errors="replace")
+             for name, content in build.student_bundle_files(spec_path).items()}
+    manifest = json.loads(texts["bundle/items.json"])
+    if "family" in manifest:
+        manifest["family"]["variants"] = []
+        texts["bundle/items.json"] = json.dumps(manifest, indent=1, ensure_ascii=False)
+    return texts
+
+
+def variant_texts(spec_path: Path) -> dict[int, dict[str, str]]:
+    """Each variant's items and personal template as the bundle's items.json
+    holds them, by variant number; the template without its opening givens
+    (the student's numbers and the `variant: N` record), which are checked
+    here to be exactly those."""
+    manifest = json.loads(build.student_bundle_files(spec_path)["items.json"])
+    texts = {}
+    for entry in manifest["family"]["variants"]:
+        number = entry["number"]
+        lines = entry["template"].splitlines()
+        opening = next(at for at, line in enumerate(lines) if line.startswith("# Your numbers ("))
+        record = next(at for at, line in enumerate(lines) if line.startswith(f"{VARIANT_KEY}:"))
+        stated = " ".join(line.removeprefix("# ") for line in lines[opening:record])
+        assert stated == numbers_line(load_spec(spec_path, number)), stated
+        assert re.fullmatch(rf"{VARIANT_KEY}: {number} +# [^0-9]*", lines[record]), lines[record]
+        texts[number] = {f"variant {number} items": json.dumps(entry["items"], indent=1, ensure_ascii=False),
+                         f"variant {number} template": "\n".join(lines[:opening] + lines[record + 1:])}
+    return texts
 
 
 def template_texts() -> dict[str, str]:
@@ -314,6 +363,59 @@ def test_the_student_bundle_holds_no_accepted_value(spec_path):
     for name, text in bundle_texts(spec_path).items():
         found += leaks(spec_path, name, text)
     assert found == [], "accepted values students can read:\n" + "\n".join(found)
+
+
+#: The bundle's files that serve a student's own numbers, searched for every
+#: variant's values too. (The parsers' examples predate families: 12*12 in
+#: number.py's hints is a stride-2 variant's flattened length; the lead decides.)
+OWN_NUMBERS_FILES = ("README.txt", "check.py", "autograder/submission/submitter.py",
+                     "autograder/submission/variant_record.py")
+
+
+@pytest.mark.parametrize("spec_path", FAMILY_SPECS, ids=[p.name for p in FAMILY_SPECS])
+def test_every_variants_items_and_sheet_hold_no_value_that_variant_accepts(spec_path):
+    texts = variant_texts(spec_path)
+    assert sorted(texts) == [v.number for v in load_spec(spec_path).family.variants]
+    bundle = bundle_texts(spec_path)
+    found = []
+    for number, files in texts.items():
+        for name, text in [*files.items(), *((f"bundle/{n}", bundle[f"bundle/{n}"]) for n in OWN_NUMBERS_FILES)]:
+            found += leaks(spec_path, name, text, variant=number)
+    assert found == [], "accepted values students can read:\n" + "\n".join(found)
+
+
+def output_size(spec_path: Path, variant: int | None) -> tuple[int, ...]:
+    return next(shape for shape, where in accepted(spec_path, variant).shapes.items()
+                if where == "q2.a.output_size")
+
+
+@pytest.mark.parametrize("where", ["a blank", "the givens"])
+def test_a_variants_own_value_planted_in_its_sheet_is_found(monkeypatch, where):
+    """A variant is searched for its own values (its output size, unlike the
+    base's); one planted among its blanks is found, and one planted among
+    the givens makes them other than the student's numbers."""
+    spec_path = FAMILY_SPECS[0]
+    number = next(v.number for v in load_spec(spec_path).family.variants
+                  if output_size(spec_path, v.number) != output_size(spec_path, None))
+    planted = f"# the output is {' x '.join(map(str, output_size(spec_path, number)))}"
+    assert leaks(spec_path, "planted", planted, variant=number)
+    real = build.student_bundle_files
+
+    def with_planted(path):
+        files = real(path)
+        manifest = json.loads(files["items.json"])
+        entry = manifest["family"]["variants"][number - 1]
+        anchor = "\nq2:\n" if where == "a blank" else f"\n{VARIANT_KEY}:"
+        entry["template"] = entry["template"].replace(anchor, f"\n{planted}{anchor}", 1)
+        return {**files, "items.json": json.dumps(manifest).encode()}
+
+    monkeypatch.setattr(build, "student_bundle_files", with_planted)
+    if where == "the givens":
+        with pytest.raises(AssertionError, match="the output is"):
+            variant_texts(spec_path)
+        return
+    sheet = variant_texts(spec_path)[number][f"variant {number} template"]
+    assert leaks(spec_path, f"variant {number} template", sheet, variant=number)
 
 
 def test_the_template_folder_holds_no_accepted_value():

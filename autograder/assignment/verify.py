@@ -37,7 +37,7 @@ from typing import Callable
 
 from autograder.assignment.simulation import full_simulation_cost, measure, measure_separable
 from autograder.assignment.spec import DEFAULT_SPEC, FACTS, load_spec
-from solutions.growth import Growth, growth_in_side
+from solutions.growth import growth_in_side
 from solutions.layers import Config, quantities
 
 #: Sides at which growth is measured (doubled for large kernels, see

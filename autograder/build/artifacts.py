@@ -48,8 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from autograder.assignment.sheet_templates import template
-from autograder.assignment.spec import DEFAULT_SPEC, Spec, every_variant, load_spec
+from autograder.assignment.family import VARIANT_KEY
+from autograder.assignment.sheet_templates import numbers_words, template
+from autograder.assignment.spec import DEFAULT_SPEC, Spec, every_variant, load_spec, variant_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -96,10 +97,11 @@ NOT_FOR_STUDENTS = {
 }
 
 #: The bundle's README.txt, written for students; {assignment} is the spec's
-#: title, {exit_statuses} check.py's table of them, {yaml_version} PyYAML's.
+#: title, {exit_statuses} check.py's table of them, {yaml_version} PyYAML's,
+#: {own_numbers} OWN_NUMBERS_README for a spec with a family, else nothing.
 STUDENT_README = """\
 {assignment} -- answer sheet and self-check
-
+{own_numbers}
 1. Fill in answers.yaml
    Open answers.yaml in any text editor (VS Code, Notepad, TextEdit in plain-text
    mode) and write each answer after its colon. The comments at the top of the
@@ -136,6 +138,26 @@ STUDENT_README = """\
 3. Submit answers.yaml on Gradescope
    Upload the file itself (answers.yaml), not this folder or the zip.
    Do not write your name in it.
+"""
+
+#: README.txt's first step when every student has their own numbers: the
+#: bundle holds no answers.yaml, check.py writes each student's own.
+OWN_NUMBERS_README = """
+0. Get your own answer sheet
+   Every student has their own numbers in this homework (the layer's sizes),
+   drawn from their email. In a terminal in this folder (see step 2), run
+   check.py with your school email, the one Gradescope knows you by:
+
+       macOS:    python3 check.py --email you@school.edu
+       Windows:  py check.py --email you@school.edu
+       Linux:    python3 check.py --email you@school.edu
+
+   It prints your numbers and writes answers.yaml, your own answer sheet,
+   with your numbers at its top and the line `variant: N`, which you must
+   keep as it is. Answer for YOUR numbers: a sheet filled for someone
+   else's numbers earns no credit. Already filled a sheet without your
+   numbers? The same command, run where it is, writes your own sheet beside
+   it (answers-variant-N.yaml) for you to copy your answers into.
 """
 
 
@@ -499,16 +521,51 @@ def print_dry_run(report: DryRun, log=print) -> None:
 def item_manifest(spec: Spec) -> dict:
     """What the self-check needs to know about the sheet: every blank's key,
     number, name and kind, and what one number means for a shape item (the
-    wording the grader uses too). Nothing about values or how they are graded."""
-    return {"items": [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind,
-                       **({"one_number_means": item.one_number_means} if item.one_number_means else {})}
-                      for item in spec.items]}
+    wording the grader uses too). Nothing about values or how they are graded.
+
+    For a spec with a family, also the family (see `family_manifest`)."""
+    manifest: dict = {"items": _manifest_items(spec)}
+    if spec.family is not None:
+        manifest["family"] = family_manifest(spec)
+    return manifest
+
+
+def _manifest_items(spec: Spec) -> list[dict]:
+    return [{"key": item.key, "number": item.number, "name": item.name, "kind": item.kind,
+             **({"one_number_means": item.one_number_means} if item.one_number_means else {})}
+            for item in spec.items]
+
+
+def family_manifest(spec: Spec) -> dict:
+    """What the self-check needs to give a student their own numbers: the
+    draw (the salt, how many variants, the group rule: the grader's, through
+    the same `variant_index`), the sheet's key that records a variant, and
+    for each variant its numbers (the layer's givens, in words), its items
+    and its personal template.
+
+    The salt is not a secret: it keeps another course's draw from predicting
+    this one's, and anyone may compute anyone's variant with it. What keeps
+    a posted sheet from serving the class is that the variants differ, not
+    that they are hidden; no variant's answers are here."""
+    family = spec.family
+    return {
+        "salt": family.salt,
+        "count": len(family.variants),
+        "group": family.group,
+        "variant_key": VARIANT_KEY,
+        "variants": [{"number": own.variant.number, "numbers": numbers_words(own),
+                      "items": _manifest_items(own), "template": template(own)}
+                     for own in (variant_spec(spec, variant.number) for variant in family.variants)],
+    }
 
 
 def student_bundle_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
     """Every file of the students' zip, by its name in the zip. The answer
     sheet is written from the spec (for the default spec it is
-    student_template/answers.yaml, which is kept equal to it)."""
+    student_template/answers.yaml, which is kept equal to it). When every
+    student has their own numbers (a spec with a family) there is no
+    course-wide sheet in it: check.py --email writes each student's own,
+    from items.json."""
     spec = load_spec(spec_path)
     closure = checker_closure()
     vendored: dict[str, bytes] = {}
@@ -516,13 +573,14 @@ def student_bundle_files(spec_path: Path = DEFAULT_SPEC) -> dict[str, bytes]:
         vendored.update(vendored_files(import_name, VENDORED_FOR_STUDENTS[import_name]))
     readme = STUDENT_README.format(
         assignment=spec.assignment,
+        own_numbers=OWN_NUMBERS_README if spec.family is not None else "",
         yaml_version=importlib.metadata.version(VENDORED_FOR_STUDENTS["yaml"]),
         exit_statuses="\n".join(textwrap.fill(meaning, width=80, initial_indent=f"     {code}  ",
                                                subsequent_indent=" " * 8)
                                  for code, meaning in exit_statuses()))
     manifest = json.dumps(item_manifest(spec), indent=1, ensure_ascii=False) + "\n"
     files = {
-        "answers.yaml": template(spec).encode("utf-8"),
+        **({} if spec.family is not None else {"answers.yaml": template(spec).encode("utf-8")}),
         "check.py": CHECKER.read_bytes(),
         "README.txt": readme.encode("utf-8"),
         "items.json": manifest.encode("utf-8"),

@@ -16,6 +16,7 @@ against), and says so.
 from __future__ import annotations
 
 import argparse
+import sys
 from fractions import Fraction
 from pathlib import Path
 

@@ -75,7 +75,7 @@ from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, Gr
                                format_number, import_plotting, item_max_scores, question_points,
                                question_scores, reference_of, write_report,
                                write_text_atomically)
-from autograder.gradescope.results import Results, failure_results, fsync_folder, to_json_dict
+from autograder.gradescope.results import failure_results, fsync_folder, to_json_dict
 from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, every_variant, load_spec
 from autograder.submission.submitter import group_email
 from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata
@@ -608,7 +608,6 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
                                         state.job.prefix_length, submission.folder.parent)
             graded = grade_submission(spec, prepared, submission.folder, started=started)
         results, problem = graded.results, graded.problem or ""
-        record_variant(spec, results)
         if graded.problem is not None:
             status = NO_SHEET
     except (Exception, _TimedOut) as error:
@@ -633,14 +632,6 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
     previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
     return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
                     previous, variant, None if graded is None else graded.written_for)
-
-
-def record_variant(spec: Spec, results: Results) -> None:
-    """Write in results.json's extra_data the variant the submission was
-    graded against (None: the base configuration), as `autograder grade`
-    does for a spec with a family, so that both give the same file."""
-    if spec.family is not None:
-        results.extra_data["variant"] = spec.variant.number if spec.variant else None
 
 
 def _test_kill_hook(submission_id: str, attempt: int) -> None:

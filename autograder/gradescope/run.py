@@ -121,8 +121,6 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
         print(f"autograder grade: note: {spec.path.name} gives every student the same numbers; "
               "--student changes nothing", file=sys.stderr)
     results = grade_one(spec, load_or_prepare(spec), submission, started=started).results
-    if spec.family is not None:
-        results.extra_data["variant"] = spec.variant.number if spec.variant else None
     if metadata_path is not None:
         results.extra_data["submission_metadata"] = (
             {"status": "read", "id": metadata.get("id"), "created_at": metadata.get("created_at")}

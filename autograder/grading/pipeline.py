@@ -11,7 +11,6 @@ it, so a regrade gives every submission the results it would get graded alone.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -25,6 +24,7 @@ from autograder.assignment.prepared import Prepared
 from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
 from autograder.submission.files import SubmissionError
+from autograder.submission.variant_record import recorded_variant
 from autograder.submission.sheet import Sheet, read_submission
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
@@ -102,15 +102,10 @@ def written_for_other_variant(spec: Spec, sheet: Sheet) -> str | None:
     recorded = sheet.get(VARIANT_KEY)
     if recorded is None or not recorded.strip():
         return None
-    match = _RECORDED_VARIANT.fullmatch(recorded.strip())
-    number = int(match.group(1)) if match else None
+    number = recorded_variant(recorded)
     if spec.variant is not None and number == spec.variant.number:
         return None
     return f"variant {number}" if number is not None else f"{recorded.strip()[:40]!r}"
-
-
-#: How a sheet records its variant: `7` or `variant 7`.
-_RECORDED_VARIANT = re.compile(r"(?:variant\s*)?0*(\d{1,4})", re.IGNORECASE)
 
 
 def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
@@ -125,7 +120,7 @@ def unreadable_results(spec: Spec, message: str, elapsed: float) -> Results:
     if spec.family is not None:
         output += f"\n\n**Your numbers:** {escape_markdown(spec.numbers)}."
     return Results(tests=tests, output=output, execution_time=elapsed,
-                   extra_data={"answer_file": None, "problem": message},
+                   extra_data={"answer_file": None, "problem": message, **_variant_data(spec)},
                    visibility=spec.total_visibility, stdout_visibility=stdout_visibility(spec))
 
 
@@ -282,10 +277,19 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
         "size_variable": letters.variable,
         "references": prepared.verification,
         "outcomes": {g.item.key: g.verdict.label for g in grades},
+        **_variant_data(spec),
     }
     return Results(tests=tests, output="\n\n".join(lines), execution_time=execution_time,
                    extra_data=extra, visibility=spec.total_visibility,
                    stdout_visibility=stdout_visibility(spec))
+
+
+def _variant_data(spec: Spec) -> dict:
+    """For a spec with a family, the variant graded against (None: the base
+    configuration), for results.json's extra_data; nothing otherwise."""
+    if spec.family is None:
+        return {}
+    return {"variant": spec.variant.number if spec.variant else None}
 
 
 def _numbers_note(spec: Spec, sheet: Sheet) -> str:

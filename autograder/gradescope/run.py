@@ -111,7 +111,8 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
         print(f"autograder grade: {error}", file=sys.stderr)
         return failure_results("The autograder's assignment spec is missing or broken: "
                                f"{error}", execution_time=time.perf_counter() - started), EXIT_FAILED
-    metadata = _read_metadata(metadata_path) if metadata_path is not None else None
+    metadata, metadata_status = (_read_metadata(metadata_path) if metadata_path is not None
+                                 else (None, None))
     if spec.family is not None:
         email = student or (group_email(_user_emails(metadata), spec.family.group)
                             if metadata is not None else None)
@@ -124,23 +125,27 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     if metadata_path is not None:
         results.extra_data["submission_metadata"] = (
             {"status": "read", "id": metadata.get("id"), "created_at": metadata.get("created_at")}
-            if metadata is not None else {"status": "missing or unreadable"})
+            if metadata is not None else {"status": metadata_status})
     return results, EXIT_GRADED
 
 
-def _read_metadata(path: Path) -> dict | None:
-    """Gradescope's submission_metadata.json, or None (with a note) when it
-    is missing or unreadable: the submission is still graded."""
+def _read_metadata(path: Path) -> tuple[dict | None, str]:
+    """Gradescope's submission_metadata.json and "read", or None and why
+    ("missing", "unreadable"; with a note): the submission is still graded."""
     try:
         metadata = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         print(f"autograder grade: note: {path} is missing; grading without it", file=sys.stderr)
-        return None
+        return None, "missing"
     except (OSError, ValueError) as error:
         print(f"autograder grade: note: {path} is unreadable ({error}); grading without it",
               file=sys.stderr)
-        return None
-    return metadata if isinstance(metadata, dict) else None
+        return None, "unreadable"
+    if not isinstance(metadata, dict):
+        print(f"autograder grade: note: {path} is not a JSON object; grading without it",
+              file=sys.stderr)
+        return None, "unreadable"
+    return metadata, "read"
 
 
 def _user_emails(metadata: dict) -> list:

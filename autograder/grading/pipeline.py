@@ -138,9 +138,9 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
                               "autograder allows for one submission. Contact course staff.",
                               Outcome.OUT_OF_TIME)
         else:
-            verdict = _remembered(prepared, ("verdict", spec.digest, item.key, answer, letters),
-                                  answer, lambda: _grade_item(item, answer, prepared, letters,
-                                                              spec.big_o_policy))
+            key = ("verdict", spec.digest, spec.big_o_policy, item.key, answer, letters)
+            verdict = _remembered(prepared, key, answer, lambda: _grade_item(
+                item, answer, prepared, letters, spec.big_o_policy))
         grades.append(ItemGrade(item, answer, verdict))
     other = written_for_other_variant(spec, sheet)
     if other is not None and spec.family.other_variant_sheets == "no_credit":
@@ -162,8 +162,9 @@ def _for_another_student(grade: ItemGrade, other: str) -> ItemGrade:
 
 def _remembered(prepared: Prepared, key: tuple, answer: str | None, work):
     """`work()`, or what it gave before for the same key. Grading is pure:
-    a verdict depends on the spec (its digest), the item, the answer's text
-    and how the sheet's letters were read, and nothing else, so a class
+    a verdict depends on the spec (its digest, and the Big-O credit policy,
+    which a caller may set apart from the file), the item, the answer's
+    text and how the sheet's letters were read, and nothing else, so a class
     regrade grades each distinct answer once per worker. The memo belongs to
     `prepared`, so it never outlives the references it was computed with."""
     if answer is not None and len(answer) > REMEMBERED_ANSWER_CHARS:

@@ -33,7 +33,8 @@ from typing import Optional
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, MappingStartEvent,
+                         ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import Node, ScalarNode, SequenceNode
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
@@ -207,6 +208,84 @@ else:  # pragma: no cover - a pure-Python PyYAML
     _FastTextOnlyLoader = None
 
 
+if _CParser is not None:
+    class _CComposer(_CParser, Resolver):
+        """libyaml's parser with PyYAML's composer compiled in C, resolving
+        only null implicitly, as the text-only loaders do. Used only on a
+        document whose events `_needs_no_policy` has checked: it does none
+        of the policy's counting itself."""
+
+        yaml_implicit_resolvers: dict = {}
+
+        def resolve(self, kind, value, implicit):
+            """Resolver.resolve with only the null resolver registered below,
+            without its general lookup, which cost half the composing."""
+            if kind is ScalarNode:
+                if implicit[0] and (value == "" or value[0] in "~nN") and _NULL_TEXT.match(value):
+                    return NULL_TAG
+                return self.DEFAULT_SCALAR_TAG
+            return super().resolve(kind, value, implicit)
+
+    _CComposer.add_implicit_resolver(NULL_TAG, _NULL_TEXT, ["~", "n", "N", ""])
+else:  # pragma: no cover - a pure-Python PyYAML
+    _CComposer = None
+
+
+def _needs_no_policy(text: str, budget: Budget) -> bool:
+    """Whether libyaml's events of `text` leave the policy nothing to do: no
+    anchor or alias (so nothing repeats), no tag, every value nested within
+    the budget's depth (so the compiled composer cannot recurse deeply), and
+    the values and their text within the budget. One pass over the events,
+    several times cheaper than composing in Python; any error means no."""
+    parser = _CComposer(text)
+    depth = nodes = characters = 0
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None or depth >= budget.depth:
+                    return False
+                nodes += 1
+                characters += len(event.value)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    return False
+                depth += 1
+                nodes += 1
+                if depth > budget.depth:
+                    return False
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+            elif kind is AliasEvent:
+                return False
+            elif kind is StreamEndEvent:
+                return nodes <= budget.nodes and characters <= budget.text_chars
+            if nodes > budget.nodes or characters > budget.text_chars:
+                return False
+    except Exception:  # noqa: BLE001 - the slower path reads it again and says why
+        return False
+    finally:
+        parser.dispose()
+
+
+def _compiled_node(text: str, budget: Budget) -> tuple[Optional[Node], bool]:
+    """(libyaml's node graph of `text` composed in C, True) when that is safe
+    and reads as the pure-Python loader does, else (None, False)."""
+    if _CComposer is None or not _libyaml_reads_alike(text) or not _needs_no_policy(text, budget):
+        return None, False
+    composer = _CComposer(text)
+    try:
+        node = composer.get_single_node()
+    except Exception:  # noqa: BLE001 - read again by the slower path, in its words
+        return None, False
+    finally:
+        composer.dispose()
+    if "?" in text and ("[" in text or "{" in text) and _question_in_flow(node):
+        return None, False
+    return node, True
+
+
 #: What the pure-Python reader refuses, and what libyaml reads otherwise (see `compose_text_only`).
 _LIBYAML_READS_OTHERWISE = re.compile(f"{Reader.NON_PRINTABLE.pattern}|[\t\ufeff]|[|>][-+0-9]*#")
 
@@ -261,7 +340,11 @@ def compose_text_only(text: str, budget: Budget) -> Optional[Node]:
     """The node graph of a hostile document, every scalar its text, within
     `budget`; None for an empty document. Raises YAMLReadError.
 
-    libyaml composes it when it can; whenever it cannot (no libyaml, a
+    A plain document (no anchor, alias or tag, nested within the budget,
+    its values and text within it: `_needs_no_policy` checks libyaml's
+    events) is composed by libyaml's compiled composer, which leaves the
+    policy nothing to count. Otherwise libyaml's events are composed with
+    the policy in Python when they can be; whenever they cannot (no libyaml, a
     character the pure-Python reader refuses, any YAML error or refusal of
     the policy), the pure-Python loader composes it again and its error is
     the one raised. (A refusal is not raised as libyaml's loader met it:
@@ -278,6 +361,9 @@ def compose_text_only(text: str, budget: Budget) -> Optional[Node]:
     pure-Python scanner reads that '?' as a key indicator). tools/fuzz.py
     and tests/test_fuzz_properties.py compare the two loaders.
     """
+    node, fast = _compiled_node(text, budget)
+    if fast:
+        return node
     node, fast = _fast_node(_FastTextOnlyLoader, text, budget)
     if fast:
         return node

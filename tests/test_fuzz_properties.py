@@ -157,19 +157,23 @@ class _Compose:
         pass
 
 
-def test_the_solved_sheet_is_composed_by_libyaml_when_it_is_there(monkeypatch):
-    if _FAST is None:
+def test_the_solved_sheet_is_composed_by_libyaml_in_c_when_it_is_there(monkeypatch):
+    """A plain sheet (no anchor, alias or tag, shallow) is composed by
+    libyaml's compiled composer, the fastest path; the Python composer over
+    libyaml's events is not needed."""
+    if yaml_loading._CComposer is None:
         pytest.skip("PyYAML without libyaml")
     used = []
-    real = _FAST.get_single_node
+    for loader, name in ((yaml_loading._CComposer, "compiled"), (_FAST, "events")):
+        real = loader.get_single_node
 
-    def spy(self):
-        used.append(True)
-        return real(self)
+        def spy(self, real=real, name=name):
+            used.append(name)
+            return real(self)
 
-    monkeypatch.setattr(_FAST, "get_single_node", spy)
+        monkeypatch.setattr(loader, "get_single_node", spy)
     loaded = sheet.load_sheet(SOLVED, root=SOLVED.parent)
-    assert used and loaded.get("q2.b") == "3 * 3 = 9"
+    assert used == ["compiled"] and loaded.get("q2.b") == "3 * 3 = 9"
 
 
 # ----------------------------------------------------------------------------

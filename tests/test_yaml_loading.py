@@ -121,3 +121,62 @@ def test_unreadable_metadata_is_a_read_error():
     with pytest.raises(YAMLReadError) as caught:
         load_gradescope_metadata(b"a: [unclosed\n", frozenset({"score"}))
     assert caught.value.line == 2
+
+
+# ---------------------------------------------------------------- the compiled composer
+
+def _graph(node):
+    """A node graph as plain data: kinds, tags, values, styles and places."""
+    if node is None:
+        return None
+    where = (node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style or None, where)  # libyaml says "" for plain
+    if isinstance(node, yaml.SequenceNode):
+        return ("sequence", node.tag, node.flow_style, where, [_graph(item) for item in node.value])
+    return ("mapping", node.tag, node.flow_style, where,
+            [(_graph(key), _graph(value)) for key, value in node.value])
+
+
+#: Sheets the compiled composer may read: it must give the graph the Python composer gives.
+PLAIN_SHEETS = [
+    "q1:\n  a: |\n    Two sentences. Here.\n  b: >-\n    folded\n    text\nq2:\n  d: 12*12 = 144\n",
+    "a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: ''\ng: 'null'\nh: nulls\ni: N\nj: ~x\n",
+    "a: [20, 20, 3]\nb: {x: 1, y: [2, {z: 3}]}\nc: -5 x 2\n",
+    "a: 28:28\nb: no\nc: 1_000\nd: 0x1F\ne: 1e3\nf: \"quoted: yes\"\n",
+    "- 1\n- - 2\n  - 3\n",
+    "a: O(N^2)   # a comment\nb: '#not a comment'\n",
+    "",
+    "just text\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_SHEETS)
+def test_the_compiled_composer_reads_as_the_python_composer(text):
+    budget = Budget(nodes=1_000, text_chars=10_000, depth=10)
+    node, compiled = yaml_loading._compiled_node(text, budget)
+    assert compiled
+    slow, _ = yaml_loading._fast_node(yaml_loading._FastTextOnlyLoader, text, budget)
+    pure = yaml_loading._TextOnlyLoader(text, budget).get_single_node()
+    assert _graph(node) == _graph(slow) == _graph(pure)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("a: &x 1\nb: *x\n", "an anchor and an alias"),
+    ("a: &x [1, 2]\n", "an anchor alone"),
+    ("a: !!str 12\n", "a tag"),
+    ("a: !custom {b: 1}\n", "a tag on a collection"),
+    ("a: " + "[" * 6 + "1" + "]" * 6 + "\n", "nesting past the budget"),
+    ("a: [" + ", ".join("1" for _ in range(60)) + "]\n", "more values than the budget"),
+    ("a: " + "x" * 300 + "\n", "more text than the budget"),
+    ("a: [1, 2\n", "a syntax error"),
+    ("a:\tb\n", "a tab, which libyaml reads otherwise"),
+])
+def test_what_the_policy_must_judge_is_never_composed_in_c(text, why):
+    assert yaml_loading._compiled_node(text, BUDGET) == (None, False), why
+
+
+def test_nesting_far_past_any_stack_is_refused_not_crashed():
+    deep = "a: " + "[" * 200_000 + "]" * 200_000 + "\n"
+    with pytest.raises(YAMLReadError, match="nested more than 5 levels"):
+        compose_text_only(deep, BUDGET)

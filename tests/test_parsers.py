@@ -237,6 +237,24 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     # 1.23446e39 + 1/9: the digit count overshoots the exponent by one, and
     # correcting it by more would round twice (1.2345 -> 1.235)
     (Fraction(123_446 * 10 ** 34 * 9 + 1, 9), "read as the number about 1.234 × 10^39"),
+    # the edges of writing a value out: 30 digits are written in full (a
+    # whole number, a decimal, or the whole part of a repeating decimal),
+    # a negative value keeps its sign, a value between 1 and 2 gets four
+    # significant digits, 30 decimals are still written out, and a value
+    # that rounds to a whole number drops its point
+    (Fraction(10) ** 29, "read as the number 100,000,000,000,000,000,000,000,000,000"),
+    (Fraction("1234567890123456789012345678.9"),
+     "read as the number 1,234,567,890,123,456,789,012,345,678.9"),
+    (Fraction(10) ** 29 + Fraction(1, 3),
+     "read as the number about 100,000,000,000,000,000,000,000,000,000.3"),
+    (Fraction(-871, 10), "read as the number -87.1"),
+    (Fraction(-784, 9), "read as the number -87.11 (exactly -784/9)"),
+    (Fraction(4, 3), "read as the number 1.333 (exactly 4/3)"),
+    (Fraction(1, 3 * 10 ** 26), "read as the number about 0.000000000000000000000000003333"),
+    (Fraction(10) ** 5 + Fraction(1, 300), "read as the number 100,000 (exactly 30000001/300)"),
+    # the exact fraction is said when it is at most 15 characters long
+    (Fraction(1_234_567_890_123, 7), "read as the number 176,366,841,446.1 (exactly 1234567890123/7)"),
+    (Fraction(12_345_678_901_235, 7), "read as the number about 1,763,668,414,462.1"),
 ])
 def test_number_describe(value, text):
     assert number.describe(number.NumberReading(value, "", False, None, "")) == text

@@ -297,7 +297,7 @@ def format_value(value: Fraction) -> str:
         whole, _, decimals = exact.partition(".")
         return f"{sign}{int(whole):,}.{decimals}"
     whole_digits = len(str(magnitude.numerator // magnitude.denominator))
-    if magnitude >= 1 and whole_digits > _FULL_DIGITS:
+    if whole_digits > _FULL_DIGITS:
         return _scientific(value)
     if magnitude < 1:
         leading_zeros = len(str(magnitude.denominator // magnitude.numerator)) - 1

@@ -212,6 +212,30 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     assert number.parse("784/9 ≈ 95").work_disagrees is not None
 
 
+@pytest.mark.parametrize("text, value, approximate, disagreement", [
+    # a decimal side agrees with the work within half its last digit, the
+    # half-way point included (0.125 written 0.13 or 0.12), and no further
+    ("5/11 = 0.5", Fraction(1, 2), True, None),
+    ("1/8 = 0.13", Fraction(13, 100), True, None),
+    ("1/8 = 0.12", Fraction(12, 100), True, None),
+    ("1/8 = 0.14", Fraction(14, 100), True, "'1/8 = 0.14' does not hold, since 1/8 is 0.125"),
+    # a side written as work has no rounding slack, whichever side it is on
+    ("145 = 12*12", 144, False, "'145 = 12*12' does not hold, since 12*12 is 144"),
+    ("7057 = 84*84", 7056, False, "'7057 = 84*84' does not hold, since 84*84 is 7,056"),
+    # every step of a chain is checked, each against its own neighbour
+    ("12*12 = 144 = 2*73", 146, False, "'144 = 2*73' does not hold, since 2*73 is 146"),
+    ("12*12 = 145 = 145", 145, False, "'12*12 = 145' does not hold, since 12*12 is 144"),
+])
+def test_each_step_of_shown_work_is_checked(text, value, approximate, disagreement):
+    reading = number.parse(text)
+    assert (reading.value, reading.approximate) == (value, approximate)
+    if disagreement is None:
+        assert reading.work_disagrees is None
+    else:
+        assert reading.work_disagrees == (f"the work shown does not add up: {disagreement}. "
+                                          f"The final value {number.format_value(value)} was graded.")
+
+
 @pytest.mark.parametrize("value, text", [
     (Fraction(7056), "read as the number 7,056"),
     (Fraction(-7056), "read as the number -7,056"),

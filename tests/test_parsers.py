@@ -225,6 +225,14 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     # every step of a chain is checked, each against its own neighbour
     ("12*12 = 144 = 2*73", 146, False, "'144 = 2*73' does not hold, since 2*73 is 146"),
     ("12*12 = 145 = 145", 145, False, "'12*12 = 145' does not hold, since 12*12 is 144"),
+    ("784/9 = 87.1 = 2*43", 86, True, "'87.1 = 2*43' does not hold, since 2*43 is 86"),
+    # a whole number rounded from the work makes the answer approximate
+    ("784/9 = 87", 87, True, None),
+    # a value after '≈' is the work rounded to its digits, no further, and
+    # a step that fails is quoted with the sign the student wrote
+    ("784/9 ≈ 95", 95, True, "'784/9 ≈ 95' does not hold, since 784/9 is 87.11 (exactly 784/9)"),
+    ("784/9 ~ 87.5", Fraction(175, 2), True,
+     "'784/9 ≈ 87.5' does not hold, since 784/9 is 87.11 (exactly 784/9)"),
 ])
 def test_each_step_of_shown_work_is_checked(text, value, approximate, disagreement):
     reading = number.parse(text)

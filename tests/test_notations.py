@@ -150,9 +150,12 @@ NUMBER_HEDGED = [
 
 @pytest.mark.parametrize("text", NUMBER_HEDGED)
 def test_number_hedged(text):
+    """Refused as hedged, quoting the answer and asking for one number."""
     error = refusal(number, text)
     assert isinstance(error, HedgedAnswer)
-    assert "more than one value" in error.message and "graded as neither" in error.message
+    assert error.message == (f"'{text}' offers more than one value; an answer with two values "
+                             f"is graded as neither")
+    assert error.hint == "give the one number you mean; a remark such as '(with padding)' may follow it"
 
 
 NUMBER_REFUSED = [

@@ -233,6 +233,14 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     ("784/9 ≈ 95", 95, True, "'784/9 ≈ 95' does not hold, since 784/9 is 87.11 (exactly 784/9)"),
     ("784/9 ~ 87.5", Fraction(175, 2), True,
      "'784/9 ≈ 87.5' does not hold, since 784/9 is 87.11 (exactly 784/9)"),
+    # two written numbers, one the other rounded, are one value shown at two
+    # precisions, not a range (`9 = 10` is: see test_notations); the
+    # rounding is only accepted from the more precise side to the less
+    ("87.11 = 87.1", Fraction(871, 10), True, None),
+    ("87 = 87.1", Fraction(871, 10), True, "'87 = 87.1' does not hold"),
+    # a difference of two numbers is a range only when it is negative
+    ("28-28", 0, False, None),
+    ("3-2", 1, False, None),
 ])
 def test_each_step_of_shown_work_is_checked(text, value, approximate, disagreement):
     reading = number.parse(text)

@@ -218,6 +218,8 @@ def test_a_scale_suffix_on_a_letter_is_still_math():
     ("87", 2), ("87.1", 3), ("87.10", 4), ("90", 1), ("68300", 3), ("0.0115", 3),
     ("6.83e4", 3), ("6.83 × 10^4", 3), ("68.3k", 3), ("1", 1), ("100", 1),
     ("784/9", None), ("28*28", None), ("784/9 = 87.1", 3),
+    # signs, zeros that are not significant, a power of ten dividing
+    ("-57.1", 3), ("-6.5 × 10^3", 2), ("0.0120", 3), ("0120", 2), ("6.5 / 10^3", None),
 ])
 def test_significant_digits_as_written(text, digits):
     assert number.parse(text).significant_digits == digits

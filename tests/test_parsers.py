@@ -162,6 +162,9 @@ def test_number_value_is_exact():
     ("6.1 × 10^5", "6.1*10^5 = 610000"),
     ("(784^2)/9", "784^2/9 = 614656/9"),
     ("784/9 ≈ 87.1", "784/9 ≈ 87.1"),
+    ("12*12 = 144 = 2*72", "12*12 = 144 = 2*72 = 144"),       # every side of a chain
+    ("10^29", "10^29 = 1" + "0" * 29),                          # 30 digits written out
+    ("10^30", "10^30 = 1.000 × 10^30"),                         # 31 are not
 ])
 def test_number_shown(text, shown):
     assert number.parse(text).shown == shown

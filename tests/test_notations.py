@@ -145,6 +145,8 @@ NUMBER_HEDGED = [
     "9 = 10",
     "87-88",
     "87 - 88 times",
+    "9 (n^2)",                 # bracketed work that is not a number
+    "7056 (28*28*9 (7056))",   # work inside work: one level of bracketed work is read
 ]
 
 
@@ -373,6 +375,8 @@ RATIO_READS = [
     ("87x faster than the convolution", 87),
     ("87 times fewer multiplications", 87),
     ("87 (784/9)", 87),
+    ("87 times faster (784/9)", 87),    # comparison words before bracketed work
+    ("87 (784/9 times faster)", 87),    # and inside it
     ("68.3k", 68_300),
     ("eighty-seven times", 87),
     ("87.1 : 1", Fraction("87.1")),

@@ -366,6 +366,12 @@ _NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
      "the answer", "write just the number; a unit such as 'weights' or 'pixels' may follow it"),
     ("not 9", "the word 'not' before the number changes its meaning, so it was not read",
      "write just the number, for example 12345"),
+    ("9 apples (3x3)", "'apples' in 'apples' after the number was not understood, and it could "
+     "change the answer", "write just the number; a unit such as 'weights' or 'pixels' may "
+     "follow it"),
+    ("9 weights, 3 x 3 kernel at each of 28 x 28 places",  # the remark quoted to 40 characters
+     "there is another number after the answer ('weights, 3 x 3 kernel at each of 28 x 28')",
+     "give one number; to show work, write it before the answer with '=', as in 12*12 = 144"),
 ])
 def test_number_refusals_say_what_was_not_understood_and_how_to_write_it(text, reason, hint):
     """The whole message a student sees: the answer quoted, why it was not

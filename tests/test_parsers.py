@@ -346,6 +346,8 @@ _RUN_ON_COMMA_HINT = ("use a comma only before groups of exactly three digits, a
                       "and a point for decimals, as in 6.1")
 _TWO_POINTS_HINT = "write 12345 or 12,345 for a whole number, 57.1 for a decimal"
 _NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
+_ANOTHER_NUMBER_HINT = ("give one number; to show work, write it before the answer with '=', "
+                        "as in 12*12 = 144")
 
 
 @pytest.mark.parametrize("text, reason, hint", [
@@ -353,6 +355,10 @@ _NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
      _RUN_ON_COMMA_HINT),
     ("12345,000", "the comma in '12345,000' could be a thousands separator or a decimal point",
      _RUN_ON_COMMA_HINT),
+    # a comma is only ambiguous between two digits: after a space or a
+    # bracket it starts a second number
+    ("6, 1", "there is another number after the answer ('1')", _ANOTHER_NUMBER_HINT),
+    ("(6),1", "there is another number after the answer ('1')", _ANOTHER_NUMBER_HINT),
     ("1.2.3", "'1.2.3' has more than one decimal point", _TWO_POINTS_HINT),
     ("12.345.000", "'12.345.000' has more than one decimal point", _TWO_POINTS_HINT),
     ("7.056", "the point in '7.056' could be a thousands separator or a decimal point",
@@ -361,7 +367,7 @@ _NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
     ("O(N^2)", "it is written as a growth rate like O(N^3), not as a number", _NUMBER_HINT),
     ("2n", "it contains the letter n", _NUMBER_HINT),
     ("9 weights, 3 x 3", "there is another number after the answer ('weights, 3 x 3')",
-     "give one number; to show work, write it before the answer with '=', as in 12*12 = 144"),
+     _ANOTHER_NUMBER_HINT),
     ("9 apples", "'apples' in 'apples' after the number was not understood, and it could change "
      "the answer", "write just the number; a unit such as 'weights' or 'pixels' may follow it"),
     ("not 9", "the word 'not' before the number changes its meaning, so it was not read",
@@ -371,7 +377,7 @@ _NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
      "follow it"),
     ("9 weights, 3 x 3 kernel at each of 28 x 28 places",  # the remark quoted to 40 characters
      "there is another number after the answer ('weights, 3 x 3 kernel at each of 28 x 28')",
-     "give one number; to show work, write it before the answer with '=', as in 12*12 = 144"),
+     _ANOTHER_NUMBER_HINT),
 ])
 def test_number_refusals_say_what_was_not_understood_and_how_to_write_it(text, reason, hint):
     """The whole message a student sees: the answer quoted, why it was not

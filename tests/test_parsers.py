@@ -232,6 +232,7 @@ def test_rounding_in_shown_work_is_not_a_disagreement():
     # every step of a chain is checked, each against its own neighbour
     ("12*12 = 144 = 2*73", 146, False, "'144 = 2*73' does not hold, since 2*73 is 146"),
     ("12*12 = 145 = 145", 145, False, "'12*12 = 145' does not hold, since 12*12 is 144"),
+    ("12*12 = 2*73", 146, False, "'12*12 = 2*73' does not hold, since 12*12 is 144 and 2*73 is 146"),
     ("784/9 = 87.1 = 2*43", 86, True, "'87.1 = 2*43' does not hold, since 2*43 is 86"),
     # a whole number rounded from the work makes the answer approximate
     ("784/9 = 87", 87, True, None),

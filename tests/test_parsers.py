@@ -387,6 +387,18 @@ def test_number_refusals_say_what_was_not_understood_and_how_to_write_it(text, r
     assert (error.message, error.hint) == (f"could not read '{text}' as a number: {reason}", hint)
 
 
+@pytest.mark.parametrize("text, message", [
+    # the answer is quoted as read, number words spelled out
+    ("nine apples", "could not read '9 apples' as a number: 'apples' in 'apples' after the number "
+                    "was not understood, and it could change the answer"),
+    # a label that changes the meaning is refused like a word before the number
+    ("at least: 9", "could not read 'at least: 9' as a number: the word 'least' before the number "
+                    "changes its meaning, so it was not read"),
+])
+def test_a_reworded_answer_is_refused_as_a_number(text, message):
+    assert parse_error(number, text).message == message
+
+
 @pytest.mark.parametrize("text, letter", [("2n", "n"), ("N^2/9", "N"), ("n log n", "n"), ("n", "n")])
 def test_number_with_letters_is_not_a_number(text, letter):
     with pytest.raises(NotANumber) as caught:

@@ -394,6 +394,8 @@ def test_number_refusals_say_what_was_not_understood_and_how_to_write_it(text, r
     # a label that changes the meaning is refused like a word before the number
     ("at least: 9", "could not read 'at least: 9' as a number: the word 'least' before the number "
                     "changes its meaning, so it was not read"),
+    # and a scale suffix read as its power of ten
+    ("2k/0", "could not read '2e3/0' as a number: it divides by zero (0)"),
 ])
 def test_a_reworded_answer_is_refused_as_a_number(text, message):
     assert parse_error(number, text).message == message

@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+#: A mutation run (tools/mutation_gate.py sets HYPOTHESIS_PROFILE=mutation)
+#: runs every property on the same examples for every mutant and keeps no
+#: database: an example saved while one test failed would otherwise be
+#: replayed for every later mutant, and a flaky property would "kill" them all.
+settings.register_profile("mutation", derandomize=True, database=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 from autograder.gradescope import run as cli
 from results_schema import validate_results_file

@@ -234,7 +234,7 @@ def _check_mutants(workspace: Path, args) -> list[str]:
         with log.open("w", encoding="utf-8") as output:
             run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children",
                                   str(args.max_children), *args.only], cwd=workspace, stdout=output,
-                                 stderr=subprocess.STDOUT)
+                                 stderr=subprocess.STDOUT, env=_mutation_env())
         if run.returncode != 0 or not meta.is_file():
             tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
             raise GateError(f"mutmut run exited {run.returncode}:\n{tail}")
@@ -275,6 +275,17 @@ def _check_mutants(workspace: Path, args) -> list[str]:
             print(f"  note: the listed equivalent in {entry['function']}() no longer survives "
                   f"(or no longer exists); remove it from {EQUIVALENTS.name}")
     return problems
+
+
+def _mutation_env() -> dict[str, str]:
+    """The environment of the tests run against mutants: Hypothesis
+    derandomized with no database (tests/conftest.py), so a kill is
+    reproducible and an example saved for one mutant is not replayed for the
+    next; the parsers' hang guard stretched (tests/test_parsers.py), since
+    the gate may run at the lowest priority on a busy machine and mutmut's
+    own timeout catches a hang."""
+    return {**os.environ, "HYPOTHESIS_PROFILE": "mutation",
+            "TEST_TIME_SCALE": os.environ.get("TEST_TIME_SCALE", "20")}
 
 
 def _score(killed: int, total: int) -> str:

@@ -186,10 +186,10 @@ def written_digits(node) -> int | None:
         return written_digits(node.operand)
     if isinstance(node, Product) and len(node.factors) == 2 and node.factors[1][0] == "*" \
             and _is_power_of_ten(node.factors[1][1]):
-        node = node.factors[0][1]
+        return written_digits(node.factors[0][1])  # `-6.5 × 10^3`: the sign is on the 6.5
     if not isinstance(node, Number):
         return None
-    mantissa = node.text.lower().partition("e")[0].lstrip("+-")
+    mantissa = node.text.lower().partition("e")[0]  # a literal has no sign: that is a Negate
     if "." in mantissa:
         digits = mantissa.replace(".", "").lstrip("0")
     else:
@@ -300,7 +300,7 @@ def format_value(value: Fraction) -> str:
         whole, _, decimals = exact.partition(".")
         return f"{sign}{int(whole):,}.{decimals}"
     whole_digits = len(str(magnitude.numerator // magnitude.denominator))
-    if magnitude >= 1 and whole_digits > _FULL_DIGITS:
+    if whole_digits > _FULL_DIGITS:
         return _scientific(value)
     if magnitude < 1:
         leading_zeros = len(str(magnitude.denominator // magnitude.numerator)) - 1

@@ -41,19 +41,30 @@ STEM_PROXIES = {
     for side in (224, 448, 896) for padding in ("SAME", "VALID")}
 
 
+#: Runs a command and writes its peak resident memory (KB) to a file. Asked
+#: of a child of the test process, ru_maxrss would report the test process's
+#: own size: the high-water mark a fork copies is kept across exec. A child
+#: of this small process starts small.
+_MEASURE = ("import os, subprocess, sys\n"
+            "process = subprocess.Popen(sys.argv[2:])\n"
+            "_, status, usage = os.wait4(process.pid, 0)\n"
+            "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+            "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def _run(argv: list[str], cache: Path, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, float,
                                                                           float]:
     """Run a command of the grader; (process, wall seconds, peak resident MB)."""
     env = {**os.environ, "AUTOGRADER_CACHE": str(cache)}
+    peak = cache.parent / f"peak-{os.getpid()}-{time.monotonic_ns()}"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "autograder", *argv], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=stderr)
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.out = out.decode("utf-8")
-    process.err = process.stderr.read().decode("utf-8") if process.stderr else ""
-    return process, time.perf_counter() - started, usage.ru_maxrss / 1024
+    process = subprocess.run([sys.executable, "-c", _MEASURE, str(peak), sys.executable, "-m",
+                              "autograder", *argv], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=stderr)
+    seconds = time.perf_counter() - started
+    process.out = process.stdout.decode("utf-8")
+    process.err = process.stderr.decode("utf-8") if isinstance(process.stderr, bytes) else ""
+    return process, seconds, int(peak.read_text()) / 1024
 
 
 def test_the_resnet_stem_is_proved_on_proxies_and_the_summary_names_them(tmp_path):

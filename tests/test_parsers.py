@@ -910,3 +910,23 @@ def test_long_repetitions_read_or_refuse_fast(piece, repeat):
     text = (piece * repeat)[: expression_tokens.MAX_ANSWER_CHARS]
     for kind in PARSERS.values():
         _reads_or_refuses(kind, text)
+
+
+# Survivors of the re-verified mutation run of number.read: whether a value
+# is read as written approximately, and how several failed steps are listed.
+@pytest.mark.parametrize("text, described", [
+    ("6.5 x 10^3", "read as the number 6,500"),                      # a point, but whole: exact
+    ("784/9", "read as the number 87.11 (exactly 784/9)"),           # not whole, but no point
+    ("2.5", "read as the number 2.5 (written as approximate)"),      # a half is still a decimal
+    ("57.1", "read as the number 57.1 (written as approximate)"),
+])
+def test_a_decimal_is_approximate_only_when_it_is_not_whole(text, described):
+    assert number.describe(number.parse(text)) == described
+
+
+def test_every_failed_step_of_shown_work_is_listed_apart():
+    reading = number.parse("3*3 = 10 = 12*2 = 25")
+    assert reading.work_disagrees == (
+        "the work shown does not add up: '3*3 = 10' does not hold, since 3*3 is 9; "
+        "'10 = 12*2' does not hold, since 12*2 is 24; '12*2 = 25' does not hold, since 12*2 "
+        "is 24. The final value 25 was graded.")

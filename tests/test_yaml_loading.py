@@ -180,3 +180,26 @@ def test_nesting_far_past_any_stack_is_refused_not_crashed():
     deep = "a: " + "[" * 200_000 + "]" * 200_000 + "\n"
     with pytest.raises(YAMLReadError, match="nested more than 5 levels"):
         compose_text_only(deep, BUDGET)
+
+
+def test_the_characters_libyaml_reads_otherwise_are_pyyamls_unprintable_ones_tab_and_bom():
+    """The one-class pattern must refuse exactly what PyYAML's reader calls
+    unprintable, plus tab and U+FEFF, on every code point."""
+    from yaml.reader import Reader
+    expected = {code for code in range(0x110000)
+                if Reader.NON_PRINTABLE.match(chr(code)) or chr(code) in "\t\ufeff"}
+    found = {code for code in range(0x110000)
+             if not yaml_loading._libyaml_reads_alike(chr(code))}
+    assert found == expected
+
+
+@pytest.mark.parametrize("text, alike", [
+    ("a: |#\n  x\n", False),
+    ("a: >-#\n  x\n", False),
+    ("a: |+2#\n  x\n", False),
+    ("a: |\n  x # not a header\n", True),
+    ("a: O(n) > O(1) # a comment\n", True),
+    ("a: 1 | 2 # pipes and a comment\n", True),
+])
+def test_a_block_header_followed_by_a_comment_sign_goes_to_the_pure_python_reader(text, alike):
+    assert yaml_loading._libyaml_reads_alike(text) is alike

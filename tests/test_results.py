@@ -23,6 +23,8 @@ from autograder.gradescope.results import (
     escape_markdown,
     failure_results,
     to_json_dict,
+    to_json_text,
+    written_scores,
     write_results,
 )
 from results_schema import results_validator, validate_results_file
@@ -355,3 +357,25 @@ def test_escaping_hides_nothing_the_student_typed(text):
     shown = shown.replace("  \n", "\n")
     expected = "\n".join(line.lstrip() for line in text.split("\n")).replace("\t", " ")
     assert shown == expected
+
+
+def test_the_compact_text_is_the_document_and_remembered_entries_stay_the_callers_own():
+    tests = [a_test(score=1 / 3), a_test(score=0.0, max_score=0.0, status="failed"),
+             TestResult(number="9", name="9 tagged", score=1.0, max_score=1.0, output="ok",
+                        tags=("number", "exact")),
+             TestResult(number="10", name="10 with data", score=0.5, max_score=1.0, output="half",
+                        extra_data={"kept": [1, 2]})]
+    results = some_results(tests=tests, extra_data={"sheet": "answers.yaml"})
+    document = to_json_dict(results)
+    assert json.loads(to_json_text(results)) == document
+    assert json.loads(to_json_text(results)) == to_json_dict(results)  # remembered: the same again
+    document["tests"][0]["score"] = 99
+    tagged = to_json_dict(some_results(tests=[tests[2]]))["tests"][0]
+    tagged["tags"].append("changed")
+    assert to_json_dict(results)["tests"][0]["score"] == 0.3333
+    assert to_json_dict(some_results(tests=[tests[2]]))["tests"][0]["tags"] == ["number", "exact"]
+    assert json.loads(to_json_text(results))["score"] == document["score"] == 1.8333
+    written = written_scores(results)
+    assert written.total == 1.8333
+    assert written.scores == {t["number"]: t["score"] for t in to_json_dict(results)["tests"]}
+    assert written.max_scores == {t["number"]: t["max_score"] for t in to_json_dict(results)["tests"]}

@@ -75,7 +75,8 @@ from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, Gr
                                format_number, import_plotting, item_max_scores, question_points,
                                question_scores, reference_of, write_report,
                                write_text_atomically)
-from autograder.gradescope.results import failure_results, fsync_folder, to_json_dict
+from autograder.gradescope.results import (Results, WrittenScores, failure_results, fsync_folder,
+                                           to_json_text, written_scores)
 from autograder.assignment.spec import DEFAULT_SPEC, Item, Spec, SpecError, every_variant, load_spec
 from autograder.submission.submitter import group_email
 from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata
@@ -624,13 +625,13 @@ def grade_exported(state: _WorkerState, task: _Task) -> Outcome:
         _set_alarm(0)
         if state.archive is not None:  # unpacked here from the zip: no longer needed
             shutil.rmtree(submission.folder, ignore_errors=True)
-    document = to_json_dict(results)
-    _write_results_document(document, Path(state.job.results_folder) / f"{submission.submission_id}.json")
+    _write_results_document(results, Path(state.job.results_folder) / f"{submission.submission_id}.json")
     answers = () if graded is None else tuple(
         (g.item.key, _cut(g.answer), g.verdict.credit, g.verdict.read, g.verdict.label)
         for g in graded.grades)
     previous = _previous_scores(Path(state.job.previous_folder) / f"{submission.submission_id}.json")
-    return _outcome(submission.submission_id, status, problem, document, answers, tuple(notes),
+    return _outcome(submission.submission_id, status, problem, written_scores(results), answers,
+                    tuple(notes),
                     previous, variant, None if graded is None else graded.written_for)
 
 
@@ -642,12 +643,12 @@ def _test_kill_hook(submission_id: str, attempt: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _write_results_document(document: dict, path: Path) -> None:
-    """A results.json in the staging folder: compact JSON (the C encoder) and
-    not synced one by one; the regrade syncs its outputs once before moving
-    them into place, which is what makes each of them atomic."""
-    text = json.dumps(document, allow_nan=False, ensure_ascii=True, separators=(",", ":"))
-    path.write_text(text + "\n", encoding="ascii")
+def _write_results_document(results: Results, path: Path) -> None:
+    """A results.json in the staging folder: compact JSON, each distinct test
+    encoded once per worker, and not synced one by one; the regrade syncs
+    its outputs once before moving them into place, which is what makes
+    each of them atomic."""
+    path.write_text(to_json_text(results) + "\n", encoding="ascii")
 
 
 def _previous_scores(path: Path) -> tuple[float, dict[str, float]] | None:
@@ -674,21 +675,19 @@ def _cut(answer: str | None) -> str | None:
     return answer[:REPORTED_ANSWER_CHARS] if answer is not None else None
 
 
-def _outcome(submission_id: str, status: str, problem: str, document: dict, answers,
+def _outcome(submission_id: str, status: str, problem: str, written: WrittenScores, answers,
              notes: tuple[str, ...] = (), previous=None, variant: int | None = None,
              written_for: str | None = None) -> Outcome:
     """The numbers exactly as written to results.json (rounded the same way)."""
-    scores = {test["number"]: test["score"] for test in document["tests"]}
     changed: tuple = ()
     previous_total = None
     if previous is not None:
         previous_total, previous_scores = previous
         changed = tuple((number, previous_scores.get(number, 0.0), score)
-                        for number, score in scores.items()
+                        for number, score in written.scores.items()
                         if abs(previous_scores.get(number, 0.0) - score) > 1e-9)
-    return Outcome(submission_id, status, problem, document["score"], scores, answers,
-                   {test["number"]: test["max_score"] for test in document["tests"]}, notes,
-                   previous_total, changed, variant, written_for)
+    return Outcome(submission_id, status, problem, written.total, written.scores, answers,
+                   written.max_scores, notes, previous_total, changed, variant, written_for)
 
 
 # --------------------------------------------------------------------------
@@ -860,9 +859,9 @@ def _failed_in_parent(submission: ExportedSubmission, job: _Job,
     problem = ("The autograder's worker process died twice while grading this submission "
                "(killed by the system, for example for lack of memory), so it was not graded.")
     results = failure_results(problem, execution_time=0.0)
-    document = to_json_dict(results)
-    _write_results_document(document, Path(job.results_folder) / f"{submission.submission_id}.json")
-    return _outcome(submission.submission_id, FAILED, problem, document, (), submission.notes,
+    _write_results_document(results, Path(job.results_folder) / f"{submission.submission_id}.json")
+    return _outcome(submission.submission_id, FAILED, problem, written_scores(results), (),
+                    submission.notes,
                     variant=variant)
 
 

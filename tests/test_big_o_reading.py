@@ -336,6 +336,28 @@ def test_size_variable_reads_through_the_given_reader(spec_and_prepared, tmp_pat
     assert context.variable == "side"
 
 
+def test_the_letters_depend_only_on_the_answers_their_memo_key_holds(spec_and_prepared,
+                                                                     tmp_path):
+    """The pipeline remembers the letters by `size_variable_inputs`: every
+    answer `size_variable` reads must be among them."""
+    spec, prepared = spec_and_prepared
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(solved_answers(), allow_unicode=True), encoding="utf-8")
+    sheet = load_sheet(path, root=tmp_path)
+    asked = []
+
+    class Watched:
+        def get(self, key):
+            asked.append(key)
+            return sheet.get(key)
+
+    big_o.size_variable(spec, prepared, Watched(), read=big_o.parse)
+    read_keys = set(asked)
+    asked.clear()
+    big_o.size_variable_inputs(spec, Watched())
+    assert read_keys <= set(asked) and spec.variable_key in read_keys
+
+
 def test_grade_sheet_parses_each_big_o_answer_once(spec_and_prepared, tmp_path, monkeypatch):
     calls = []
     original = big_o.parse
@@ -364,6 +386,26 @@ def test_a_failing_size_variable_fails_only_the_growth_items(spec_and_prepared, 
             assert verdict.label.startswith("internal error"), (key, verdict)
         elif key.startswith("q2.a") or key.startswith("q2.e"):
             assert verdict.credit == 1.0, (key, verdict)
+
+
+def test_a_failed_reading_of_the_letters_is_not_remembered(spec_and_prepared, tmp_path,
+                                                            monkeypatch):
+    """A fault deciding the letters may be passing: the next sheet with the
+    same answers works them out again rather than inheriting the failure."""
+    original = big_o._size_variable
+    faults = ["injected fault"]
+
+    def failing_once(*arguments):
+        if faults:
+            raise RuntimeError(faults.pop())
+        return original(*arguments)
+
+    monkeypatch.setattr(big_o, "_size_variable", failing_once)
+    changes = {MULT_STANDARD: "O(N^2) (a failure is not remembered)"}
+    _, first = _grade(*spec_and_prepared, tmp_path, SIDE, changes)
+    _, second = _grade(*spec_and_prepared, tmp_path, SIDE, changes)
+    assert "injected fault" in first.failed
+    assert (second.variable, second.failed) == ("side", "")
 
 
 def test_a_reader_crash_on_one_answer_is_contained(spec_and_prepared, tmp_path):

@@ -69,6 +69,14 @@ def size_variable(spec, prepared, sheet, read: Callable[[str], GrowthReading] = 
                             "of your answers; please tell course staff.")
 
 
+def size_variable_inputs(spec, sheet) -> tuple:
+    """Every answer `size_variable` reads from a sheet, in a fixed order: its
+    result depends on these alone (with the spec and its references), so a
+    class regrade works the letters out once per distinct tuple."""
+    return (*(sheet.get(item.key) for item in spec.items if item.kind == "big_o"),
+            sheet.get(spec.variable_key))
+
+
 def _size_variable(spec, prepared, sheet, read) -> Letters:
     fits = {variable: 0 for variable in SIZE_WORDS}
     for item in spec.items:

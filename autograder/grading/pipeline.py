@@ -129,7 +129,7 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
     (the size variable, and how it was decided), which every growth answer
     is graded in."""
     started = time.perf_counter()
-    letters = big_o.size_variable(spec, prepared, sheet, read=lambda text: _parse("big_o", text))
+    letters = _letters(spec, prepared, sheet)
     grades = []
     for item in (i for i in spec.items if i.tested):
         answer = sheet.get(item.key)
@@ -146,6 +146,16 @@ def grade_sheet(spec: Spec, prepared: Prepared, sheet: Sheet) -> tuple[list[Item
     if other is not None and spec.family.other_variant_sheets == "no_credit":
         grades = [_for_another_student(grade, other) for grade in grades]
     return grades, letters
+
+
+def _letters(spec: Spec, prepared: Prepared, sheet: Sheet) -> Letters:
+    """How the sheet's Big-O letters are read, worked out once per distinct
+    set of the answers that decide it (not when it failed: see `_remembered`)."""
+    inputs = big_o.size_variable_inputs(spec, sheet)
+    key = ("letters", spec.digest, inputs)
+    return _remembered(prepared, key, "".join(text or "" for text in inputs),
+                       lambda: big_o.size_variable(spec, prepared, sheet,
+                                                   read=lambda text: _parse("big_o", text)))
 
 
 def _for_another_student(grade: ItemGrade, other: str) -> ItemGrade:
@@ -165,7 +175,9 @@ def _remembered(prepared: Prepared, key: tuple, answer: str | None, work):
     a verdict depends on the spec (its digest, and the Big-O credit policy,
     which a caller may set apart from the file), the item, the answer's
     text and how the sheet's letters were read, and nothing else, so a class
-    regrade grades each distinct answer once per worker. The memo belongs to
+    regrade grades each distinct answer once per worker (and works out each
+    distinct set of Big-O answers' letters once). `answer` is the text whose
+    length decides whether the value is remembered at all. The memo belongs to
     `prepared`, so it never outlives the references it was computed with."""
     if answer is not None and len(answer) > REMEMBERED_ANSWER_CHARS:
         return work()
@@ -173,7 +185,8 @@ def _remembered(prepared: Prepared, key: tuple, answer: str | None, work):
     if key in memo:
         return memo[key]
     value = work()
-    internal_error = getattr(value, "outcome", None) is Outcome.INTERNAL_ERROR
+    internal_error = (getattr(value, "outcome", None) is Outcome.INTERNAL_ERROR
+                      or bool(getattr(value, "failed", "")))  # a verdict's or the letters'
     if len(memo) < REMEMBERED_ENTRIES and not internal_error:  # an error may be passing
         memo[key] = value
     return value

@@ -273,9 +273,11 @@ def _looks_like_a_sheet(name: str) -> bool:
 
 def _display_path(path: Path, root: Path) -> Path:
     """``path`` relative to ``root`` for messages; its bare name if it is not inside."""
-    for candidate, folder in ((path, root), (Path(os.path.realpath(path)), root.resolve())):
-        if _is_within(candidate, folder):
-            return candidate.relative_to(folder)
+    if _is_within(path, root):
+        return path.relative_to(root)
+    real, real_root = Path(os.path.realpath(path)), root.resolve()
+    if _is_within(real, real_root):
+        return real.relative_to(real_root)
     return Path(path.name)
 
 

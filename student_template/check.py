@@ -103,14 +103,15 @@ class CheckFailure(Exception):
         self.line = _one_line(line)
 
 
-def main(argv=None, manifest=None) -> int:
+def main(argv=None, manifest=None, prog="check.py", more_options=None) -> int:
     """Run the check; every failure becomes one line on stderr and an exit status, never a traceback.
-    `manifest`: the items to check against, when not items.json's (`autograder check --spec`)."""
+    `manifest`: the items to check against, when not items.json's; `prog` and `more_options` (a
+    function adding options to the parser, for its help): how `autograder check` presents itself."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     real_streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = ReaderSafeStream(sys.stdout), ReaderSafeStream(sys.stderr)
     try:
-        return run(arguments, manifest)
+        return run(arguments, manifest, prog, more_options)
     except CheckFailure as failure:
         print(failure.line, file=sys.stderr)
         return failure.status
@@ -135,10 +136,10 @@ def main(argv=None, manifest=None) -> int:
         sys.stdout, sys.stderr = real_streams
 
 
-def run(arguments, manifest=None) -> int:
+def run(arguments, manifest=None, prog="check.py", more_options=None) -> int:
     """Read the arguments, the items and the sheet, print the report; the status it earned."""
     parser = argparse.ArgumentParser(
-        prog="check.py",
+        prog=prog,
         description="Show how the autograder reads each answer of your answer sheet. Needs Python "
                     "3.9+ and nothing else. It knows no answers and never says whether one is right.",
         epilog="exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_STATUSES)
@@ -155,6 +156,8 @@ def run(arguments, manifest=None) -> int:
                              "autograder picks them")
     parser.add_argument("--debug", action="store_true",
                         help="on an unexpected failure, show Python's traceback (for course staff)")
+    if more_options is not None:
+        more_options(parser)
     args = parser.parse_args(arguments)
 
     manifest = load_manifest() if manifest is None else manifest

@@ -22,9 +22,15 @@ from pathlib import Path
 CHECKER = Path(__file__).resolve().parents[2] / "student_template" / "check.py"
 
 
+def _spec_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spec", type=Path,
+                        help="check against this spec's items, as a student bundle built for it "
+                             "would (default: the bundle's own items)")
+
+
 def main(argv: list[str] | None = None, prog: str = "autograder check") -> int:
     spec_option = argparse.ArgumentParser(prog=prog, add_help=False)
-    spec_option.add_argument("--spec", type=Path)
+    _spec_option(spec_option)
     known, passed_on = spec_option.parse_known_args(argv)
     manifest = None
     if known.spec is not None:
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None, prog: str = "autograder check") -> int:
     spec = importlib.util.spec_from_file_location("autograder_student_check", CHECKER)
     checker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checker)
-    status = checker.main(passed_on, manifest)
+    status = checker.main(passed_on, manifest, prog, _spec_option)
     if status == checker.EXIT_INTERRUPTED:
         return status
     if status in (checker.EXIT_CLEAN, checker.EXIT_FIX):

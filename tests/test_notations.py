@@ -389,6 +389,11 @@ RATIO_READS = [
     ("Same: 1x", 1),
     ("The conv layer is 87 times faster", 87),
     ("Conv is ~87x faster than FC", 87),
+    ("87x (784/9)", 87),                # the cross says how many times; the bracket is work
+    ("87.1x (784/9)", Fraction("87.1")),
+    ("87 times (784/9)", 87),
+    ("87× (784/9)", 87),
+    ("87x (784/9 rounded)", 87),
 ]
 
 
@@ -414,6 +419,8 @@ def test_ratio_reads(text, value):
     ("87x faster per layer", "'per'"),
     ("87 (or 88)", "more than one value"),
     ("87%", "'%'"),
+    ("87 x (700/9)", "reads two ways"),   # work that disagrees, or a product: neither
+    ("9 x (784/81)", "reads two ways"),
 ])
 def test_ratio_refused_with_a_message(text, message):
     assert message in refusal(ratio, text).message

@@ -154,7 +154,7 @@ _DIGIT = re.compile(r"[0-9]")
 
 def hedged(answer: str, what: str) -> HedgedAnswer:
     """The error for an answer that offers more than one value."""
-    return HedgedAnswer(f"'{_snippet(answer)}' offers more than one value; an answer with two "
+    return HedgedAnswer(f"'{snippet(answer)}' offers more than one value; an answer with two "
                         f"values is graded as neither",
                         f"give the one {what} you mean; a remark such as '(with padding)' may "
                         f"follow it")
@@ -323,10 +323,11 @@ def refuse_unknown_remark(remark: str, source_fail, what: str,
     unknown = unknown_part(remark, extra)
     if unknown is not None:
         raise source_fail(
-            f"'{unknown}' in '{_snippet(remark)}' after the {what} was not understood, and it "
+            f"'{unknown}' in '{snippet(remark)}' after the {what} was not understood, and it "
             f"could change the answer",
             f"write just the {what}; a unit such as 'weights' or 'pixels' may follow it")
 
 
-def _snippet(text: str, limit: int = 50) -> str:
+def snippet(text: str, limit: int = 50) -> str:
+    """The student's words, cut short for a message."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from . import big_o, number, prose
 from .big_o_terms import GrowthReading
-from .errors import NotANumber
+from .errors import HedgedAnswer, NotANumber, ParseError
 from .expression_tokens import Source, Token, prepare, tokenize
 from .number import NumberReading
 from .verdict import Outcome, Reference, Verdict, first_match, verdict_for
@@ -28,6 +28,10 @@ from .verdict import Outcome, Reference, Verdict, first_match, verdict_for
 AS_WHAT = "a ratio"
 #: `x57`: the cross written before the number.
 _LEADING_CROSS = re.compile(r"^\s*[x×X]\s*(?=[0-9.])")
+#: `57x (400/7)`, `57.1 times (400/7)`: a number, the cross or 'times' that
+#: says how many times, then bracketed work; not a product (see `parse`).
+_TIMES_THEN_WORK = re.compile(r"^\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:[x×X]|times)\s*"
+                              r"(?P<work>\((?P<inner>.*)\))\s*$")
 #: 'same', 'They are equally fast', 'Answer: no faster (1x)'; but not 'equal to 57'.
 _MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|are|is|both|run|runs|at|the)\s+)*"
                         r"(?:same|equal|equally|no faster|not faster|no speed-?up|no difference)\b(?P<rest>.*)")
@@ -65,6 +69,19 @@ def parse(text: str) -> RatioReading:
                                  left.approximate or right.approximate,
                                  left.work_disagrees or right.work_disagrees, right.remark, digits)
         return RatioReading(quotient, None, True, quotient.shown, quotient.remark)
+    times_then_work = _TIMES_THEN_WORK.match(source.text)
+    if times_then_work is not None and _is_a_number(times_then_work.group("inner")):
+        # A speed-up is said '57x'; the bracket after it is the working, which must
+        # agree with the 57, never a factor of a product.
+        said, work = times_then_work.group("number", "work")
+        try:
+            reading = _read_number(f"{said} {work}")
+        except HedgedAnswer:
+            raise HedgedAnswer(
+                f"'{prose.snippet(source.text)}' reads two ways: {said} times, with {work} as working "
+                f"that does not agree with it, or the product of {said} and {work}; it is graded "
+                "as neither", "give the one number you mean") from None
+        return RatioReading(reading, None, False, reading.shown, reading.remark)
     try:
         reading = _read_number(_LEADING_CROSS.sub("", source.text))
     except NotANumber:
@@ -75,6 +92,17 @@ def parse(text: str) -> RatioReading:
 
 def _read_number(text: str) -> NumberReading:
     return number.read(text, extra_words=prose.RATIO_WORDS)
+
+
+def _is_a_number(text: str) -> bool:
+    """Whether `text` reads as a number (not a growth such as `n+1`)."""
+    try:
+        _read_number(text)
+    except NotANumber:
+        return False
+    except ParseError:
+        return True  # a number the reader refuses: the bracket is still working, said so
+    return True
 
 
 def _only_remarks(rest: str) -> bool:

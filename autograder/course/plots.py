@@ -41,7 +41,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Histogram:
-    """Scores to count, out of `maximum` (the axis runs from 0 to it)."""
+    """Scores to count, each out of `maximum` (the bins run from 0 to it)."""
 
     scores: Sequence[float]
     maximum: float

@@ -6,9 +6,10 @@
 #       harness uses is never touched (works on Ubuntu 22.04 and 24.04/PEP 668).
 #   Anywhere else:
 #       the venv is .venv in this checkout (override with VENV=...), the
-#       interpreter is python3 (override with PYTHON=...). `--ta` adds the TA
-#       tools' dependencies (class report plots), `--dev` those and the test
-#       dependencies. Re-running is cheap: an unchanged install is skipped.
+#       interpreter is python3 (override with PYTHON=...). `--dev` adds the
+#       test dependencies. The TA tools (regrade, class report) need nothing
+#       more; `--ta`, which once added them, is accepted and does nothing.
+#       Re-running is cheap: an unchanged install is skipped.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,8 +19,8 @@ extra=""
 for arg in "$@"; do
   case "$arg" in
     --dev) extra=dev ;;
-    --ta) [ "$extra" = dev ] || extra=ta ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --ta) echo "setup.sh: --ta is no longer needed: the TA tools need nothing beyond ./setup.sh" ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done

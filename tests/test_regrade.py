@@ -18,15 +18,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
-
-from autograder.course import regrade  # noqa: E402
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,  # noqa: E402
+from autograder.course import regrade
+from autograder.course.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,
                                question_points)
-from autograder.gradescope.results import failure_results  # noqa: E402
-from autograder.assignment.spec import load_spec  # noqa: E402
-from autograder.course.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export  # noqa: E402
-from results_schema import validate_results_file  # noqa: E402
+from autograder.gradescope.results import failure_results
+from autograder.assignment.spec import load_spec
+from autograder.course.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export
+from results_schema import validate_results_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = load_spec()

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib", reason="the class report needs requirements-ta.txt")
-
-from autograder.course import regrade  # noqa: E402
-from autograder.course.report import FAILED, GRADED, question_points  # noqa: E402
-from autograder.course.synthetic import (NEIGHBOURS_SHEET, NO_EMAIL, RIGHT, SHARED,  # noqa: E402
+from autograder.course import regrade
+from autograder.course.report import FAILED, GRADED, question_points
+from autograder.course.synthetic import (NEIGHBOURS_SHEET, NO_EMAIL, RIGHT, SHARED,
                                          generate, write_export)
-from autograder.assignment.spec import load_spec  # noqa: E402
-from autograder.gradescope import run as grade_command  # noqa: E402
-from autograder.submission.submitter import group_email  # noqa: E402
-from results_schema import validate_results_file  # noqa: E402
+from autograder.assignment.spec import load_spec
+from autograder.gradescope import run as grade_command
+from autograder.submission.submitter import group_email
+from results_schema import validate_results_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILY_SPEC_PATH = ROOT / "specs" / "hw3-per-student.yaml"
@@ -266,7 +264,7 @@ def test_sharing_needs_different_variants_whose_references_differ(facts):
                 student("103", 2, {"2.b": "75"}),
                 student("104", 7, {"2.c": "11"}), student("105", 7, {"2.c": "11"}),
                 student("106", 3, {"2.b": "=75"})]
-    report = build_report(FAMILY_SPEC, students, plotter=None, variants=facts)
+    report = build_report(FAMILY_SPEC, students, variants=facts)
     pairs = {(row[0].split()[0], row[1].split()[0]): row for row in table_of(report, "Possible sharing").rows}
     assert set(pairs) == {("101", "102"), ("102", "103")}  # not 101-103, not the same variant
     assert pairs[("101", "102")][2:] == ("1", "1", "2.b: 75")  # 75 is right in variant 3
@@ -275,7 +273,7 @@ def test_sharing_needs_different_variants_whose_references_differ(facts):
 
 def test_many_students_with_one_wrong_value_are_listed_once(facts):
     students = [student(f"2{n:02d}", 1 + n % 24, {"2.a.1": "99 x 99"}) for n in range(20)]
-    report = build_report(FAMILY_SPEC, students, plotter=None, variants=facts)
+    report = build_report(FAMILY_SPEC, students, variants=facts)
     sharing = next(s for s in report.sections if s.title == "Possible sharing")
     tables = [b for b in sharing.blocks if isinstance(b, Table)]
     assert len(tables) == 1 and len(tables[0].rows) == 1  # no 190 pairs
@@ -287,7 +285,7 @@ def test_a_variant_much_harder_on_one_item_is_flagged(facts):
     students = [student(f"3{n:02d}", 2, {"2.a.1": "13 x 13"}) for n in range(10)]
     students += [student(f"4{n:02d}", v, {}) for n, v in enumerate(
         [v for v in range(1, 25) if v != 2] * 2)]
-    report = build_report(FAMILY_SPEC, students, plotter=None, variants=facts)
+    report = build_report(FAMILY_SPEC, students, variants=facts)
     rows = table_of(report, "Variants").rows
     assert rows[1][:4] == ("2", FAMILY_SPEC.family.variant(2).settings(), "10", "10")
     flagged = [b for b in next(s for s in report.sections if s.title == "Variants").blocks
@@ -299,7 +297,7 @@ def test_a_variant_much_harder_on_one_item_is_flagged(facts):
 def test_no_notable_difference_in_a_class_without_one(facts):
     students = [student(f"5{n:02d}", v, {"2.b": "75"} if n % 3 == 0 else {})
                 for n, v in enumerate(list(range(1, 25)) * 3)]
-    report = build_report(FAMILY_SPEC, students, plotter=None, variants=facts)
+    report = build_report(FAMILY_SPEC, students, variants=facts)
     variants = render_markdown(report).split("## Variants", 1)[1].split("\n## ", 1)[0]
     assert "None: no item has a variant" in variants
 
@@ -307,7 +305,7 @@ def test_no_notable_difference_in_a_class_without_one(facts):
 def test_family_sections_keep_student_text_inert(facts, tmp_path):
     students = [student("601", 1, {"2.b": "75"}, name=HOSTILE_NAME, written_for="'<b>9</b>'"),
                 student("602", 5, {"2.b": "75"}, name="Bo")]
-    report = build_report(FAMILY_SPEC, students, plotter=None, variants=facts)
+    report = build_report(FAMILY_SPEC, students, variants=facts)
     page = render_html(report)
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>9" not in page
     markdown = render_markdown(report)
@@ -317,6 +315,6 @@ def test_family_sections_keep_student_text_inert(facts, tmp_path):
 
 
 def test_a_report_without_a_family_has_no_family_sections():
-    report = build_report(load_spec(), [], plotter=None)
+    report = build_report(load_spec(), [])
     titles = {s.title for s in report.sections}
     assert not titles & {"Variants", "Sheets written for another variant", "Possible sharing"}

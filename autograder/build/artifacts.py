@@ -63,10 +63,11 @@ CHECKER = STUDENT_TEMPLATE / "check.py"
 SCRIPTS = ("setup.sh", "run_autograder")
 #: Packages shipped to Gradescope: the grader and the formulas it grades with.
 PACKAGES = ("autograder", "solutions")
-#: Tools that run on a TA's or instructor's machine, never on Gradescope (the
-#: class report needs matplotlib, which the upload does not install).
+#: Tools that run on a TA's or instructor's machine, never on Gradescope: the
+#: upload carries only what grading a submission needs.
 NOT_FOR_GRADESCOPE = ("autograder/build/", "autograder/course/regrade.py",
-                      "autograder/course/report.py", "autograder/course/synthetic.py")
+                      "autograder/course/report.py", "autograder/course/plots.py",
+                      "autograder/course/synthetic.py")
 
 #: Zip timestamps are this fixed date (the earliest a zip can hold), so the
 #: bytes depend on the content only.

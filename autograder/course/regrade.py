@@ -70,10 +70,9 @@ from autograder.grading.pipeline import (SHEET_BUDGET_SECONDS, GradedSubmission,
                                 grade_submission, unreadable_results)
 from autograder.answers.verdict import Verdict
 from autograder.assignment.prepared import Prepared, cache_path, load_or_prepare
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, PLOTS_HOW_TO, GradeChange, Plot,
-                               PlotData, SubmissionGrades, VariantFacts, draw_plots, encodable,
-                               format_number, import_plotting, item_max_scores, question_points,
-                               question_scores, reference_of, write_report,
+from autograder.course.report import (FAILED, GRADED, NO_SHEET, GradeChange, SubmissionGrades,
+                               VariantFacts, encodable, format_number, item_max_scores,
+                               question_points, question_scores, reference_of, write_report,
                                write_text_atomically)
 from autograder.gradescope.results import (Results, WrittenScores, failure_results, fsync_folder,
                                            to_json_text, written_scores)
@@ -865,50 +864,6 @@ def _failed_in_parent(submission: ExportedSubmission, job: _Job,
                     variant=variant)
 
 
-class _Plotter:
-    """The report's plots, drawn in a process of their own started before
-    the grading: importing matplotlib (half a second) overlaps the grading,
-    and drawing overlaps building the rest of the report. A `report.Plotter`; without matplotlib, or if the
-    process dies, the report has no plots."""
-
-    def __init__(self, context):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_plotter_main, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
-
-    def __call__(self, data: PlotData):
-        try:
-            self.connection.send(data)
-        except OSError:
-            return lambda: ()
-        return self._drawn
-
-    def _drawn(self) -> Sequence[Plot]:
-        try:
-            return self.connection.recv()
-        except (EOFError, OSError):
-            return ()
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.connection.close()
-
-
-def _plotter_main(connection) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import_plotting()
-    try:
-        data = connection.recv()
-    except EOFError:
-        return
-    connection.send(draw_plots(data))
-
-
 class Progress:
     """A progress bar on a terminal (`[#####-----] 120/200`, redrawn in
     place); silent when stderr is not a terminal (a log, a pipe, CI)."""
@@ -1163,18 +1118,14 @@ def _grade_and_write(grading: Grading, job: _Job, submissions: list[ExportedSubm
     _warn_about_stale_results(out / "results", submissions)
     started = time.perf_counter()
     workers = max(1, min(jobs, len(submissions)))
-    plotter = _Plotter(_context())
-    try:
-        outcomes = grade_all(submissions, job, grading, workers,
-                             Progress(len(submissions), progress_stream))
-        elapsed = time.perf_counter() - started
-        return _write(grading, submissions, outcomes, staging, out, elapsed, workers, plotter)
-    finally:
-        plotter.stop()
+    outcomes = grade_all(submissions, job, grading, workers,
+                         Progress(len(submissions), progress_stream))
+    elapsed = time.perf_counter() - started
+    return _write(grading, submissions, outcomes, staging, out, elapsed, workers)
 
 
 def _write(grading: Grading, submissions: list[ExportedSubmission], outcomes: dict[str, Outcome],
-           staging: Path, out: Path, elapsed: float, workers: int, plotter: _Plotter) -> int:
+           staging: Path, out: Path, elapsed: float, workers: int) -> int:
     """Write the gradebook and the report, and move them into place."""
     spec = grading.spec
     items_by_key = {variant: {item.key: item for item in grading.against(variant)[0].items}
@@ -1183,11 +1134,11 @@ def _write(grading: Grading, submissions: list[ExportedSubmission], outcomes: di
     try:
         write_text_atomically(staging / GRADEBOOK_FILE, gradebook(spec, submissions, outcomes),
                               sync=False)
-        plots = write_report(spec, [_report_view(s, outcomes[s.submission_id],
-                                                 items_by_key[outcomes[s.submission_id].variant])
-                                    for s in submissions], staging,
-                             [_change(s, outcomes[s.submission_id]) for s in submissions],
-                             sync=False, plotter=plotter, variants=variant_facts(grading))
+        write_report(spec, [_report_view(s, outcomes[s.submission_id],
+                                         items_by_key[outcomes[s.submission_id].variant])
+                            for s in submissions], staging,
+                     [_change(s, outcomes[s.submission_id]) for s in submissions],
+                     sync=False, variants=variant_facts(grading))
         earlier_complete = _gradebook_is_complete(out / GRADEBOOK_FILE)
         if failed and earlier_complete:
             held = _hold_back(staging, out)
@@ -1202,8 +1153,6 @@ def _write(grading: Grading, submissions: list[ExportedSubmission], outcomes: di
     if where != out:
         print(f"The autograder failed on {failed} submission(s), so the earlier gradebook in "
               f"{out}, which graded every submission, was kept; this run's outputs are in {where}.")
-    if not plots:
-        print(f"The report has no plots: they need matplotlib; `{PLOTS_HOW_TO}` installs it.")
     return EXIT_FAILED if failed else EXIT_GRADED
 
 

@@ -28,13 +28,11 @@ another variant than their submitter's, and possible sharing: students of
 different variants who gave the same wrong value on an item whose
 references differ between their variants.
 
-The plots need matplotlib (`./setup.sh --ta`); without it the report is
-written without them and says how to get them.
+The plots are SVG written by `autograder.course.plots`.
 """
 from __future__ import annotations
 
 import html
-import io
 import itertools
 import math
 import os
@@ -43,20 +41,18 @@ import statistics
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping, Sequence, Union
+from typing import Mapping, Sequence, Union
 
 from autograder.grading.pipeline import ItemGrade
 from autograder.assignment.spec import Item, Spec
+from autograder.course.plots import Histogram, grid_svg, totals_svg
 
 #: What became of a submission, as the gradebook and the report show it.
 GRADED, NO_SHEET, FAILED = "graded", "no readable sheet", "autograder error"
 #: The outcome of an answer that gives several alternatives (never credited).
 HEDGED = "hedged"
-#: How to get the plots when matplotlib is missing.
-PLOTS_HOW_TO = "./setup.sh --ta"
 #: Rows of the table of changed grades; the rest are in gradebook.csv.
 MAX_CHANGE_ROWS = 500
 
@@ -66,8 +62,6 @@ WRONG_ANSWERS_PER_ITEM = 5
 MAX_CLUSTERS = 40
 #: Characters of a student's answer shown in a table cell.
 ANSWER_CELL_CHARS = 120
-#: Histogram bins are this wide up to this many points, 1 point beyond.
-HALF_POINT_BINS_UP_TO = 10
 #: An item's pass rate in one variant differs notably from the rest of the
 #: class's when the variant has at least this many sheets, the rates are at
 #: least this far apart, and a two-proportion z-test finds the difference
@@ -264,57 +258,21 @@ class Report:
                 if isinstance(block, Plot)]
 
 
-@dataclass(frozen=True)
-class PlotData:
-    """What the plots show: every graded submission's total, and each
-    question's scores with the points it is out of."""
-
-    totals: tuple[float, ...]
-    per_question: Mapping[str, Sequence[float]]
-    questions: Mapping[str, float]
-
-
-#: Starts drawing the plots of some data and returns a function that waits
-#: for them (none without matplotlib); see `draw_later` and the regrade's
-#: plotting process, which draws while the rest of the report is built.
-Plotter = Callable[[PlotData], Callable[[], Sequence[Plot]]]
-
-
-def draw_later(data: PlotData) -> Callable[[], Sequence[Plot]]:
-    """The plotter that draws in this process, when the plots are wanted."""
-    return lambda: draw_plots(data)
-
-
-def draw_plots(data: PlotData) -> tuple[Plot, ...]:
-    """The report's plots, or none when matplotlib is not installed."""
-    if not _matplotlib_installed():
-        return ()
-    return (_totals_plot(data.totals, sum(data.questions.values())),
-            _questions_plot(data.per_question, data.questions))
-
-
-#: Where the plots go among a section's blocks until they are drawn.
-_PLOTS_GO_HERE = Heading("\0plots")
-
-
 def build_report(spec: Spec, submissions: Sequence[SubmissionGrades],
                  changes: Sequence[GradeChange] | None = None, *,
-                 plotter: Plotter | None = draw_later,
                  variants: VariantFacts | None = None) -> Report:
     """Everything the report says, from the submissions' grades and (when
-    given) how each compares with its earlier grades. Without a `plotter`,
-    or without matplotlib, the plots are replaced by a line saying how to
-    get them. For a spec with a family, `variants` says what each variant
-    sets and its references (without it, the settings come from the spec
-    and wrong values are compared across any two variants)."""
+    given) how each compares with its earlier grades. For a spec with a
+    family, `variants` says what each variant sets and its references
+    (without it, the settings come from the spec and wrong values are
+    compared across any two variants)."""
     submissions = sorted(submissions, key=lambda s: s.submission_id)
     max_scores = item_max_scores(spec, submissions)
     questions = question_points(spec, max_scores)
     scored = [s for s in submissions if s.status != FAILED]
     read = [s for s in submissions if s.status == GRADED]
     items, by_item = _items_by_number(spec, read)
-    distributions, data = _distributions(questions, scored)
-    plotted = plotter(data) if plotter is not None else (lambda: ())
+    distributions = _distributions(questions, scored)
     if spec.family is not None and variants is None:
         variants = VariantFacts({v.number: v.settings() for v in spec.family.variants})
     family_sections = () if spec.family is None else (
@@ -331,12 +289,6 @@ def build_report(spec: Spec, submissions: Sequence[SubmissionGrades],
         _wrong_answers_section(items, by_item, len(read), max_scores),
         _clusters_section(items, by_item),
     ]
-    plots = tuple(plotted()) or (f"Plots are not drawn: they need matplotlib, which "
-                                 f"`{PLOTS_HOW_TO}` installs.",)
-    index = sections.index(distributions)
-    blocks = distributions.blocks
-    at = blocks.index(_PLOTS_GO_HERE)
-    sections[index] = Section(distributions.title, blocks[:at] + plots + blocks[at + 1:])
     return Report(title=f"Class report: {spec.assignment}", sections=tuple(sections))
 
 
@@ -479,8 +431,7 @@ def _signed(value: float) -> str:
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
-def _distributions(questions: dict[str, float], scored) -> tuple[Section, PlotData]:
-    """The section (its plots still to be drawn) and the data of its plots."""
+def _distributions(questions: dict[str, float], scored) -> Section:
     by_submission = [question_scores(s.scores, questions) for s in scored]
     per_question = {q: [scores[q] for scores in by_submission] for q in questions}
     rows = []
@@ -496,9 +447,8 @@ def _distributions(questions: dict[str, float], scored) -> tuple[Section, PlotDa
     blocks: list[Block] = [
         f"Over the {len(scored)} submissions with a grade (a sheet that could not be read scores "
         "0); items worth 0 points (extras) are not counted."]
-    blocks += [_PLOTS_GO_HERE, table]
-    data = PlotData(tuple(s.total for s in scored), per_question, dict(questions))
-    return Section("Distribution of scores", tuple(blocks)), data
+    blocks += [*draw_plots([s.total for s in scored], per_question, questions), table]
+    return Section("Distribution of scores", tuple(blocks))
 
 
 def _items_section(items: Sequence[Item], by_item: Mapping[str, list[ItemGrade]],
@@ -889,111 +839,24 @@ def _percent(part: int, whole: int) -> str:
 # Plots
 
 
-#: Fixed style, so a TA's own matplotlibrc cannot change the report's bytes.
-_STYLE = {
-    "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-
-
-def _bin_edges(maximum: float) -> list[float]:
-    """Bins centred on the scores a student can earn (whole or half points)."""
-    width = 0.5 if maximum <= HALF_POINT_BINS_UP_TO else 1.0
-    count = int(maximum / width) + 1
-    return [(i - 0.5) * width for i in range(count + 1)]
-
-
-def import_plotting() -> None:
-    """Import what drawing needs, if installed (the regrade's plotting
-    process does it while the class is being graded)."""
-    try:
-        import matplotlib.figure  # noqa: F401
-        import matplotlib.style  # noqa: F401
-    except ImportError:
-        pass
-
-
-def _matplotlib_installed() -> bool:
-    """Whether the plots can be drawn; matplotlib is a TA-side dependency
-    (requirements-ta.txt), imported only when a report draws its plots."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _totals_plot(totals: Sequence[float], possible: float) -> Plot:
-    from matplotlib.figure import Figure
-
-    with _plotting():
-        figure = Figure(figsize=(7.5, 2.8))
-        axes = figure.subplots()
-        axes.hist(totals, bins=_bin_edges(possible), color="#4c72b0", edgecolor="white")
-        if totals:
-            axes.axvline(statistics.median(totals), color="#c44e52", linestyle="--",
-                         label=f"median {format_number(statistics.median(totals))}")
-            axes.legend(frameon=False)
-        axes.set_xlabel(f"total points (out of {format_number(possible)})")
-        axes.set_ylabel("submissions")
-        axes.set_xlim(-0.5, possible + 0.5)
-        _fixed_margins(figure)
-        return Plot("totals", "Distribution of totals", _svg(figure, "totals"))
-
-
-def _questions_plot(per_question: Mapping[str, Sequence[float]],
-                    questions: Mapping[str, float]) -> Plot:
-    columns = 4
-    rows = max(1, -(-len(questions) // columns))
-    from matplotlib.figure import Figure
-
-    with _plotting():
-        figure = Figure(figsize=(7.5, 1.9 * rows))
-        grid = figure.subplots(rows, columns, squeeze=False)
-        for axes, (question, points) in zip(grid.flat, questions.items()):
-            axes.hist(per_question[question], bins=_bin_edges(points), color="#55a868",
-                      edgecolor="white")
-            axes.set_title(f"{question} (out of {format_number(points)})")
-            axes.set_xlim(-0.5, points + 0.5)
-        for axes in list(grid.flat)[len(questions):]:
-            axes.set_visible(False)
-        figure.supxlabel("points")
-        figure.supylabel("submissions")
-        _fixed_margins(figure, hspace=0.8, wspace=0.35)
-        return Plot("questions", "Distribution of each question's score",
-                    _svg(figure, "questions"))
-
-
-def _fixed_margins(figure, **spacing: float) -> None:
-    """Margins in inches, for labels and titles: cheaper than tight_layout,
-    which measures every tick label (seconds for a grid of histograms)."""
-    width, height = figure.get_size_inches()
-    figure.subplots_adjust(left=0.75 / width, right=1 - 0.15 / width, bottom=0.55 / height,
-                           top=1 - 0.3 / height, **spacing)
-
-
-@contextmanager
-def _plotting():
-    """Matplotlib's default style plus ours, whatever the user configured."""
-    import matplotlib
-    import matplotlib.style
-
-    with matplotlib.style.context("default"), matplotlib.rc_context(_STYLE):
-        yield
-
-
-def _svg(figure, name: str) -> str:
-    """The figure as SVG text with no date, and ids salted by the plot's name
-    (stable across runs, distinct between the plots inlined in one page)."""
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": name}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+def draw_plots(totals: Sequence[float], per_question: Mapping[str, Sequence[float]],
+               questions: Mapping[str, float]) -> tuple[Plot, Plot]:
+    """The distribution of totals, with its median, and of each question's
+    score (`questions` maps each to the points it is out of)."""
+    possible = sum(questions.values())
+    median = statistics.median(totals) if totals else None
+    totals_title = "Distribution of totals"
+    totals_plot = totals_svg(
+        Histogram(totals, possible), title=totals_title,
+        x_label=f"total points (out of {format_number(possible)})", y_label="submissions",
+        median=None if median is None else (median, f"median {format_number(median)}"))
+    questions_title = "Distribution of each question's score"
+    questions_plot = grid_svg(
+        [Histogram(per_question[question], points, f"{question} (out of {format_number(points)})")
+         for question, points in questions.items()],
+        title=questions_title, x_label="points", y_label="submissions")
+    return (Plot("totals", totals_title, totals_plot),
+            Plot("questions", questions_title, questions_plot))
 
 
 # --------------------------------------------------------------------------
@@ -1002,20 +865,17 @@ def _svg(figure, name: str) -> str:
 
 def write_report(spec: Spec, submissions: Sequence[SubmissionGrades], folder: Path,
                  changes: Sequence[GradeChange] | None = None, *, sync: bool = True,
-                 plotter: Plotter = draw_later, variants: VariantFacts | None = None) -> bool:
+                 variants: VariantFacts | None = None) -> None:
     """report.html, report.md and plots/*.svg in `folder`, each replaced
-    atomically; returns whether the plots were drawn (False without
-    matplotlib). `sync=False` leaves flushing to disk to the caller (a
+    atomically. `sync=False` leaves flushing to disk to the caller (a
     regrade syncs its whole output once)."""
-    report = build_report(spec, submissions, changes, plotter=plotter, variants=variants)
-    if report.plots:
-        plots = folder / PLOTS_FOLDER
-        plots.mkdir(parents=True, exist_ok=True)
-        for plot in report.plots:
-            write_text_atomically(plots / f"{plot.name}.svg", plot.svg, sync=sync)
+    report = build_report(spec, submissions, changes, variants=variants)
+    plots_folder = folder / PLOTS_FOLDER
+    plots_folder.mkdir(parents=True, exist_ok=True)
+    for plot in report.plots:
+        write_text_atomically(plots_folder / f"{plot.name}.svg", plot.svg, sync=sync)
     write_text_atomically(folder / "report.html", render_html(report), sync=sync)
     write_text_atomically(folder / "report.md", render_markdown(report), sync=sync)
-    return bool(report.plots)
 
 
 def encodable(text: str) -> str:
@@ -1084,9 +944,8 @@ def _html_block(block: Block) -> str:
     if isinstance(block, Heading):
         return f"<h3>{html.escape(block.text)}</h3>"
     if isinstance(block, Plot):
-        svg = block.svg[block.svg.index("<svg"):]  # drop the XML prolog and DOCTYPE
         return (f'<figure id="plot-{html.escape(block.name)}">'
-                f"<figcaption>{html.escape(block.title)}</figcaption>{svg}</figure>")
+                f"<figcaption>{html.escape(block.title)}</figcaption>{block.svg}</figure>")
     head = "".join(f"<th>{html.escape(c.title)}</th>" for c in block.columns)
     rows = []
     for row in block.rows:

@@ -366,8 +366,12 @@ def test_the_student_bundle_holds_no_accepted_value(spec_path):
 
 
 #: The bundle's files that serve a student's own numbers, searched for every
-#: variant's values too. (The parsers' examples predate families: 12*12 in
-#: number.py's hints is a stride-2 variant's flattened length; the lead decides.)
+#: variant's values too. The other files are searched against the base
+#: configuration's values above: searching each of them for each of 24
+#: variants takes minutes, and (measured once, by hand) finds only two-digit
+#: numbers of prose and the sheet's 1 MiB size limit, which some variant's
+#: count equals; the parsers' examples (`6*7 = 42`) were chosen to be no
+#: variant's value.
 OWN_NUMBERS_FILES = ("README.txt", "check.py", "autograder/submission/submitter.py",
                      "autograder/submission/variant_record.py")
 

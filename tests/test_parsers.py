@@ -347,9 +347,9 @@ def test_number_errors_say_what_went_wrong(text, words):
 _RUN_ON_COMMA_HINT = ("use a comma only before groups of exactly three digits, as in 12,345, "
                       "and a point for decimals, as in 6.1")
 _TWO_POINTS_HINT = "write 12345 or 12,345 for a whole number, 57.1 for a decimal"
-_NUMBER_HINT = "write a number, for example 12345 or 12*12*3"
+_NUMBER_HINT = "write a number, for example 12345 or 6*7*5"
 _ANOTHER_NUMBER_HINT = ("give one number; to show work, write it before the answer with '=', "
-                        "as in 12*12 = 144")
+                        "as in 6*7 = 42")
 
 
 @pytest.mark.parametrize("text, reason, hint", [

@@ -58,7 +58,7 @@ class Mode:
     """How one kind reads the ambiguous parts of math."""
 
     cross_words: frozenset[str]   # what counts as a cross: 'x', '×', 'times', 'by'
-    cross_multiplies: bool        # True: 12 x 12 is 144; False: it separates two dimensions
+    cross_multiplies: bool        # True: 6 x 7 is 42; False: it separates two dimensions
     letters_are_math: bool        # True (growth): 'nlogn', 'nk' are products of letters
 
 
@@ -272,7 +272,7 @@ class Parser:
 
     def _continues_implicitly(self) -> bool:
         """Whether the next token multiplies the term without a sign: `2n`,
-        `n log n`, `2(n+1)`; but not `5 weights` or `432 (12*12*3)`."""
+        `n log n`, `2(n+1)`; but not `5 weights` or `432 (6*7*5)`."""
         token = self.peek()
         if token.kind == "mark":
             if token.text in _BRACKET_PAIRS:

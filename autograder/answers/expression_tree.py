@@ -1,6 +1,6 @@
 """The syntax tree of an expression, as the grammar (`expression`) builds
 it, and what can be seen of a tree without evaluating it: its letters and
-its plain rendering (`12*12*3`, `400^2/7`, `log_2(n)`) for messages.
+its plain rendering (`6*7*5`, `400^2/7`, `log_2(n)`) for messages.
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def _precedence(node: Node) -> int:
 
 def render(node: Node) -> str:
     """The expression in plain ASCII math, bracketed only where needed:
-    `12*12*3`, `400^2/7`, `6.5*10^3`, `log_2(n)`."""
+    `6*7*5`, `400^2/7`, `6.5*10^3`, `log_2(n)`."""
     if isinstance(node, Number):
         return node.text
     if isinstance(node, Letter):

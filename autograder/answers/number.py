@@ -1,11 +1,11 @@
-"""Reading an answer that is one number: `12345`, `12,345`, `12*12*3`,
-`6.5 × 10^3`, `5²`, `12*12 = 144`, `~57 times faster`, `There are 5 weights`,
+"""Reading an answer that is one number: `12345`, `12,345`, `6*7*5`,
+`6.5 × 10^3`, `5²`, `6*7 = 42`, `~57 times faster`, `There are 5 weights`,
 `twelve`, `1.5 million`, `12 per output x 20 outputs = 240`.
 
 The words around the number are read by `prose`: a label before it is
 skipped unless it changes the meaning (`not`, `at least`), words after it
 must be harmless units (`weights`, `(with padding)`), and an answer offering
-two values (`12 or 15`) is refused as hedged. Shown work (`12*12 = 144`) is
+two values (`12 or 15`) is refused as hedged. Shown work (`6*7 = 42`) is
 checked: the value after the last `=` is the one graded, and sides that
 differ are reported in `work_disagrees` rather than silently trusted.
 
@@ -28,7 +28,7 @@ from .expression_values import evaluate
 from .verdict import Reference, Verdict, first_match, verdict_for
 
 AS_WHAT = "a number"
-_HINT = "write a number, for example 12345 or 12*12*3"  # examples are no answer
+_HINT = "write a number, for example 12345 or 6*7*5"  # examples are no answer
 _APPROXIMATE_WORDS = frozenset({"about", "approximately", "approx", "roughly", "around",
                                 "nearly", "almost", "circa", "ca"})
 #: describe() writes integers with up to this many digits in full.
@@ -38,12 +38,12 @@ _FULL_DIGITS = 30
 @dataclass(frozen=True)
 class NumberReading:
     value: Fraction              # the graded value: the last side of shown work
-    shown: str                   # how it was read, e.g. "12*12*3 = 432"
+    shown: str                   # how it was read, e.g. "6*7*5 = 210"
     approximate: bool            # written with ~, ≈, 'about', decimals, or rounded work
-    work_disagrees: str | None   # why shown work such as '12*12 = 145' does not hold
+    work_disagrees: str | None   # why shown work such as '6*7 = 43' does not hold
     remark: str                  # harmless words after the number (units, '(with padding)')
     #: significant digits of the graded value as written (`57.1` -> 3, `6.5e3`
-    #: -> 2, `1200` -> 2); None for an exact form such as `400/7` or `12*12`.
+    #: -> 2, `1200` -> 2); None for an exact form such as `400/7` or `6*7`.
     significant_digits: int | None = None
 
 
@@ -168,7 +168,7 @@ def _check_remark(remark: str, value: Fraction, node, source: Source,
         raise prose.hedged(source.text, "number")
     raise source.fail(f"there is another number after the answer ('{remark[:40]}')",
                       "give one number; to show work, write it before the answer with '=', "
-                      "as in 12*12 = 144")
+                      "as in 6*7 = 42")
 
 
 def _agree(value: Fraction, node, other: Fraction) -> bool:
@@ -181,7 +181,7 @@ def _agree(value: Fraction, node, other: Fraction) -> bool:
 def written_digits(node) -> int | None:
     """Significant digits of a value written as a decimal literal (`57.1`,
     `0.0120`, `1200`, `6.5e3`, `6.5 × 10^3`); None for an exact form
-    (`400/7`, `12*12`). Trailing zeros of a whole number are not significant."""
+    (`400/7`, `6*7`). Trailing zeros of a whole number are not significant."""
     if isinstance(node, Negate):
         return written_digits(node.operand)
     if isinstance(node, Product) and len(node.factors) == 2 and node.factors[1][0] == "*" \

@@ -34,7 +34,7 @@ _WORDY = re.compile(r"[^\W\d_]{2}|[^\x00-\x7f×]")
 
 def has_words(text: str) -> bool:
     """Whether `text` has a word for this module to read; most answers
-    (`12345`, `20x5`, `12*12 = 144`) have none and skip the rest."""
+    (`12345`, `20x5`, `6*7 = 42`) have none and skip the rest."""
     return _WORDY.search(text) is not None
 
 
@@ -172,7 +172,7 @@ def refuse_hedges(text: str, what: str, answer: str) -> None:
 
 
 #: A remark that ends in a bracket holding numbers, after harmless words:
-#: `(12*12)`, `weights (12*12)`. The bracket is work to check, or a second value.
+#: `(6*7)`, `weights (6*7)`. The bracket is work to check, or a second value.
 BRACKETED_WORK = re.compile(r"^(?P<words>[^()\[\]0-9]*?)\s*[(\[](?P<inner>.*)[)\]][\s.,;!]*$",
                             re.DOTALL)
 

@@ -49,8 +49,8 @@ MAX_KEY_CHARS = 100
 so that dotted paths (nesting x key length) and notes stay short."""
 
 MAX_PROBLEMS_LISTED = 20
-"""Notes about one sheet kept before '... and N more' (4,900 duplicated keys
-must not become 4,900 lines of feedback)."""
+"""Notes about one sheet kept before '... and N more' (5,000 duplicated keys
+must not become 5,000 lines of feedback)."""
 
 #: The text-only reader's budget for one sheet.
 SHEET_BUDGET = Budget(nodes=MAX_YAML_NODES, text_chars=MAX_SHEET_TEXT_CHARS, depth=MAX_NESTING_DEPTH)

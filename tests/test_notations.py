@@ -256,6 +256,9 @@ def test_the_precision_rule_is_said(text, floor, note):
 # shape: accepted forms
 
 SHAPE_READS = [
+    ("28-by-28", (28, 28)),                 # m-by-n, as matrices are named
+    ("784-by-9 matrix", (784, 9)),
+    ("28 -by- 28-by-1", (28, 28, 1)),
     ("R^{784 x 9}", (784, 9)),
     ("R^{784 \\times 9}", (784, 9)),
     ("\\mathbb{R}^{784 \\times 9}", (784, 9)),

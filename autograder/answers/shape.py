@@ -122,7 +122,7 @@ def _reword(source: Source) -> Source:
     if not prose.has_words(source.text) and "R" not in source.text:
         return Source(_BATCH_DIMENSION.sub("", prose.apply_scales(source.text)),
                                  source.as_what)
-    text = prose.apply_scales(prose.spell_numbers(source.text))
+    text = _HYPHENATED_BY.sub(" by ", prose.apply_scales(prose.spell_numbers(source.text)))
     prose.refuse_hedges(text, "shape", source.text)
     label, text = prose.strip_label(text)
     prose.refuse_meaning_words([label], source.fail, "shape")
@@ -137,6 +137,10 @@ def _reword(source: Source) -> Source:
     if "row" in text.lower() or "col" in text.lower():
         text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
     return Source(prose.strip_inline_units(text), source.as_what)
+
+
+#: `20-by-5`: 'by' hyphenated between two dimensions, as in 'an m-by-n matrix'.
+_HYPHENATED_BY = re.compile(r"(?<=[0-9])\s*-\s*by\s*-\s*(?=[0-9])", re.IGNORECASE)
 
 
 #: `20 x 20, 4 channels`, `20 x 20 (1 channel)`, `20x20 with 4 output

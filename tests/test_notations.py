@@ -257,6 +257,11 @@ def test_the_precision_rule_is_said(text, floor, note):
 
 SHAPE_READS = [
     ("28-by-28", (28, 28)),                 # m-by-n, as matrices are named
+    ("(784, 7,056)", (784, 7056)),          # a spaced comma separates, 7,056 groups thousands
+    ("[3136, 9,834,496]", (3136, 9834496)),
+    ("(1,024, 9)", (1024, 9)),
+    ("(784,7,056)", (784, 7, 56)),           # no spaced comma: every comma separates
+    ("(28,28,3)", (28, 28, 3)),
     ("784-by-9 matrix", (784, 9)),
     ("28 -by- 28-by-1", (28, 28, 1)),
     ("R^{784 x 9}", (784, 9)),

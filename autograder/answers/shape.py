@@ -4,7 +4,9 @@
 A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
 (`20*20 x 5` is 400 × 5); with no other separator, `*` separates (`400*5`).
 Commas separate dimensions inside brackets and when followed by a space;
-elsewhere `12,345` is one number, as in a number answer.
+elsewhere `12,345` is one number, as in a number answer, and so it is in
+brackets whose dimensions are separated by a comma and a space (`(20,
+5,000)` is 20 × 5000; `(20,5,000)` stays three dimensions).
 
 Notations of linear algebra and frameworks are read too: `R^{20 x 5}`
 (`\\mathbb{R}^{20 \\times 5}`, `ℝ^(20×5)`), `torch.Size([20, 5])`,
@@ -35,6 +37,14 @@ AS_WHAT = "a shape"
 _HINT = "write the dimensions separated by x, for example 20 x 5"  # examples are no answer
 #: The first digit or bracket of the answer is a bracket: commas separate.
 _BRACKETED = re.compile(r"[^0-9(\[{]*[(\[{]")
+_SPACED_COMMA = re.compile(r",\s")
+_GROUPED_THOUSANDS = re.compile(r"[0-9],[0-9]{3}(?![0-9])")
+
+
+def _groups_thousands(text: str) -> bool:
+    """`(20, 5,000)`: dimensions separated by a comma and a space, and a
+    comma with none before three digits, which can then only group thousands."""
+    return bool(_SPACED_COMMA.search(text)) and bool(_GROUPED_THOUSANDS.search(text))
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ def parse(text: str) -> ShapeReading:
 
 def _read(text: str, *, nested: bool) -> ShapeReading:
     source = _reword(prepare(text, AS_WHAT))
-    digit_groups = "" if _BRACKETED.match(source.text) else ","
+    digit_groups = "" if _BRACKETED.match(source.text) and not _groups_thousands(source.text) else ","
     parser = Parser.of(source, SHAPE_MODE, digit_groups)
     skipped = parser.skip_prose()
     if parser.at_end():

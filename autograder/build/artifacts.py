@@ -66,6 +66,8 @@ PACKAGES = ("autograder", "solutions")
 #: Tools that run on a TA's or instructor's machine, never on Gradescope: the
 #: upload carries only what grading a submission needs.
 NOT_FOR_GRADESCOPE = ("autograder/build/", "autograder/course/regrade.py",
+                      "autograder/course/grading_pool.py", "autograder/course/gradebook.py",
+                      "autograder/gradescope/export.py",
                       "autograder/course/report.py", "autograder/course/plots.py",
                       "autograder/course/synthetic.py")
 

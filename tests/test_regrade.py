@@ -23,8 +23,8 @@ from autograder.course import grading_pool
 from autograder.gradescope.export import (MAX_SUBMISSION_BYTES, METADATA_FILE, ExportedSubmission,
                                           ExportError, Submitter, index_zip_export,
                                           list_submissions, read_metadata_file, unpack_members)
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,
-                               question_points)
+from autograder.course.report_model import (FAILED, GRADED, NO_SHEET, format_number, question_of,
+                                            question_points)
 from autograder.gradescope.results import failure_results
 from autograder.assignment.spec import load_spec
 from autograder.course.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export

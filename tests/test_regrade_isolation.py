@@ -18,7 +18,7 @@ import pytest
 
 from autograder.course import regrade
 from autograder.course.grading_pool import TEST_KILL_VARIABLE
-from autograder.course.report import FAILED, GRADED, NO_SHEET, format_number, question_points
+from autograder.course.report_model import FAILED, GRADED, NO_SHEET, format_number, question_points
 from autograder.assignment.spec import load_spec
 from autograder.course.synthetic import RIGHT, generate, write_export
 

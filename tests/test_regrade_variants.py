@@ -20,7 +20,7 @@ from autograder.course import grading_pool
 from autograder.course.gradebook import BASE
 from autograder.gradescope.export import (METADATA_FILE, folder_submissions, list_submissions,
                                           read_metadata_file)
-from autograder.course.report import FAILED, GRADED, question_points
+from autograder.course.report_model import FAILED, GRADED, question_points
 from autograder.course.synthetic import (NEIGHBOURS_SHEET, NO_EMAIL, RIGHT, SHARED,
                                          generate, write_export)
 from autograder.assignment.spec import load_spec
@@ -218,8 +218,9 @@ def test_a_family_export_is_deterministic():
 
 from autograder.answers.verdict import Verdict  # noqa: E402
 from autograder.assignment.spec import variant_spec  # noqa: E402
-from autograder.course.report import (SubmissionGrades, Table, build_report,  # noqa: E402
-                                      render_html, render_markdown)
+from autograder.course.report import build_report  # noqa: E402
+from autograder.course.report_model import SubmissionGrades, Table  # noqa: E402
+from autograder.course.report_output import render_html, render_markdown  # noqa: E402
 from autograder.grading.pipeline import ItemGrade  # noqa: E402
 
 HOSTILE_NAME = '<script>alert("x")</script> | **bold**'

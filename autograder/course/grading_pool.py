@@ -30,7 +30,7 @@ from typing import Sequence, TextIO
 
 from autograder.assignment.prepared import Prepared, cache_path, load_or_prepare
 from autograder.assignment.spec import Spec, every_variant, load_spec
-from autograder.course.report import FAILED, GRADED, NO_SHEET
+from autograder.course.report_model import FAILED, GRADED, NO_SHEET
 from autograder.gradescope.export import ExportedSubmission, Submitter, unpack_members
 from autograder.gradescope.results import (Results, WrittenScores, failure_results, to_json_text,
                                            written_scores)

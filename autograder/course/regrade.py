@@ -60,9 +60,9 @@ from autograder.answers.verdict import Verdict
 from autograder.assignment.spec import DEFAULT_SPEC, Item, SpecError, load_spec
 from autograder.course.gradebook import GRADEBOOK_FILE, gradebook
 from autograder.course.grading_pool import Grading, Job, Outcome, Progress, grade_all, load_grading
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, GradeChange, SubmissionGrades,
-                                      VariantFacts, reference_of, write_report,
-                                      write_text_atomically)
+from autograder.course.report_model import (FAILED, GRADED, NO_SHEET, GradeChange,
+                                            SubmissionGrades, VariantFacts, reference_of)
+from autograder.course.report_output import write_report, write_text_atomically
 from autograder.gradescope.export import (MAX_SUBMISSION_BYTES, METADATA_FILE, ExportedSubmission,
                                           ExportError, find_export_root, folder_submissions,
                                           index_zip_export, list_submissions, read_metadata,

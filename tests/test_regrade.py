@@ -19,8 +19,12 @@ from pathlib import Path
 import pytest
 
 from autograder.course import regrade
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, format_number, question_of,
-                               question_points)
+from autograder.course import grading_pool
+from autograder.gradescope.export import (MAX_SUBMISSION_BYTES, METADATA_FILE, ExportedSubmission,
+                                          ExportError, Submitter, index_zip_export,
+                                          list_submissions, read_metadata_file, unpack_members)
+from autograder.course.report_model import (FAILED, GRADED, NO_SHEET, format_number, question_of,
+                                            question_points)
 from autograder.gradescope.results import failure_results
 from autograder.assignment.spec import load_spec
 from autograder.course.synthetic import MALFORMED, RIGHT, generate, render_sheet, write_export
@@ -50,11 +54,11 @@ def export(tmp_path_factory):
     extra = folder / f"submission_{EXTRA_ID}"
     extra.mkdir()
     (extra / "answers.yaml").write_text((ROOT / "examples/solved/answers.yaml").read_text())
-    with open(folder / regrade.METADATA_FILE, "a", encoding="utf-8") as metadata:
+    with open(folder / METADATA_FILE, "a", encoding="utf-8") as metadata:
         metadata.write("../../escape:\n  :score: 1\n")
-    text = (folder / regrade.METADATA_FILE).read_text(encoding="utf-8")
+    text = (folder / METADATA_FILE).read_text(encoding="utf-8")
     first_name_line = next(line for line in text.splitlines() if ":name:" in line)
-    (folder / regrade.METADATA_FILE).write_text(
+    (folder / METADATA_FILE).write_text(
         text.replace(first_name_line, f"  - :name: '{HOSTILE_NAME}'", 1), encoding="utf-8")
     archive = base / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -213,23 +217,23 @@ def test_zip_and_folder_give_the_same_bytes_apart_from_timing(from_folder, from_
 def worker(tmp_path):
     """This process as a worker (its SIGALRM handler restored afterwards)."""
     previous = signal.getsignal(signal.SIGALRM)
-    signal.signal(signal.SIGALRM, regrade._time_is_up)
+    signal.signal(signal.SIGALRM, grading_pool._time_is_up)
     (tmp_path / "results").mkdir()
-    job = regrade._Job(str(SPEC.path), str(tmp_path / "results"), str(tmp_path / "previous"))
-    yield regrade._WorkerState(job)
+    job = grading_pool.Job(str(SPEC.path), str(tmp_path / "results"), str(tmp_path / "previous"))
+    yield grading_pool.WorkerState(job)
     signal.signal(signal.SIGALRM, previous)
 
 
-def task(submission_id: str, folder: Path = ROOT / "examples" / "solved") -> regrade._Task:
-    return regrade._Task(regrade.ExportedSubmission(submission_id, folder, (), None), 1)
+def task(submission_id: str, folder: Path = ROOT / "examples" / "solved") -> grading_pool.Task:
+    return grading_pool.Task(ExportedSubmission(submission_id, folder, (), None), 1)
 
 
 def test_an_exception_while_grading_is_that_submission_s_failure(worker, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(regrade, "grade_submission", broken)
-    outcome = regrade.grade_exported(worker, task("5"))
+    monkeypatch.setattr(grading_pool, "grade_submission", broken)
+    outcome = grading_pool.grade_exported(worker, task("5"))
     results = Path(worker.job.results_folder) / "5.json"
     assert outcome.status == FAILED and outcome.total == 0 and "ZeroDivisionError" in outcome.problem
     validate_results_file(results)
@@ -238,24 +242,24 @@ def test_an_exception_while_grading_is_that_submission_s_failure(worker, monkeyp
 
 
 def test_a_hanging_submission_is_stopped(worker, monkeypatch):
-    monkeypatch.setattr(regrade, "SUBMISSION_TIMEOUT_SECONDS", 0.2)
-    monkeypatch.setattr(regrade, "grade_submission", lambda *args, **kwargs: time.sleep(5))
+    monkeypatch.setattr(grading_pool, "SUBMISSION_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(grading_pool, "grade_submission", lambda *args, **kwargs: time.sleep(5))
     started = time.perf_counter()
-    outcome = regrade.grade_exported(worker, task("6"))
+    outcome = grading_pool.grade_exported(worker, task("6"))
     assert time.perf_counter() - started < 2
     assert outcome.status == FAILED and "longer than" in outcome.problem
 
 
 def test_a_submission_whose_worker_died_twice_is_an_autograder_error(tmp_path):
-    job = regrade._Job(str(SPEC.path), str(tmp_path), str(tmp_path / "previous"))
-    outcome = regrade._failed_in_parent(regrade.ExportedSubmission("7", tmp_path, (), None), job)
+    job = grading_pool.Job(str(SPEC.path), str(tmp_path), str(tmp_path / "previous"))
+    outcome = grading_pool._failed_in_parent(ExportedSubmission("7", tmp_path, (), None), job)
     assert outcome.status == FAILED and "died twice" in outcome.problem
     validate_results_file(tmp_path / "7.json")
     assert outcome.total == failure_results("x", execution_time=0).score
 
 
 def test_the_worker_compares_with_the_previous_regrade(worker):
-    first = regrade.grade_exported(worker, task("8"))
+    first = grading_pool.grade_exported(worker, task("8"))
     assert first.previous_total is None and first.changed_items == ()
     previous = Path(worker.job.previous_folder)
     previous.mkdir()
@@ -264,7 +268,7 @@ def test_the_worker_compares_with_the_previous_regrade(worker):
     changed["score"] = changed["score"] - 1
     document["score"] -= 1
     (previous / "8.json").write_text(json.dumps(document))
-    second = regrade.grade_exported(worker, task("8"))
+    second = grading_pool.grade_exported(worker, task("8"))
     assert second.previous_total == first.total - 1
     assert second.changed_items == ((changed["number"], changed["score"], changed["score"] + 1),)
 
@@ -313,7 +317,7 @@ def test_links_in_a_zip_are_not_created(tmp_path):
     link.external_attr = 0o120777 << 16  # a symbolic link to...
     archive = zip_with(tmp_path / "links.zip", [(link, b"/etc/passwd"),
                                                 ("submission_2/answers.yaml", SOLVED_SHEET)])
-    prefix, found, _, _ = regrade.index_zip_export(archive, tmp_path / "scratch")
+    prefix, found, _, _ = index_zip_export(archive, tmp_path / "scratch")
     by_id = {s.submission_id: s for s in found}
     assert prefix == "" and by_id["1"].members == ()
     assert "a link or special file" in by_id["1"].notes[0]
@@ -328,8 +332,8 @@ def test_zip_bombs_are_judged_per_submission_by_their_bytes(tmp_path, monkeypatc
                ("submission_3/answers.yaml", SOLVED_SHEET),
                ("submission_3/a.bin", b"\0" * (3 << 20)), ("submission_3/b.bin", b"\0" * (3 << 20))]
     archive = zip_with(tmp_path / "bomb.zip", entries)
-    monkeypatch.setattr(regrade, "MAX_MEMBER_BYTES", 4 << 20)
-    monkeypatch.setattr(regrade, "MAX_SUBMISSION_BYTES", 5 << 20)
+    monkeypatch.setattr("autograder.gradescope.export.MAX_MEMBER_BYTES", 4 << 20)
+    monkeypatch.setattr("autograder.gradescope.export.MAX_SUBMISSION_BYTES", 5 << 20)
     assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
     rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
     assert rows["1"]["total"] == format_number(POSSIBLE) and rows["1"]["note"] == ""
@@ -341,11 +345,11 @@ def test_zip_bombs_are_judged_per_submission_by_their_bytes(tmp_path, monkeypatc
 
 
 def test_oversized_exports_are_refused_whole(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(regrade, "MAX_EXPORT_ENTRIES", 3)
+    monkeypatch.setattr("autograder.gradescope.export.MAX_EXPORT_ENTRIES", 3)
     many = zip_with(tmp_path / "many.zip", [(f"submission_{n}/a", b"x") for n in range(4)])
-    with pytest.raises(regrade.ExportError, match="entries"):
-        regrade.index_zip_export(many, tmp_path)
-    monkeypatch.setattr(regrade, "MAX_EXPORT_BYTES", 1000)
+    with pytest.raises(ExportError, match="entries"):
+        index_zip_export(many, tmp_path)
+    monkeypatch.setattr("autograder.gradescope.export.MAX_EXPORT_BYTES", 1000)
     big = zip_with(tmp_path / "big.zip", [("submission_1/a", os.urandom(2000))])
     assert regrade.main([str(big), "--out", str(tmp_path / "o")]) == regrade.EXIT_USAGE
     assert "would unpack to 2,000 bytes" in capsys.readouterr().err
@@ -355,7 +359,7 @@ def test_a_member_whose_header_lies_is_cut_off(tmp_path):
     archive = zip_with(tmp_path / "liar.zip", [("submission_1/x.txt", b"a" * 5000)])
     with zipfile.ZipFile(archive) as bundle:
         bundle.getinfo("submission_1/x.txt").file_size = 100  # what a forged header says
-        notes = regrade.unpack_members(bundle, ["submission_1/x.txt"], 0, tmp_path / "out")
+        notes = unpack_members(bundle, ["submission_1/x.txt"], 0, tmp_path / "out")
     assert len(notes) == 1 and notes[0].startswith("not unpacked")  # zipfile or our count stops it
     assert not (tmp_path / "out" / "submission_1" / "x.txt").exists()
 
@@ -402,38 +406,38 @@ submission_13:
 
 def test_ruby_metadata_is_read_safely(tmp_path):
     marker = tmp_path / "pwned"
-    path = tmp_path / regrade.METADATA_FILE
+    path = tmp_path / METADATA_FILE
     path.write_text(RUBY_METADATA.replace("{marker}", str(marker)), encoding="utf-8")
     started = time.perf_counter()
-    metadata, warnings = regrade.read_metadata_file(path)
+    metadata, warnings = read_metadata_file(path)
     assert time.perf_counter() - started < 1 and warnings == []
     assert not marker.exists()
     first = metadata["submission_12"]
     assert first["created_at"] == "2020-11-15 17:04:24.043103000 Z"
     assert first["submitters"][0]["section_name"] == {"name": "001"}
     assert "history" not in first and "results" not in first  # dropped unbuilt: unused
-    submissions, _ = regrade.list_submissions([], metadata, tmp_path)
+    submissions, _ = list_submissions([], metadata, tmp_path)
     by_id = {s.submission_id: s for s in submissions}
-    assert by_id["12"].submitters == (regrade.Submitter("Ada Lovelace", "4242", "ada@example.edu"),)
+    assert by_id["12"].submitters == (Submitter("Ada Lovelace", "4242", "ada@example.edu"),)
     assert by_id["12"].gradescope_score == 246.7
     assert by_id["12"].submitted_at == "2020-11-15T17:04:24Z"
     assert by_id["13"].submitters == () and by_id["13"].gradescope_score is None
 
 
 def test_metadata_aliases_into_unused_fields_are_still_read(tmp_path):
-    path = tmp_path / regrade.METADATA_FILE
+    path = tmp_path / METADATA_FILE
     path.write_text("submission_1:\n  :history:\n  - :submitters: &people\n"
                     "    - :name: Ada\n      :sid: '1'\n  :submitters: *people\n", encoding="utf-8")
-    metadata, warnings = regrade.read_metadata_file(path)
+    metadata, warnings = read_metadata_file(path)
     assert warnings == [] and metadata["submission_1"]["submitters"] == [{"name": "Ada", "sid": "1"}]
 
 
 @pytest.mark.parametrize("text", ["- just a list\n", "a: [unclosed\n", "[" * 5000 + "]" * 5000],
                          ids=["a list", "a syntax error", "deep nesting"])
 def test_unusable_metadata_is_a_warning_not_a_stop(tmp_path, text):
-    path = tmp_path / regrade.METADATA_FILE
+    path = tmp_path / METADATA_FILE
     path.write_text(text, encoding="utf-8")
-    metadata, warnings = regrade.read_metadata_file(path)
+    metadata, warnings = read_metadata_file(path)
     assert metadata == {} and len(warnings) == 1
 
 
@@ -443,14 +447,14 @@ def test_progress_bar_on_a_terminal():
             return True
 
     stream = Terminal()
-    progress = regrade.Progress(4, stream)
+    progress = grading_pool.Progress(4, stream)
     for _ in range(4):
         progress.advance()
     progress.finish()
     assert stream.getvalue().endswith(f"\r[{'#' * 30}] 4/4\n")
     assert f"\r[{'#' * 7}{'-' * 23}] 1/4" in stream.getvalue()
     log = io.StringIO()  # not a terminal: silent
-    quiet = regrade.Progress(4, log)
+    quiet = grading_pool.Progress(4, log)
     quiet.advance()
     quiet.finish()
     assert log.getvalue() == ""
@@ -481,7 +485,7 @@ def test_submissions_are_unpacked_in_memory_only_where_there_is_room(tmp_path, m
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(regrade, "RAM_FOLDER", tmp_path)
     monkeypatch.setattr(regrade.shutil, "disk_usage",
-                        lambda path: usage(0, 0, 3 * regrade.MAX_SUBMISSION_BYTES + 1))
+                        lambda path: usage(0, 0, 3 * MAX_SUBMISSION_BYTES + 1))
     assert regrade.unpacking_folder(2) == str(tmp_path)
     assert regrade.unpacking_folder(3) is None  # no room for 3 workers and the margin
     monkeypatch.setattr(regrade, "RAM_FOLDER", tmp_path / "absent")

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from autograder.course import regrade
-from autograder.course.report import FAILED, GRADED, NO_SHEET, format_number, question_points
+from autograder.course.grading_pool import TEST_KILL_VARIABLE
+from autograder.course.report_model import FAILED, GRADED, NO_SHEET, format_number, question_points
 from autograder.assignment.spec import load_spec
 from autograder.course.synthetic import RIGHT, generate, write_export
 
@@ -76,7 +77,7 @@ def hostile_zip(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_run(hostile_zip):
     out = hostile_zip["base"] / "out"
-    result = run_regrade(hostile_zip["zip"], out, env={regrade.TEST_KILL_VARIABLE: "905"})
+    result = run_regrade(hostile_zip["zip"], out, env={TEST_KILL_VARIABLE: "905"})
     return {"out": out, "result": result}
 
 
@@ -148,7 +149,7 @@ def small_export(tmp_path_factory):
 def test_a_worker_killed_once_costs_nothing(small_export, tmp_path):
     victim = sorted(small_export["profiles"])[3]
     result = run_regrade(small_export["folder"], tmp_path / "out",
-                         env={regrade.TEST_KILL_VARIABLE: f"{victim}@1"})
+                         env={TEST_KILL_VARIABLE: f"{victim}@1"})
     assert result.returncode == 0, result.stderr
     assert f"the worker grading submission {victim} died (killed by signal SIGKILL); it will be " \
            "retried alone" in result.stderr
@@ -201,7 +202,7 @@ def test_a_broken_run_never_replaces_a_complete_gradebook(small_export, tmp_path
     good = (out / "gradebook.csv").read_bytes()
     victim = sorted(small_export["profiles"])[0]
     good_results = (out / "results" / f"{victim}.json").read_bytes()
-    broken = run_regrade(small_export["folder"], out, env={regrade.TEST_KILL_VARIABLE: victim})
+    broken = run_regrade(small_export["folder"], out, env={TEST_KILL_VARIABLE: victim})
     assert broken.returncode == regrade.EXIT_FAILED
     assert "the earlier gradebook" in broken.stdout and "was kept" in broken.stdout
     assert (out / "gradebook.csv").read_bytes() == good

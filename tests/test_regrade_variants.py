@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 
 from autograder.course import regrade
-from autograder.course.report import FAILED, GRADED, question_points
+from autograder.course import grading_pool
+from autograder.course.gradebook import BASE
+from autograder.gradescope.export import (METADATA_FILE, folder_submissions, list_submissions,
+                                          read_metadata_file)
+from autograder.course.report_model import FAILED, GRADED, question_points
 from autograder.course.synthetic import (NEIGHBOURS_SHEET, NO_EMAIL, RIGHT, SHARED,
                                          generate, write_export)
 from autograder.assignment.spec import load_spec
@@ -86,7 +90,7 @@ def test_the_gradebook_names_each_submission_s_variant(export, regraded):
     header = next(csv.reader(io.StringIO((regraded["out"] / "gradebook.csv").read_text())))
     assert header[5:8] == ["status", "variant", "2.a"]
     for submission_id, variant in synthetic.variants.items():
-        expected = regrade.BASE if variant is None else str(variant)
+        expected = BASE if variant is None else str(variant)
         assert rows[submission_id]["variant"] == expected, submission_id
     (no_email,) = ids_with(export, NO_EMAIL)
     assert rows[no_email]["emails"] == ""
@@ -170,7 +174,7 @@ def test_the_regrade_grades_as_grade_student_does(export, regraded, tmp_path, ca
             document.pop("execution_time")
         assert regraded_results == graded_alone, (profile, submission_id)
         variant = regraded_results["extra_data"]["variant"]
-        assert (regrade.BASE if variant is None else str(variant)) == \
+        assert (BASE if variant is None else str(variant)) == \
             regraded["rows"][submission_id]["variant"]
         if submission_id in synthetic.variants:
             assert variant == synthetic.variants[submission_id]
@@ -181,21 +185,21 @@ def test_workers_grade_every_variant_without_preparing_any(export, tmp_path, mon
     """The parent prepares every variant; forked workers inherit the
     grading, so a worker that tried to load or prove references would fail
     here, and its submission would be an autograder error."""
-    grading = regrade.load_grading(FAMILY_SPEC)
+    grading = grading_pool.load_grading(FAMILY_SPEC)
     assert sorted(grading.variants) == list(range(1, 25))
 
     def refuse(*args, **kwargs):
         raise AssertionError("a worker prepared references")
 
-    monkeypatch.setattr(regrade, "load_or_prepare", refuse)
-    monkeypatch.setattr(regrade, "load_grading", refuse)
-    metadata, _ = regrade.read_metadata_file(export["folder"] / regrade.METADATA_FILE)
-    submissions, _ = regrade.list_submissions(regrade.folder_submissions(export["folder"]),
-                                              metadata, tmp_path / "missing")
+    monkeypatch.setattr(grading_pool, "load_or_prepare", refuse)
+    monkeypatch.setattr(grading_pool, "load_grading", refuse)
+    metadata, _ = read_metadata_file(export["folder"] / METADATA_FILE)
+    submissions, _ = list_submissions(folder_submissions(export["folder"]),
+                                      metadata, tmp_path / "missing")
     (tmp_path / "results").mkdir()
-    job = regrade._Job(str(FAMILY_SPEC_PATH), str(tmp_path / "results"), str(tmp_path / "none"))
-    outcomes = regrade.grade_all(submissions, job, grading, 2,
-                                 regrade.Progress(len(submissions), io.StringIO()))
+    job = grading_pool.Job(str(FAMILY_SPEC_PATH), str(tmp_path / "results"), str(tmp_path / "none"))
+    outcomes = grading_pool.grade_all(submissions, job, grading, 2,
+                                      grading_pool.Progress(len(submissions), io.StringIO()))
     assert len(outcomes) == COUNT
     assert not [o for o in outcomes.values() if o.status == FAILED]
     assert {i: o.variant for i, o in outcomes.items() if i in export["synthetic"].variants} == \
@@ -214,8 +218,9 @@ def test_a_family_export_is_deterministic():
 
 from autograder.answers.verdict import Verdict  # noqa: E402
 from autograder.assignment.spec import variant_spec  # noqa: E402
-from autograder.course.report import (SubmissionGrades, Table, build_report,  # noqa: E402
-                                      render_html, render_markdown)
+from autograder.course.report import build_report  # noqa: E402
+from autograder.course.report_model import SubmissionGrades, Table  # noqa: E402
+from autograder.course.report_output import render_html, render_markdown  # noqa: E402
 from autograder.grading.pipeline import ItemGrade  # noqa: E402
 
 HOSTILE_NAME = '<script>alert("x")</script> | **bold**'
@@ -223,7 +228,7 @@ HOSTILE_NAME = '<script>alert("x")</script> | **bold**'
 
 @pytest.fixture(scope="module")
 def facts():
-    return regrade.variant_facts(regrade.load_grading(FAMILY_SPEC))
+    return regrade.variant_facts(grading_pool.load_grading(FAMILY_SPEC))
 
 
 def student(submission_id: str, variant: int, wrong: dict[str, str] | None = None, *,

@@ -14,10 +14,11 @@ import pytest
 
 from autograder.grading.pipeline import ItemGrade
 from autograder.answers.verdict import Verdict
-from autograder.course.report import (FAILED, GRADED, NO_SHEET, GradeChange, Heading,
-                               SubmissionGrades, Table, build_report, format_number,
-                               normalise_answer, question_of, question_points, render_html,
-                               render_markdown, write_report)
+from autograder.course.report import build_report
+from autograder.course.report_model import (FAILED, GRADED, NO_SHEET, GradeChange, Heading,
+                                            SubmissionGrades, Table, format_number,
+                                            normalise_answer, question_of, question_points)
+from autograder.course.report_output import render_html, render_markdown, write_report
 from autograder.assignment.spec import load_spec
 
 SPEC = load_spec()
@@ -211,7 +212,7 @@ def test_markdown_escapes_only_what_markdown_would_act_on(report):
     ("a*b_c [x](y) <i> & ~z~ |", "a\\*b\\_c \\[x\\](y) \\<i\\> \\& \\~z\\~ \\|"),
     ("#hashtag", "#hashtag")])
 def test_markdown_text_escaping_in_context(title, expected):
-    from autograder.course.report import Report, Section
+    from autograder.course.report_model import Report, Section
     assert f"## {expected}\n" in render_markdown(Report("t", (Section(title),)))
 
 
@@ -269,7 +270,7 @@ def test_the_plots_need_no_plotting_library(tmp_path):
     code = ("import sys\n"
             "sys.modules['matplotlib'] = None\n"
             "from pathlib import Path\n"
-            "from autograder.course.report import write_report\n"
+            "from autograder.course.report_output import write_report\n"
             "from autograder.assignment.spec import load_spec\n"
             f"write_report(load_spec(), [], Path({str(tmp_path)!r}))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -66,7 +66,11 @@ PACKAGES = ("autograder", "solutions")
 #: Tools that run on a TA's or instructor's machine, never on Gradescope: the
 #: upload carries only what grading a submission needs.
 NOT_FOR_GRADESCOPE = ("autograder/build/", "autograder/course/regrade.py",
-                      "autograder/course/report.py", "autograder/course/plots.py",
+                      "autograder/course/grading_pool.py", "autograder/course/gradebook.py",
+                      "autograder/gradescope/export.py",
+                      "autograder/course/report.py", "autograder/course/report_model.py",
+                      "autograder/course/report_family.py", "autograder/course/report_output.py",
+                      "autograder/course/plots.py",
                       "autograder/course/synthetic.py")
 
 #: Zip timestamps are this fixed date (the earliest a zip can hold), so the

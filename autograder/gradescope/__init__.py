@@ -1,1 +1,1 @@
-"""The Gradescope edge: its paths, results.json, submission metadata."""
+"""The Gradescope edge: its paths, results.json, submission metadata, and its export of a class's submissions."""

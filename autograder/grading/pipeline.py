@@ -5,7 +5,7 @@ caller's business (see `autograder.gradescope.run`).
 
 `grade_submission` is the one pipeline from a submission folder to its
 results: `autograder grade` (autograder.gradescope.run, what run_autograder
-runs) and the class regrade's workers (autograder.course.regrade) both call
+runs) and the class regrade's workers (autograder.course.grading_pool) both call
 it, so a regrade gives every submission the results it would get graded alone.
 """
 from __future__ import annotations

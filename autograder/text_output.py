@@ -1,5 +1,6 @@
-"""The end of every subcommand that produces one text (`autograder sheet`,
-`autograder key`): write it to `--output`, or print it.
+"""Text on its way out: the end of every subcommand that produces one text
+(`autograder sheet`, `autograder key`), written to `--output` or printed, and
+any text made writable as UTF-8 (`encodable`).
 
 One helper, so every such subcommand behaves alike: the folder of `--output`
 is created when missing, and a path that cannot be written is one line on
@@ -29,3 +30,13 @@ def write_or_print(text: str, output: Path | None, prog: str) -> int:
         print(f"{prog}: cannot write {output}: {reason}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_DONE
+
+
+def encodable(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (from a YAML escape or a
+    file name that is not UTF-8) becomes its `\\udcff` escape."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text

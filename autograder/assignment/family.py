@@ -202,3 +202,15 @@ def numbers_text(configurations: dict, family: Family, variant: Variant | None) 
     which = (f"{variant.label} of {len(family.variants)}" if variant is not None
              else "the spec's base configuration, no student's own variant")
     return f"{words} ({which})"
+
+
+def insert_in_order(order: list[str], number: str, previous: str | None) -> None:
+    """Put an item number that only some variants ask into the order of the
+    item numbers: after `previous`, the number before it in its own
+    variant, and after its parent's number (2.a.2.1 after 2.a.2) when
+    another variant asks that one."""
+    at = order.index(previous) + 1 if previous in order else 0
+    parent = number.rpartition(".")[0]
+    if parent in order:
+        at = max(at, order.index(parent) + 1)
+    order.insert(at, number)

@@ -24,7 +24,7 @@ import sympy as sp
 
 from autograder.assignment.references import expectations, growth_reference
 from autograder.assignment.spec import DEFAULT_SPEC, Spec, SpecError, load_spec, variant_spec
-from autograder.course.report import insert_in_order
+from autograder.assignment.family import insert_in_order
 from autograder.submission.submitter import NotAnEmail, normalized_email
 from autograder.text_output import write_or_print
 from solutions.facts import CUTOUT

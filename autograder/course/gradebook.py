@@ -12,7 +12,7 @@ from autograder.assignment.spec import Spec
 from autograder.course.grading_pool import Outcome
 from autograder.course.report_model import (FAILED, SubmissionGrades, format_number,
                                             item_max_scores, question_points, question_scores)
-from autograder.course.report_output import encodable
+from autograder.text_output import encodable
 from autograder.gradescope.export import ExportedSubmission
 
 GRADEBOOK_FILE = "gradebook.csv"

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
+from autograder.assignment.family import insert_in_order
 from autograder.assignment.spec import Item, Spec
 from autograder.course.plots import Histogram, grid_svg, totals_svg
 from autograder.course.report_family import (sharing_section, variants_section,
@@ -112,17 +113,6 @@ def _items_by_number(spec: Spec, read: Sequence[SubmissionGrades]
              for number in order if by_item[number]]
     return items, by_item
 
-
-def insert_in_order(order: list[str], number: str, previous: str | None) -> None:
-    """Put an item number that only some variants ask into the order of the
-    item numbers: after `previous`, the number before it in its own
-    variant, and after its parent's number (2.a.2.1 after 2.a.2) when
-    another variant asks that one."""
-    at = order.index(previous) + 1 if previous in order else 0
-    parent = number.rpartition(".")[0]
-    if parent in order:
-        at = max(at, order.index(parent) + 1)
-    order.insert(at, number)
 
 
 def _common_name(names: set[str]) -> str:

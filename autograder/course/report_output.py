@@ -26,6 +26,7 @@ from autograder.assignment.spec import Spec
 from autograder.course.report import build_report
 from autograder.course.report_model import (Block, GradeChange, Heading, Plot, Report,
                                             SubmissionGrades, VariantFacts)
+from autograder.text_output import encodable
 
 #: Characters of a student's answer shown in a table cell.
 ANSWER_CELL_CHARS = 120
@@ -46,15 +47,6 @@ def write_report(spec: Spec, submissions: Sequence[SubmissionGrades], folder: Pa
     write_text_atomically(folder / "report.html", render_html(report), sync=sync)
     write_text_atomically(folder / "report.md", render_markdown(report), sync=sync)
 
-
-def encodable(text: str) -> str:
-    """`text` as UTF-8 can carry it: a lone surrogate (from a YAML escape or a
-    file name that is not UTF-8) becomes its `\\udcff` escape."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
 
 
 def write_text_atomically(path: Path, text: str, *, sync: bool = True) -> None:

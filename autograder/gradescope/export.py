@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Sequence
 
-from autograder.course.report_output import encodable
+from autograder.text_output import encodable
 from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata
 
 METADATA_FILE = "submission_metadata.yml"

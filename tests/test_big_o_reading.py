@@ -56,6 +56,20 @@ ACCEPTED = [
     ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
     ("O(N^2), quadratic", 2, 0, None, "N", None),   # a restatement that agrees
     ("n^2 (quadratic)", 2, 0, None, "n", None),
+    # powers in words are the powers they name
+    ("n to the power of 6", 6, 0, None, "n", None),
+    ("N to the 6th", 6, 0, None, "N", None),
+    ("N to the sixth power", 6, 0, None, "N", None),
+    ("N raised to the 6th power", 6, 0, None, "N", None),
+    ("O(N to the 4th)", 4, 0, None, "N", None),
+    ("the square of N", 2, 0, None, "N", None),
+    ("grows with the square of N", 2, 0, None, "N", None),
+    ("proportional to the cube of N", 3, 0, None, "N", None),
+    # a letter before the growth rate that names it or holds k fixed
+    ("size N: N^2", 2, 0, None, "N", None),
+    ("N: O(N^2)", 2, 0, None, "N", None),
+    ("k fixed: O(N^2)", 2, 0, None, "N", None),
+    ("half of N^2", 2, 0, None, "N", None),          # a constant factor changes nothing
     # exponentials and factorials: faster than every power
     ("n!", None, None, "a factorial", "n", None),
     ("O(n!)", None, None, "a factorial", "n", None),
@@ -180,6 +194,16 @@ REFUSED = [
     ("O(n) in the number of pixels or", ["could not tell what"]),
     ("O(N^2) *", ["expected a number"]),
     ("maybe O(N^2)", ["hedge", "maybe"]),
+    # words before the math that would change it are never passed over
+    ("square root of N", ["could change it", "'square'"]),
+    ("the root of N", ["could change it", "'root'"]),
+    ("one over N^2", ["could change it", "'one'"]),
+    ("inverse of N^2", ["could change it", "'inverse'"]),
+    ("N times N", ["could change it", "'N'"]),
+    ("k times N^2", ["could change it", "'k'"]),
+    ("N over k", ["could change it", "'N'"]),
+    ("e to the N", ["could change it", "'e'"]),
+    ("for N pixels, O(N)", ["could change it", "'N'"]),
     ("either O(N^2)", ["hedge", "either"]),
     # declarations that do not fit
     ("O(N^2) where n is the number of pixels", ["says what n means", "uses N"]),

@@ -32,6 +32,9 @@ def refusal(kind, text) -> ParseError:
 
 
 NUMBER_READS = [
+    ("28 to the power of 2", 784),          # powers in words
+    ("784 to the 2nd power", 614656),
+    ("the square of 28", 784),
     # number words
     ("one", 1),
     ("nine", 9),

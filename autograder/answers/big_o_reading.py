@@ -1,7 +1,8 @@
 """Reading an answer that is a growth rate: `O(N^5)`, `Θ(m log m)`,
 `Omega(m)`, `O(m^5 k^3)`, `O(n^(3/2))`, `big O of n squared`, a bare
 `n^2` (no notation: a statement of how the count grows), growth in words
-(`quintic`, `linear in m`), or work before the answer (`9m^5 + m = O(m^5)`).
+(`quintic`, `linear in m`, `m to the fifth`, `the square of m`), or work
+before the answer (`9m^5 + m = O(m^5)`).
 
 Math right after the bracket (`O(m^5)^2`, `O(m^5)/k`) belongs to the growth
 rate; the words around it are read by `big_o_words`, what the math says by
@@ -20,11 +21,13 @@ from .big_o_words import (growth_word_before_math, notation_indices, read_growth
 from .errors import ParseError
 from .expression import GROWTH_MODE, GROWTH_NOTATIONS, Parser
 from .expression_tokens import Source, Token, prepare, tokenize
+from .prose import spell_powers
 
 
 def parse(text: str) -> GrowthReading:
     """Read `text` as a growth rate, or raise ParseError."""
-    return _read(prepare(text, AS_WHAT), nested=False)
+    source = prepare(text, AS_WHAT)
+    return _read(Source(spell_powers(source.text), source.as_what), nested=False)
 
 
 class _NoGrowth(ParseError):

@@ -153,6 +153,17 @@ _HEDGE_WORDS = frozenset("""
     every plus minus but however otherwise depends depending unsure guess if slower smaller
     fewer less
 """.split())
+#: Words before a growth rate that would change it if they were passed over:
+#: an operation on what follows (`square root of m`, `one over m^5`, `m times
+#: m`, `e to the m`). A constant factor (`half of`, `twice`) changes nothing.
+_CHANGING_WORDS = frozenset("""
+    square squared root roots sqrt cube cubed inverse reciprocal over times divided multiplied
+    log logs logarithm logarithmic ln exp exponential exponentially power powers raised
+    factorial one two three four five six seven eight nine ten fraction
+""".split())
+#: One-letter words that are prose, not a letter of the math: 'a', 'I', and
+#: the O of 'Big O:'.
+_PROSE_LETTERS = frozenset("aAIOo")
 _PROSE_MARKS = frozenset(".,;:'\"-")
 _LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
 _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
@@ -218,6 +229,18 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         reading = replace(reading, size_letter=next(iter(said.letters)))
     return replace(reading, declared=said.variable, declared_by=said.by,
                    remark="; ".join(said.remarks))
+
+
+def _labels_or_fixes(tokens: list, index: int) -> bool:
+    """Whether the letter at `index` of the words before a growth rate names
+    it (`m: O(m^5)`, `size m = ...`) or holds it fixed (`k fixed`, `for fixed
+    k`), rather than being math the reading would pass over (`m times m`)."""
+    after = tokens[index + 1].text.lower() if index + 1 < len(tokens) else ""
+    before = tokens[index - 1].text.lower() if index > 0 else ""
+    return after in (":", "=") or after in _FIXED_WORDS or before in _FIXED_WORDS
+
+
+_FIXED_WORDS = ("fixed", "constant")
 
 
 def _clauses(text: str, source) -> list[str]:
@@ -304,7 +327,7 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
     if not lenient and not any(token.kind == "word" for token in tokens):
         raise source.fail(f"it goes on after the growth rate with '{cut(clause)}', which was not "
                           "understood", ONLY_THE_GROWTH)
-    for token in tokens:
+    for index, token in enumerate(tokens):
         word = token.text.lower()
         if token.kind == "mark" and token.text in _PROSE_MARKS:
             continue
@@ -312,6 +335,13 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             if word in _HEDGE_WORDS:
                 raise source.fail(f"the words before the growth rate ('{cut(clause)}') hedge or "
                                   f"change it ('{token.text}')", "give the one answer you mean")
+            if word in _CHANGING_WORDS or (is_letter(token.text) and token.text not in _PROSE_LETTERS
+                                           and not _labels_or_fixes(tokens, index)):
+                raise source.fail(f"the words before the growth rate ('{cut(clause)}') were not "
+                                  f"understood, and they could change it ('{token.text}')",
+                                  "write the growth rate as math, like O(m^5) or O(sqrt(m)); to say "
+                                  "what a letter means, add it after: O(m^5) where m is the number "
+                                  "of pixels")
             continue
         if token.kind == "word" and (word in REMARK_WORDS or token.text in letters
                                      or token.text in KERNEL_LETTERS):

@@ -115,11 +115,11 @@ _CROSS_BEFORE_REMARK = re.compile(r"(?<=[0-9.])\s*([x×X])\s*(?=\(\s*[^\W\d_]{2}
 
 
 def reword(source: Source, what: str) -> Source:
-    """The answer with its words read (number words, scale words, a label,
-    unit words inside the math), after refusing a hedged answer."""
+    """The answer with its words read (number words, powers in words, scale
+    words, a label, unit words inside the math), after refusing a hedged answer."""
     if not prose.has_words(source.text):
         return Source(prose.apply_scales(source.text), source.as_what)
-    text = prose.apply_scales(prose.spell_numbers(source.text))
+    text = prose.apply_scales(prose.spell_powers(prose.spell_numbers(source.text)))
     prose.refuse_hedges(text, what, source.text)
     label, text = prose.strip_label(text)
     prose.refuse_meaning_words([label], source.fail, what)

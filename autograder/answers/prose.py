@@ -109,6 +109,43 @@ def spell_numbers(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------
+# Powers in words: m to the power of 5, m to the fifth, the cube of m
+
+_ORDINAL_POWERS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                   "eighth": 8, "ninth": 9, "tenth": 10}
+_EXPONENT = rf"(?:(?P<digits>[0-9]+)(?:st|nd|rd|th)?|(?P<ordinal>{'|'.join(_ORDINAL_POWERS)}))"
+#: 'to the power of 6', 'to the 6th (power)', 'to the sixth', 'raised to (the) 6(th) (power)',
+#: '^' in words right after the one letter, number or bracket it raises.
+_SPOKEN_EXPONENT = re.compile(
+    rf"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}}]))\s*\b(?:raised\s+)?to\s+(?:the\s+)?(?:power\s+(?:of\s+)?)?{_EXPONENT}(?:\s+power)?\b",
+    re.IGNORECASE)
+#: 'the square of m', 'cube of 7': one letter or number squared or cubed
+#: (not 'square root of', which has no 'of' right after 'square').
+_SQUARE_OF = re.compile(
+    r"\b(?:the\s+)?(?P<power>square|cube)\s+of\s+(?P<base>[A-Za-z]|[0-9]+)\b(?![\s]*[\^(*/])",
+    re.IGNORECASE)
+
+
+def spell_powers(text: str) -> str:
+    """Powers said in words, as `^`: `m to the power of 5`, `m to the fifth`,
+    `m raised to the 5th power` -> `m^5`; `the cube of m` -> `m^3`. Other
+    words stay (and are judged as words by the reader)."""
+    lowered = text.lower()
+    if " to " in lowered or "raised" in lowered:
+        text = _SPOKEN_EXPONENT.sub(_exponent, text)
+    if "square" in lowered or "cube" in lowered:
+        text = _SQUARE_OF.sub(lambda match: f"{match.group('base')}^"
+                              f"{2 if match.group('power').lower() == 'square' else 3}", text)
+    return text
+
+
+def _exponent(match: re.Match) -> str:
+    if match.group("digits") is not None:
+        return f"^{match.group('digits')}"
+    return f"^{_ORDINAL_POWERS[match.group('ordinal').lower()]}"
+
+
+# ----------------------------------------------------------------------------
 # Scale words and suffixes: 1.5 million, 68k
 
 _SCALE_POWERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12,

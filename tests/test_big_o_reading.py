@@ -70,6 +70,8 @@ ACCEPTED = [
     ("N: O(N^2)", 2, 0, None, "N", None),
     ("k fixed: O(N^2)", 2, 0, None, "N", None),
     ("half of N^2", 2, 0, None, "N", None),          # a constant factor changes nothing
+    ("O(N^2), k = 3", 2, 0, None, "N", None),        # the kernel side's value: k is fixed
+    ("O(N^2) with k=3", 2, 0, None, "N", None),
     # exponentials and factorials: faster than every power
     ("n!", None, None, "a factorial", "n", None),
     ("O(n!)", None, None, "a factorial", "n", None),
@@ -209,6 +211,8 @@ REFUSED = [
     ("O(N^2) where n is the number of pixels", ["says what n means", "uses N"]),
     ("O(N^2) where N is the number of channels", ["could not tell", "number of channels"]),
     ("O(N^2 k^2) where k is the number of pixels", ["k is read as the kernel side"]),
+    ("O(N^2), k = 0", ["k is read as the kernel side"]),
+    ("O(N^2), k = n", ["k is read as the kernel side"]),
     ("O(N^2) where N is the side length and the number of pixels",
      ["could not tell"]),
     ("O(N^2), N = side length, N = number of pixels", ["both"]),

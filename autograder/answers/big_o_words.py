@@ -183,6 +183,8 @@ _DECLARATION = re.compile(
     r"\s*(?:=|:|\bis\b|\bare\b|\bdenotes?\b|\bmeans?\b|\bbeing\b|\bstands?\s+for\b|\bas\b|"
     r"\brepresents?\b|(?=\bthe\b))\s*(?:the\s+)?(?P<phrase>\S.*)$", re.IGNORECASE)
 _KERNEL_PHRASE = re.compile(r"kernel|filter|window|patch|receptive|fixed|constant", re.IGNORECASE)
+#: `k = 7`: the kernel side's value, which holds it fixed.
+_KERNEL_VALUE = re.compile(r"[1-9][0-9]{0,3}")
 _NEUTRAL_WORDS = frozenset("the an a input size image images problem its input's of data".split())
 _LETTER_LIST = re.compile(r"\b([A-Za-z])\s*,\s*([A-Za-z])\b")
 _AND_CLAUSE = re.compile(r"\s+and\s+(?=[A-Za-z]\s*(?:=|:|is\b|the\b|denotes\b|fixed\b|constant\b))")
@@ -360,11 +362,11 @@ def _growth_words_in(clause: str) -> bool:
 
 def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None:
     """`n = number of pixels`, `where N is the side length`, `H and W the
-    height and width`, `k the kernel size`."""
+    height and width`, `k the kernel size`, `k = 7` (a fixed kernel side)."""
     letters = re.findall(r"[A-Za-z]", re.sub(r"\band\b", " ", match.group("letters")))
     phrase = match.group("phrase").strip()
     if all(letter in KERNEL_LETTERS for letter in letters):
-        if not _KERNEL_PHRASE.search(phrase):
+        if not _KERNEL_PHRASE.search(phrase) and not _KERNEL_VALUE.fullmatch(phrase):
             raise source.fail(f"'{cut(clause)}': k is read as the kernel side, not "
                               f"'{cut(phrase)}'", "use another letter for the input size")
         return

@@ -42,8 +42,6 @@ class RatioReading:
     number: NumberReading | None    # set when the ratio is a number
     growth: GrowthReading | None    # set when it is a growth rate
     written_as_colon: bool          # written a:b (read as a/b)
-    shown: str
-    remark: str
 
 
 #: Graded against the proved reference values (see `verdict`).
@@ -56,7 +54,7 @@ def parse(text: str) -> RatioReading:
     means_one = _MEANS_ONE.match(source.text.lower())
     if means_one and _only_remarks(means_one.group("rest")):
         one = NumberReading(Fraction(1), "1 (the same)", False, None, source.text)
-        return RatioReading(one, None, False, one.shown, one.remark)
+        return RatioReading(one, None, False)
     colon = _ratio_colon(source)
     if colon is not None:
         left = _read_number(source.text[:colon.start])
@@ -68,7 +66,7 @@ def parse(text: str) -> RatioReading:
         quotient = NumberReading(left.value / right.value, f"{left.shown} : {right.shown}",
                                  left.approximate or right.approximate,
                                  left.work_disagrees or right.work_disagrees, right.remark, digits)
-        return RatioReading(quotient, None, True, quotient.shown, quotient.remark)
+        return RatioReading(quotient, None, True)
     times_then_work = _TIMES_THEN_WORK.match(source.text)
     if times_then_work is not None and _is_a_number(times_then_work.group("inner")):
         # A speed-up is said '57x'; the bracket after it is the working, which must
@@ -81,13 +79,13 @@ def parse(text: str) -> RatioReading:
                 f"'{prose.snippet(source.text)}' reads two ways: {said} times, with {work} as working "
                 f"that does not agree with it, or the product of {said} and {work}; it is graded "
                 "as neither", "give the one number you mean") from None
-        return RatioReading(reading, None, False, reading.shown, reading.remark)
+        return RatioReading(reading, None, False)
     try:
         reading = _read_number(_LEADING_CROSS.sub("", source.text))
     except NotANumber:
         growth = big_o.parse(source.text)
-        return RatioReading(None, growth, False, growth.shown, growth.remark)
-    return RatioReading(reading, None, False, reading.shown, reading.remark)
+        return RatioReading(None, growth, False)
+    return RatioReading(reading, None, False)
 
 
 def _read_number(text: str) -> NumberReading:
@@ -95,13 +93,12 @@ def _read_number(text: str) -> NumberReading:
 
 
 def _is_a_number(text: str) -> bool:
-    """Whether `text` reads as a number (not a growth such as `n+1`)."""
+    """Whether `text` reads as a number: working (not a growth such as `n+1`,
+    nor text the reader refuses, which the answer's own reading then names)."""
     try:
         _read_number(text)
-    except NotANumber:
-        return False
     except ParseError:
-        return True  # a number the reader refuses: the bracket is still working, said so
+        return False
     return True
 
 
@@ -128,7 +125,8 @@ def describe(reading: RatioReading) -> str:
     if reading.growth is not None:
         return big_o.describe(reading.growth)
     if reading.written_as_colon:
-        return f"read as the ratio {reading.shown}, that is {number.format_value(reading.number.value)}"
+        return (f"read as the ratio {reading.number.shown}, that is "
+                f"{number.format_value(reading.number.value)}")
     return number.describe(reading.number)
 
 

@@ -137,10 +137,10 @@ def grade(reading: RatioReading, reference: Reference) -> Verdict:
     with (see the module's docstring); a growth rate with how the ratio
     grows in the student's size variable."""
     if reading.growth is None:
-        result = _grade_number(reading.number, reference)
+        result = _grade_number(reading.number, reference, describe(reading))
         if reading.written_as_colon and result.credit > 0:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
-        return replace(result, read=describe(reading))
+        return result
     variable = big_o.variable_for(reading.growth, reference.letters.variable)
     read = big_o.read_in(reading.growth, variable)
     if reading.growth.notation in ("Ω", "ω", "o"):
@@ -159,14 +159,14 @@ def grade(reading: RatioReading, reference: Reference) -> Verdict:
                    f"{reference.item.hint}", Outcome.WRONG)
 
 
-def _grade_number(reading: NumberReading, reference: Reference) -> Verdict:
+def _grade_number(reading: NumberReading, reference: Reference, read: str) -> Verdict:
     """The reference, then variants, then mistakes, each matched to the
     precision written with the item's floor of significant digits; the
-    feedback says which rule was applied."""
+    feedback says which rule was applied. `read`: how the answer was read."""
     floor = reference.item.significant_digits
     scalars = [c for c in reference.candidates if not isinstance(c.value, tuple)]
     candidate = first_match(scalars, lambda c: number.matches_to_precision(reading, c.value, floor))
     notes = [number.precision_note(reading, floor)]
     if reading.work_disagrees:
         notes.append(f"Check your working: {reading.work_disagrees}")
-    return verdict_for(candidate, number.describe(reading), hint=reference.item.hint, note=" ".join(notes))
+    return verdict_for(candidate, read, hint=reference.item.hint, note=" ".join(notes))

@@ -164,6 +164,8 @@ _CHANGING_WORDS = frozenset("""
 #: One-letter words that are prose, not a letter of the math: 'a', 'I', and
 #: the O of 'Big O:'.
 _PROSE_LETTERS = frozenset("aAIOo")
+#: Words beside a letter that hold it fixed: `k fixed`, `for constant k`.
+_FIXED_WORDS = ("fixed", "constant")
 _PROSE_MARKS = frozenset(".,;:'\"-")
 _LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
 _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
@@ -240,9 +242,6 @@ def _labels_or_fixes(tokens: list, index: int) -> bool:
     after = tokens[index + 1].text.lower() if index + 1 < len(tokens) else ""
     before = tokens[index - 1].text.lower() if index > 0 else ""
     return after in (":", "=") or after in _FIXED_WORDS or before in _FIXED_WORDS
-
-
-_FIXED_WORDS = ("fixed", "constant")
 
 
 def _clauses(text: str, source) -> list[str]:

@@ -117,12 +117,12 @@ _EXPONENT = rf"(?:(?P<digits>[0-9]+)(?:st|nd|rd|th)?|(?P<ordinal>{'|'.join(_ORDI
 #: 'to the power of 6', 'to the 6th (power)', 'to the sixth', 'raised to (the) 6(th) (power)',
 #: '^' in words right after the one letter, number or bracket it raises.
 _SPOKEN_EXPONENT = re.compile(
-    rf"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}}]))\s*\b(?:raised\s+)?to\s+(?:the\s+)?(?:power\s+(?:of\s+)?)?{_EXPONENT}(?:\s+power)?\b",
-    re.IGNORECASE)
+    rf"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}}]))\s*\b(?:raised\s+)?to\s+(?:the\s+)?"
+    rf"(?:power\s+(?:of\s+)?)?{_EXPONENT}(?:\s+power)?\b", re.IGNORECASE)
 #: 'the square of m', 'cube of 7': one letter or number squared or cubed
 #: (not 'square root of', which has no 'of' right after 'square').
 _SQUARE_OF = re.compile(
-    r"\b(?:the\s+)?(?P<power>square|cube)\s+of\s+(?P<base>[A-Za-z]|[0-9]+)\b(?![\s]*[\^(*/])",
+    r"\b(?:the\s+)?(?P<power>square|cube)\s+of\s+(?P<base>[A-Za-z]|[0-9]+)\b(?!\s*[\^(*/])",
     re.IGNORECASE)
 
 

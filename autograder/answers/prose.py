@@ -250,6 +250,10 @@ def strip_label(text: str) -> tuple[str, str]:
     return text[:match.start("rest")].strip(), match.group("rest")
 
 
+#: An example of each kind of value, for hints (no answer of any spec).
+_EXAMPLES = {"number": "12345", "shape": "20 x 5"}
+
+
 def refuse_meaning_words(words, source_fail, what: str) -> None:
     """Refuse an answer whose words before the value change its meaning."""
     for word in words:
@@ -257,7 +261,7 @@ def refuse_meaning_words(words, source_fail, what: str) -> None:
             if piece in MEANING_WORDS:
                 raise source_fail(
                     f"the word '{piece}' before the {what} changes its meaning, so it was not "
-                    f"read", f"write just the {what}, for example 12345")
+                    f"read", f"write just the {what}, for example {_EXAMPLES[what]}")
 
 
 # ----------------------------------------------------------------------------

@@ -144,8 +144,7 @@ def _reword(source: Source) -> Source:
     if framework:
         text = framework.group("inner") + text[framework.end():]
     text = _BATCH_DIMENSION.sub("", text)
-    if "row" in text.lower() or "col" in text.lower():
-        text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
+    text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
     return Source(prose.strip_inline_units(text), source.as_what)
 
 

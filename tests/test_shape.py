@@ -41,6 +41,14 @@ CHANGES = "write just the shape, for example 20 x 5"
                        "change the answer", UNKNOWN_WORD),
     ("20 x 5 lorem (4 x 25)", "'lorem' in 'lorem' after the shape was not understood, and it "
                               "could change the answer", UNKNOWN_WORD),
+    ("20 rows, 5 rows", "there is another number after the shape ('rows, 5 rows')", ONE_SHAPE),
+    ("20 x 20, 4 channels, 3 channels", "there is another number after the shape ('4 channels, "
+                                        "3 channels')", ONE_SHAPE),
+    ("20 x 5 9999999999 9999999999 9999999999 9999999999", "there is another number after the "
+     "shape ('9999999999 9999999999 9999999999 9999999')", ONE_SHAPE),   # quoted up to 40 characters
+    ("20 x 5 = 0 x 5", "the dimension 0 is 0; dimensions must be positive", HINT),
+    ("at most: 20 x 5", "the word 'most' before the shape changes its meaning, so it was not read",
+     CHANGES),
     ("(30 x 30", "the '(' is never closed", "add the missing ')'"),
     ("(30, 30", "the '(' is never closed", "add the missing ')'"),
 ])
@@ -57,6 +65,7 @@ def test_a_refusal_names_what_was_not_read(text, message, hint):
     "20 x 5 (6)",
     "20 x 5 (20 x 5 (100))",    # work's own work is a second value
     "20 x 5 or 20 x 6",
+    "20 x 5 (20 x 6 instead)",  # a bracket that offers another value
 ])
 def test_a_second_shape_is_hedged(text):
     with pytest.raises(HedgedAnswer) as caught:
@@ -87,6 +96,10 @@ def test_entries_up_to_the_digit_bound_are_read_and_past_it_refused():
     ("20 x 5 ~ 4 x 25", (20, 5), ""),
     ("20 x 5 (4 x 25)", (20, 5), "(4 x 25)"),
     ("20 x 5 weights (4 x 25)", (20, 5), "weights (4 x 25)"),
+    ("20 x 5 grid (4 x 25)", (20, 5), "grid (4 x 25)"),   # a word of shapes before the work
+    ("784X784", (784, 784), ""),                          # a capital X separates, never groups
+    ("(784X784, 9)", (784, 784, 9), ""),
+    ("20, with padding", (20,), "with padding"),          # a comma before words ends the shape
 ])
 def test_brackets_separators_and_work_decide_the_dimensions(text, dims, remark):
     reading = shape.parse(text)
@@ -158,6 +171,12 @@ def test_a_transpose_is_right_only_where_the_item_allows_it(transpose_ok, credit
     reference = _reference(_item(transpose_ok=transpose_ok), (Fraction(20), Fraction(5)))
     assert shape.grade(shape.parse("5 x 20"), reference).credit == credit
     assert shape.grade(shape.parse("20 x 5"), reference).credit == 1.0
+
+
+@pytest.mark.parametrize("text, credit", [("20", 0.0), ("5", 0.0), ("20 x 5", 1.0)])
+def test_one_number_is_a_square_side_only_for_a_square(text, credit):
+    reference = _reference(_item(square_side_ok=True), (Fraction(20), Fraction(5)))
+    assert shape.grade(shape.parse(text), reference).credit == credit
 
 
 @pytest.mark.parametrize("text, credit", [("100", 1.0), ("20 x 5", 1.0), ("99", 0.0)])

@@ -331,4 +331,5 @@ def grade(reading: ShapeReading, reference: Reference) -> Verdict:
         return False
 
     candidate = first_match(reference.candidates, match)
-    return verdict_for(candidate, describe(reading), hint=item.hint, note=" ".join(shorthand[-1:]))
+    return verdict_for(candidate, describe(reading), hint=item.hint,
+                       note=shorthand[-1] if shorthand else "")

@@ -65,7 +65,9 @@ def test_a_refusal_names_what_was_not_read(text, message, hint):
     "20 x 5 (6)",
     "20 x 5 (20 x 5 (100))",    # work's own work is a second value
     "20 x 5 or 20 x 6",
-    "20 x 5 (20 x 6 instead)",  # a bracket that offers another value
+    "20 x 5 (20 x 6 instead)",  # bracketed work that disagrees
+    "20 x 5 and 4 x 25",        # a remark that offers another value
+    "20 x 5 (6 with bias)",
 ])
 def test_a_second_shape_is_hedged(text):
     with pytest.raises(HedgedAnswer) as caught:

@@ -196,6 +196,13 @@ def test_number_remark_is_kept(text, remark):
     ("784/9 = 87.1", True),    # rounded shown work
     ("784/9 ≈ 87", True),
     ("28*28*9 = 7056", False),
+    # an approximate word or '...' after a whole number, read from the remark's first word
+    ("7056 approximately", True),
+    ("7056 APPROX", True),
+    ("7056 (approx.)", True),            # its bracket and point are not part of the word
+    ("7056 approx. in total", True),     # the first word, not the last
+    ("7056...", True),
+    ("7056 weights", False),
 ])
 def test_number_approximate(text, approximate):
     assert number.parse(text).approximate is approximate

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from autograder.grading import pipeline as grading
 from autograder.answers import big_o, big_o_words
 from autograder.answers.errors import ParseError
+from autograder.answers.verdict import Letters
 from autograder.assignment.prepared import load_or_prepare
 from autograder.submission.sheet import load_sheet
 from autograder.assignment.spec import BigOPolicy, SpecError, load_spec
@@ -227,6 +228,10 @@ def _grade(spec, prepared, tmp_path, sheet_variable: str, changes: dict, policy=
     path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
     if policy is not None:
         spec = dataclasses.replace(spec, big_o_policy=policy)
+    # The references are shared by the module, their memo of verdicts is not: every row
+    # runs the grader itself rather than reading back the verdict an earlier row left
+    # for the same answer, so a test of the exact feedback tests what grade() says now.
+    prepared = dataclasses.replace(prepared, memo={})
     grades, context = grading.grade_sheet(spec, prepared, load_sheet(path, root=tmp_path))
     return {g.item.key: g.verdict for g in grades}, context
 
@@ -336,6 +341,89 @@ def test_size_variable_reads_through_the_given_reader(spec_and_prepared, tmp_pat
     assert context.variable == "side"
 
 
+MULT_NWS_PIXELS = "O(n k^2)"  # the non-weight-sharing count's growth in the pixels
+#: Every Big-O answer but the standard count's left empty: only the answers a row sets vote.
+_OTHER_BIG_O = dict.fromkeys([MULT_NWS, MULT_FC, JAC_STANDARD,
+                              "q2.g.jacobian_big_o.non_weight_sharing",
+                              "q2.g.jacobian_big_o.fully_connected"], "")
+
+
+def _letters(spec, prepared, tmp_path, sheet_variable: str, changes: dict):
+    answers = solved_answers()
+    set_answer(answers, "q2.g.variable", sheet_variable)
+    for key, value in changes.items():
+        set_answer(answers, key, value)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    letters = big_o.size_variable(spec, prepared, load_sheet(path, root=tmp_path))
+    assert not letters.failed, letters.failed
+    return letters
+
+
+_PIXELS_MEANING = "the number of pixels (n = N x N)"
+_SIDE_MEANING = "the image side (N for an N x N image)"
+
+
+def _chosen(why: str, meaning: str) -> str:
+    return (f"q2.g.variable {why}, so Big-O answers were read with the letter meaning {meaning}: "
+            "the meaning that fits your answers best.")
+
+
+def _as_declared(meaning: str) -> str:
+    return (f"Big-O answers were read with your letter meaning {meaning}, as declared in "
+            "q2.g.variable.")
+
+
+@pytest.mark.parametrize("sheet_variable, changes, letters", [
+    # no declaration: one answer tight in the pixels decides; the empty answers give no vote
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("   ", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("the letter", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("could not be understood", _PIXELS_MEANING))),
+    # three answers fit the pixels, one the side: the most fits win; a tie keeps the side
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS, MULT_FC: "O(n^2)",
+          JAC_STANDARD: "O(N^2)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", False, False, _chosen("was left empty", _SIDE_MEANING))),
+    # an unreadable answer, or one saying what its letter means, gives no vote; the rest still do
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2) foo", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2) where N is the side length",
+          MULT_NWS: MULT_NWS_PIXELS},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    # declared: kept, with whether the answers fit the other meaning better (a tie does not)
+    (SIDE, {**_OTHER_BIG_O, MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", True, True, _as_declared(_SIDE_MEANING))),
+    (SIDE, {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", True, False, _as_declared(_SIDE_MEANING))),
+    (PIXELS, {}, Letters("pixels", True, True, _as_declared(_PIXELS_MEANING))),  # side answers
+    (PIXELS, {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", True, False, _as_declared(_PIXELS_MEANING))),
+])
+def test_the_sheets_letter_is_the_meaning_its_answers_fit_best(spec_and_prepared, tmp_path,
+                                                               sheet_variable, changes, letters):
+    assert _letters(*spec_and_prepared, tmp_path, sheet_variable, changes) == letters
+
+
+@pytest.mark.parametrize("unproved", ["no entry", "no growth"])
+def test_a_big_o_item_without_a_proved_growth_gives_no_vote(spec_and_prepared, tmp_path, unproved):
+    """Such an item is not graded (its own verdict says why); the sheet's
+    letter is still worked out from the others."""
+    spec, prepared = spec_and_prepared
+    items = dict(prepared.items)
+    if unproved == "no entry":
+        del items[MULT_FC]
+    else:
+        items[MULT_FC] = dataclasses.replace(items[MULT_FC], growth=None)
+    prepared = dataclasses.replace(prepared, items=items, memo={})
+    letters = _letters(spec, prepared, tmp_path, "", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)",
+                                                      MULT_FC: "O(n^2)"})
+    assert letters.variable == "pixels"
+
+
 def test_grade_sheet_parses_each_big_o_answer_once(spec_and_prepared, tmp_path, monkeypatch):
     calls = []
     original = big_o.parse
@@ -358,10 +446,16 @@ def test_a_failing_size_variable_fails_only_the_growth_items(spec_and_prepared, 
 
     monkeypatch.setattr(big_o, "_size_variable", broken)
     verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE, {})
-    assert context.variable is None and "injected fault" in context.failed
+    assert context == Letters(
+        variable=None, declared=False, other_fits_better=False,
+        failed="RuntimeError: injected fault",
+        note="The autograder could not work out what your Big-O letter means (an internal error); "
+             "Big-O answers were not graded. This is not a judgement of your answers; please tell "
+             "course staff.")
     for key, verdict in verdicts.items():
         if "big_o" in key:
-            assert verdict.label.startswith("internal error"), (key, verdict)
+            assert verdict.label == ("internal error: RuntimeError: the sheet's size variable "
+                                     "could not be worked out"), (key, verdict)
         elif key.startswith("q2.a") or key.startswith("q2.e"):
             assert verdict.credit == 1.0, (key, verdict)
 
@@ -431,13 +525,67 @@ def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
     assert "could not work out what your Big\\-O letter means" in graded.data["output"]
 
 
-@pytest.mark.parametrize("answer, feedback", [
-    ("Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this fast. The question asks "
-               "for an upper bound, O (or a tight Θ)."),
-    ("o(N^2)", "Little-o claims the cost grows strictly slower than this, which is not true "
-               "here; use O or Θ."),
+_NOT_TIGHT = "Give the smallest bound that holds."
+_REST_LEFT_OUT = ("Correct. Constant factors and lower-order terms do not change a Big-O; the "
+                  "usual form leaves them out.")
+
+
+@pytest.mark.parametrize("sheet_variable, key, answer, feedback", [
+    (SIDE, MULT_STANDARD, "Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this "
+     "fast. The question asks for an upper bound, O (or a tight Θ)."),
+    (SIDE, MULT_STANDARD, "o(N^2)", "Little-o claims the cost grows strictly slower than this, "
+     "which is not true here; use O or Θ."),
+    (SIDE, MULT_STANDARD, "Θ(N^2)", "Correct."),
+    # a constant factor alone, a lower-order term alone, or both: the same remark
+    (SIDE, MULT_STANDARD, "O(3N^2)", _REST_LEFT_OUT),
+    (SIDE, MULT_STANDARD, "O(N^2 + N)", _REST_LEFT_OUT),
+    (SIDE, MULT_STANDARD, "O(3N^2 + N)", _REST_LEFT_OUT),
+    (SIDE, JAC_STANDARD, "O(N^2)/k", "Partly right. The growth in the input size is right, but "
+     "dividing by the kernel side k says the count shrinks as the kernel grows, which is not "
+     "how the count depends on k."),
+    (SIDE, MULT_STANDARD, "O(N^2 k^3)", "Partly right. The growth in the input size is right, "
+     "but the power of the kernel side k does not match how the count depends on k."),
+    (SIDE, MULT_STANDARD, "Θ(N^3)", "Θ claims the bound is tight, but the cost grows more "
+     "slowly than this."),
+    (SIDE, MULT_STANDARD, "O(2^N)", "True, but far from tight: an exponential grows faster than "
+     "every power of the input size, and the count grows like a power of it. " + _NOT_TIGHT),
+    (SIDE, MULT_STANDARD, "O(N^3)", "True, but not tight: the cost grows more slowly than this "
+     "bound. " + _NOT_TIGHT),
+    (SIDE, MULT_STANDARD, "O(N^2 log N)", "True, but not tight: the cost grows more slowly than "
+     "this bound. " + _NOT_TIGHT),
 ])
-def test_a_wrong_notation_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path,
-                                                                answer, feedback):
-    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: answer})
-    assert verdicts[MULT_STANDARD].feedback == feedback
+def test_each_big_o_outcome_is_told_exactly_why(spec_and_prepared, tmp_path, sheet_variable, key,
+                                                answer, feedback):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, sheet_variable, {key: answer})
+    assert verdicts[key].feedback == feedback
+
+
+def test_a_bound_too_low_is_told_so_with_the_items_hint(spec_and_prepared, tmp_path):
+    spec, _ = spec_and_prepared
+    hint = next(item.hint for item in spec.items if item.key == MULT_STANDARD)
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: "O(N)"})
+    assert hint
+    assert verdicts[MULT_STANDARD].feedback == f"Too low: the cost grows faster than this. {hint}"
+
+
+_ALL_IN_PIXELS = {MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS, MULT_FC: "O(n^2)",
+                  JAC_STANDARD: "O(n)", "q2.g.jacobian_big_o.non_weight_sharing": "O(n^2)",
+                  "q2.g.jacobian_big_o.fully_connected": "Θ(n^3)"}
+
+
+@pytest.mark.parametrize("sheet_variable, changes, read, fit, declared", [
+    # the sheet says pixels, but its answers fit the side
+    (PIXELS, {}, "read as O(N^2), with N = " + _PIXELS_MEANING, _SIDE_MEANING, _PIXELS_MEANING),
+    # the sheet says the side, but its answers fit the pixels
+    (SIDE, _ALL_IN_PIXELS, "read as O(n), with n = " + _SIDE_MEANING, _PIXELS_MEANING,
+     _SIDE_MEANING),
+])
+def test_answers_fitting_the_other_meaning_make_the_variable_the_mistake(
+        spec_and_prepared, tmp_path, sheet_variable, changes, read, fit, declared):
+    verdicts, context = _grade(*spec_and_prepared, tmp_path, sheet_variable, changes)
+    assert context.other_fits_better
+    verdict = verdicts[MULT_STANDARD]
+    assert (verdict.credit, verdict.label, verdict.read, verdict.feedback) == (
+        0.5, "variable mismatch", read,
+        f"Partly right. These exponents fit {fit}, but you declared your letter to mean "
+        f"{declared}. With n = N² pixels, every exponent of N halves.")

@@ -646,6 +646,27 @@ def test_big_o_terms_are_exact_and_ordered():
 def test_big_o_describe():
     assert big_o.describe(big_o.parse("O(N^2 * k^2)")) == "read as O(N^2 k^2), N = the size letter"
     assert big_o.describe(big_o.parse("O(1)")) == "read as O(1), with no letter for the input size"
+    assert big_o.describe(big_o.parse("O(n) in the number of pixels")) == (
+        "read as O(n), with n = the number of pixels (n = N x N), as your answer says "
+        "('in the number of pixels')")
+
+
+@pytest.mark.parametrize("text, variable, read", [
+    ("O(N^2)", "pixels", "read as O(N^2), with N = the number of pixels (n = N x N)"),
+    # no letter: the meaning is still said, of 'the size'
+    ("quadratic", "side",
+     "read as quadratic growth (size^2), with the size = the image side (N for an N x N image)"),
+    ("O(1)", "pixels", "read as O(1), with the size = the number of pixels (n = N x N)"),
+    # two letters: each is a side, whatever the sheet's letter means
+    ("O(HW)", "pixels", "read as O(H*W), with H and W the height and width: each is the image "
+                        "side (N for an N x N image), so their product grows like the side squared"),
+    # the answer's own meaning wins over the sheet's
+    ("O(N^2) where N is the side length", "pixels",
+     "read as O(N^2), with N = the image side (N for an N x N image), as your answer says "
+     "('where N is the side length')"),
+])
+def test_big_o_read_in_says_what_the_letter_means(text, variable, read):
+    assert big_o.read_in(big_o.parse(text), variable) == read
 
 
 @pytest.mark.parametrize("text, size_exp, log_exp, verdict", [

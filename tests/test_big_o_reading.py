@@ -42,6 +42,7 @@ ACCEPTED = [
     ("O(N^2) (tight bound)", 2, 0, None, "N", None),
     ("O(N^2).", 2, 0, None, "N", None),
     ("O(N^2) as N -> ∞", 2, 0, None, "N", None),    # the limit Big-O is about
+    ("n as n -> ∞", 1, 0, None, "n", None),
     ("O(N^2), for fixed k", 2, 0, None, "N", None),
     # work before '=' that agrees, a label before '='
     ("9N^2 + 3N = O(N^2)", 2, 0, None, "N", None),
@@ -52,6 +53,10 @@ ACCEPTED = [
     ("Big O: N^2", 2, 0, None, "N", None),
     ("O(N^2) - quadratic", 2, 0, None, "N", None),  # a dash before words is no minus
     ("O(N^2) - N", 2, 0, None, "N", None),          # ... before math it is
+    ("O(N^3) - N^2", 3, 0, None, "N", None),
+    # square and curly brackets
+    ("O[N^2]", 2, 0, None, "N", None),
+    ("Θ{N^2}", 2, 0, None, "N", None),
     ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
     ("O(N^2) in the worst case", 2, 0, None, "N", None),
     ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
@@ -133,7 +138,7 @@ def test_accepted_forms(text, size_exp, log_exp, beyond, letter, declared):
 
 
 @pytest.mark.parametrize("text, kernel_exp", [
-    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(H*W*k^2)", 2)])
+    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(N^2) k", 1), ("O(H*W*k^2)", 2)])
 def test_math_after_the_bracket_reaches_the_kernel_power(text, kernel_exp):
     assert big_o.parse(text).dominant.kernel_exp == kernel_exp
 
@@ -175,11 +180,18 @@ REFUSED = [
     ("O(N^2) or O(N^4)", ["more than one growth rate"]),
     ("O(N) = O(N^2)", ["two different growth rates"]),
     ("N^4 = O(N^2)", ["two different growth rates"]),
+    ("N^2 = O(N^3) = O(N^2)", ["two different growth rates", "'O(N^3)' and 'O(N^2)'"]),
+    ("Answer = O(N^4) = O(N^2)", ["two different growth rates"]),  # a label, then work
     ("O(N^2), linear", ["two different growth rates"]),
     ("O(N^2) 9", ["two different growth rates"]),
     ("O(n) in the number of pixels in the kernel", ["could not tell what"]),
     ("O(n) in the number of pixels or", ["could not tell what"]),
     ("O(N^2) *", ["expected a number"]),
+    # a restatement, or a step of work, is one growth rate: it says nothing more itself
+    ("O(N^2), N^2 quadratic", ["the part 'N^2 quadratic' was not understood"]),
+    ("O(N^2), quadratic N^2", ["the part 'quadratic N^2' was not understood"]),
+    ("O(N^2 + N) quadratic = O(N^2)", ["'O(N^2 + N) quadratic'", "the part 'quadratic'"]),
+    ("quadratic O(N^2 + N) = O(N^2)", ["'quadratic O(N^2 + N)'", "the part 'quadratic'"]),
     ("maybe O(N^2)", ["hedge", "maybe"]),
     ("either O(N^2)", ["hedge", "either"]),
     # declarations that do not fit
@@ -200,6 +212,55 @@ def test_refused_forms(text, words):
         big_o.parse(text)
     for word in words:
         assert word in caught.value.message, caught.value.message
+
+
+_TWO_RATES = ("it says two different growth rates, 'N^4' and 'O(N^2)'",
+              "give the one answer you mean")
+_GOES_ON = "write only the growth rate here; explanations go in the written parts"
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("weights", "could not read 'weights' as a growth rate: there is no growth rate in it",
+     "write it like O(N^5) or O(n^5 k^3), with one letter for the input size and k for the "
+     "kernel side"),
+    ("O(N^2)!", "could not read 'O(N^2)!' as a growth rate: it has a '!' right after the brackets "
+     "of the growth rate",
+     "write a factorial inside the brackets, like O(m!), or leave the '!' out"),
+    ("N^2 = O(N^3) = O(N^2)", "could not read 'N^2 = O(N^3) = O(N^2)' as a growth rate: it says "
+     "two different growth rates, 'O(N^3)' and 'O(N^2)'", "give the one answer you mean"),
+    # work before the answer, after any of the marks that lead to it
+    *[(f"N^4 {mark} O(N^2)",
+       f"could not read 'N^4 {mark} O(N^2)' as a growth rate: {_TWO_RATES[0]}", _TWO_RATES[1])
+      for mark in ("=", "~", "→", "⇒", "≡", "->", "=>")],
+    # a piece of the answer is quoted as a growth rate too
+    ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
+     "rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("N^2 = O(N^2) foo", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
+     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) foo as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
+     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) foo , as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
+     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) + O(N)", "could not read 'O(N^2) + O(N)' as a growth rate: it has more than one "
+     "growth rate; give the one answer you mean", _GOES_ON),
+])
+def test_refused_with_exactly_this_message(text, message, hint):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize("text, remark", [
+    ("O(N^2), as N -> ∞", "as N -> ∞"),          # the limit, without its comma
+    ("O(N^2) (as N→∞)", "as N→∞"),               # ... or its brackets
+    ("O(N^2) for N -> infinity", "for N -> infinity"),
+    ("O(N^2) as N -> inf", "as N -> inf"),
+    ("O(N^2), tight", "tight"),
+    ("O(N^2) tight as N -> ∞", "tight as N -> ∞"),
+    ("Looks like O(N^2)", ""),                   # 'oo' names no infinity here
+])
+def test_the_limit_is_kept_as_the_remark(text, remark):
+    assert big_o.parse(text).remark == remark
 
 
 # ----------------------------------------------------------------------------

@@ -625,6 +625,7 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("O((n+1)^2)", "O(n^2 + 2 n + 1)", False, True),
     ("O(1)", "O(1)", False, False),
     ("O(n/n)", "O(1)", False, False),
+    ("9N^2 = O(N^2 + N) = O(N^2)", "O(N^2)", False, False),  # the last step is the answer
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)
@@ -659,7 +660,7 @@ def test_big_o_describe():
     ("O(1)", "pixels", "read as O(1), with the size = the number of pixels (n = N x N)"),
     # two letters: each is a side, whatever the sheet's letter means
     ("O(HW)", "pixels", "read as O(H*W), with H and W the height and width: each is the image "
-                        "side (N for an N x N image), so their product grows like the side squared"),
+     "side (N for an N x N image), so their product grows like the side squared"),
     # the answer's own meaning wins over the sheet's
     ("O(N^2) where N is the side length", "pixels",
      "read as O(N^2), with N = the image side (N for an N x N image), as your answer says "

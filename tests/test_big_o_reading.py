@@ -232,6 +232,11 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
     *[(f"N^4 {mark} O(N^2)",
        f"could not read 'N^4 {mark} O(N^2)' as a growth rate: {_TWO_RATES[0]}", _TWO_RATES[1])
       for mark in ("=", "~", "→", "⇒", "≡", "->", "=>")],
+    # a mark that leads to no answer
+    ("N^2 =: O(N^2)", "could not read 'N^2 =: O(N^2)' as a growth rate: the part 'N^2 =:' was "
+     "not understood (the part '=:' was not understood)", _GOES_ON),
+    ("N^4 > O(N^2)", "could not read 'N^4 > O(N^2)' as a growth rate: the part 'N^4 >' was not "
+     "understood (the part '>' was not understood)", _GOES_ON),
     # a piece of the answer is quoted as a growth rate too
     ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
      "rate with 'foo', which was not understood ('foo')", _GOES_ON),

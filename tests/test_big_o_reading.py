@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.grading import pipeline as grading
-from autograder.answers import big_o, big_o_words
+from autograder.answers import big_o, big_o_terms, big_o_words
 from autograder.answers.errors import ParseError
 from autograder.answers.verdict import Letters
 from autograder.assignment.prepared import load_or_prepare
@@ -75,6 +75,14 @@ ACCEPTED = [
     ("O(2^n n^3 + n^5)", None, None, "an exponential", "n", None),
     ("O(2^n - n)", None, None, "an exponential", "n", None),
     ("exponential", None, None, "an exponential", None, None),
+    # e is Euler's number wherever it is raised to a power, however deep
+    ("O(e^n + n^2)", None, None, "an exponential", "n", None),
+    ("O((e^n)^2)", None, None, "an exponential", "n", None),
+    ("O(2^(e^n))", None, None, "an exponential", "n", None),
+    ("O(sqrt(e^n))", None, None, "an exponential", "n", None),
+    # a power or factorial of a fraction of the size still grows
+    ("O(2^(n/2))", None, None, "an exponential", "n", None),
+    ("O((n/2)!)", None, None, "a factorial", "n", None),
     # growth in words
     ("quadratic", 2, 0, None, None, None),
     ("Quadratic.", 2, 0, None, None, None),
@@ -244,12 +252,60 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
      "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
     ("O(N^2) foo as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
      "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
-    ("O(N^2) foo , as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
-     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) foo , as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after "
+     "the growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
     ("O(N^2) + O(N)", "could not read 'O(N^2) + O(N)' as a growth rate: it has more than one "
      "growth rate; give the one answer you mean", _GOES_ON),
 ])
 def test_refused_with_exactly_this_message(text, message, hint):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
+    return text, f"could not read '{text}' as a growth rate: {why}", big_o_terms.HINT
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    # e is a letter unless it is raised to a power
+    _growth_refusal("O(n e)", "it uses e and n as letters; use one letter for the input size and "
+                              "k for the kernel side"),
+    _growth_refusal("O(e exp(n))", "it has e to the power 1, which is not a power of the input "
+                                   "size, k, or log of the input size"),
+    _growth_refusal("O(-e^n)", "it is negative (-e^n): a count is never negative, and neither "
+                               "is how it grows"),
+    # what an exponential or factorial is of must grow
+    _growth_refusal("O(2^(1/n))", "in 2^(1/n), 1/n does not grow like a positive power of the "
+                                  "input size"),
+    _growth_refusal("O(2^(-n))", "in 2^(-n), -n does not grow like a positive power of the input "
+                                 "size"),
+    _growth_refusal("O((-n)!)", "in (-n)!, -n does not grow like a positive power of the input "
+                                "size"),
+    _growth_refusal("O((2 - n)^n)", "in (2 - n)^n, 2 - n does not grow like a positive power of "
+                                    "the input size"),
+    _growth_refusal("O(n!^(1/n))", "in (n!)^(1/n), 1/n does not grow like a positive power of "
+                                   "the input size"),
+    _growth_refusal("O(k^n)", "in k^n, it is not clear that the base k is more than 1"),
+    _growth_refusal("O(1^n)", "1^n does not grow: its base is not more than 1"),
+    _growth_refusal("O((1/2)^n)", "(1/2)^n does not grow: its base is not more than 1"),
+    _growth_refusal("O((n!)^k)", "the power k contains a letter; only numbers can be exponents "
+                                 "of an exponential or factorial"),
+    _growth_refusal("O((n!)^(-1))", "it divides by a factorial ((n!)^(-1)), so it does not grow"),
+    _growth_refusal("O(n/2^n)", "it divides by an exponential (2^n), so it is not clear how it "
+                                "grows"),
+    _growth_refusal("O(2^n (n - n))", "2^n*(n - n) works out to zero"),
+    _growth_refusal("O(2^n (1 - n))", "it is negative (2^n*(1 - n)): a count is never negative, "
+                                      "and neither is how it grows"),
+    ("N^2!", "could not read 'N^2!' as a growth rate: it has the factorial of something that is "
+     "not the input size (2!)", "write its value, or brackets around what the '!' applies to, "
+     "like (m^5)!"),
+    ("O(log(n!))", "could not read 'O(log(n!))' as a growth rate: it takes the log of a factorial "
+     "(log(n!))", "write what that log grows like"),
+    ("O(n^2 - 2^n)", "could not read 'O(n^2 - 2^n)' as a growth rate: it subtracts an exponential "
+     "(2^n), so it is not clear how it grows", "keep only the term that grows fastest"),
+])
+def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, message, hint):
     with pytest.raises(ParseError) as caught:
         big_o.parse(text)
     assert (caught.value.message, caught.value.hint) == (message, hint)

@@ -83,6 +83,8 @@ ACCEPTED = [
     # a power or factorial of a fraction of the size still grows
     ("O(2^(n/2))", None, None, "an exponential", "n", None),
     ("O((n/2)!)", None, None, "a factorial", "n", None),
+    ("O((2^n)^(1/2))", None, None, "an exponential", "n", None),  # any positive power of one
+    ("O(exp(n^2))", None, None, "an exponential", "n", None),
     # growth in words
     ("quadratic", 2, 0, None, None, None),
     ("Quadratic.", 2, 0, None, None, None),
@@ -256,6 +258,13 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
      "the growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
     ("O(N^2) + O(N)", "could not read 'O(N^2) + O(N)' as a growth rate: it has more than one "
      "growth rate; give the one answer you mean", _GOES_ON),
+    # the words quoted are cut after 40 characters
+    ("O(N^2) since each output pixel is a dot product", "could not read 'O(N^2) since each output "
+     "pixel is a dot product' as a growth rate: it goes on after the growth rate with 'since "
+     "each output pixel is a dot product', which was not understood ('since')", _GOES_ON),
+    ("O(N^2) since every output pixel is a dot product", "could not read 'O(N^2) since every "
+     "output pixel is a dot product' as a growth rate: it goes on after the growth rate with "
+     "'since every output pixel is a dot produ…', which was not understood ('since')", _GOES_ON),
 ])
 def test_refused_with_exactly_this_message(text, message, hint):
     with pytest.raises(ParseError) as caught:
@@ -292,6 +301,21 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
     _growth_refusal("O((n!)^k)", "the power k contains a letter; only numbers can be exponents "
                                  "of an exponential or factorial"),
     _growth_refusal("O((n!)^(-1))", "it divides by a factorial ((n!)^(-1)), so it does not grow"),
+    _growth_refusal("O((n!)^0)", "it divides by a factorial ((n!)^0), so it does not grow"),
+    _growth_refusal("O(exp(-n))", "in exp(-n), -n does not grow like a positive power of the "
+                                  "input size"),
+    _growth_refusal("O((n (1 - n))!)", "in (n*(1 - n))!, n*(1 - n) does not grow like a positive "
+                                       "power of the input size"),
+    # the rest of a product with an exponential or factorial must be positive, all of it
+    _growth_refusal("O(n! (1 - n))", "it is negative (n!*(1 - n)): a count is never negative, "
+                                     "and neither is how it grows"),
+    ("O(2^n · 2 · (1 - n))", "could not read 'O(2^n * 2 * (1 - n))' as a growth rate: it is "
+     "negative (2^n*2*(1 - n)): a count is never negative, and neither is how it grows",
+     big_o_terms.HINT),
+    _growth_refusal("O(-n^2)", "it is negative as the input size grows (-n^2): a count is never "
+                               "negative, and neither is how it grows"),
+    _growth_refusal("O((n/2^n)^2)", "it divides by an exponential (2^n), so it is not clear how "
+                                    "it grows"),
     _growth_refusal("O(n/2^n)", "it divides by an exponential (2^n), so it is not clear how it "
                                 "grows"),
     _growth_refusal("O(2^n (n - n))", "2^n*(n - n) works out to zero"),
@@ -302,8 +326,11 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
      "like (m^5)!"),
     ("O(log(n!))", "could not read 'O(log(n!))' as a growth rate: it takes the log of a factorial "
      "(log(n!))", "write what that log grows like"),
-    ("O(n^2 - 2^n)", "could not read 'O(n^2 - 2^n)' as a growth rate: it subtracts an exponential "
-     "(2^n), so it is not clear how it grows", "keep only the term that grows fastest"),
+    *[(text, f"could not read '{text}' as a growth rate: it subtracts an exponential (2^n), so it "
+       "is not clear how it grows", "keep only the term that grows fastest")
+      # at the top, or inside an exponent, a call or a minus
+      for text in ("O(n^2 - 2^n)", "O(2^(n - 2^n))", "O(exp(n - 2^n))", "O(log(n - 2^n))",
+                   "O(-(n - 2^n))")],
 ])
 def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, message, hint):
     with pytest.raises(ParseError) as caught:

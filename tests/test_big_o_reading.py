@@ -85,6 +85,8 @@ ACCEPTED = [
     ("O((n/2)!)", None, None, "a factorial", "n", None),
     ("O((2^n)^(1/2))", None, None, "an exponential", "n", None),  # any positive power of one
     ("O(exp(n^2))", None, None, "an exponential", "n", None),
+    ("O(2^n n/2)", None, None, "an exponential", "n", None),      # times a positive fraction
+    ("2^n = O(2^n)", None, None, "an exponential", "n", None),    # work that agrees
     # growth in words
     ("quadratic", 2, 0, None, None, None),
     ("Quadratic.", 2, 0, None, None, None),
@@ -190,6 +192,8 @@ REFUSED = [
     ("O(N^2) or O(N^4)", ["more than one growth rate"]),
     ("O(N) = O(N^2)", ["two different growth rates"]),
     ("N^4 = O(N^2)", ["two different growth rates"]),
+    ("O(1) = O(2^n)", ["two different growth rates", "'O(1)' and 'O(2^n)'"]),
+    ("n! = O(2^n)", ["two different growth rates", "'n!' and 'O(2^n)'"]),
     ("N^2 = O(N^3) = O(N^2)", ["two different growth rates", "'O(N^3)' and 'O(N^2)'"]),
     ("Answer = O(N^4) = O(N^2)", ["two different growth rates"]),  # a label, then work
     ("O(N^2), linear", ["two different growth rates"]),
@@ -330,7 +334,12 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
        "is not clear how it grows", "keep only the term that grows fastest")
       # at the top, or inside an exponent, a call or a minus
       for text in ("O(n^2 - 2^n)", "O(2^(n - 2^n))", "O(exp(n - 2^n))", "O(log(n - 2^n))",
-                   "O(-(n - 2^n))")],
+                   "O(-(n - 2^n))", "O((n - 2^n)!)", "O(n + 2 (n - 2^n))")],
+    # a division by zero in a power, an exponent or a base
+    *[(text, f"could not read '{text}' as a growth rate: it divides by zero (0)", None)
+      for text in ("O((n!)^(1/0))", "O(2^(n/0))", "O((1/0)^n)")],
+    _growth_refusal("O(2^(n log k))", "it has log k to the power 1, which is not a power of the "
+                                      "input size, k, or log of the input size"),
 ])
 def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, message, hint):
     with pytest.raises(ParseError) as caught:

@@ -150,7 +150,8 @@ def test_accepted_forms(text, size_exp, log_exp, beyond, letter, declared):
 
 
 @pytest.mark.parametrize("text, kernel_exp", [
-    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(N^2) k", 1), ("O(H*W*k^2)", 2)])
+    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(N^2) k", 1), ("O(H*W*k^2)", 2),
+    ("O(N^2 k K)", 2)])  # k and K both name the kernel side
 def test_math_after_the_bracket_reaches_the_kernel_power(text, kernel_exp):
     assert big_o.parse(text).dominant.kernel_exp == kernel_exp
 
@@ -338,6 +339,8 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
     # a division by zero in a power, an exponent or a base
     *[(text, f"could not read '{text}' as a growth rate: it divides by zero (0)", None)
       for text in ("O((n!)^(1/0))", "O(2^(n/0))", "O((1/0)^n)")],
+    ("O(2^n n/(n+1))", "could not read 'O(2^n n/(n+1))' as a growth rate: it divides by a sum "
+     "(n + 1), which does not multiply out into terms", None),  # the rest of the product, whole
     _growth_refusal("O(2^(n log k))", "it has log k to the power 1, which is not a power of the "
                                       "input size, k, or log of the input size"),
 ])

@@ -626,12 +626,19 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("O(1)", "O(1)", False, False),
     ("O(n/n)", "O(1)", False, False),
     ("9N^2 = O(N^2 + N) = O(N^2)", "O(N^2)", False, False),  # the last step is the answer
+    ("O(n^2 + n^2)", "O(2 n^2)", True, False),                # like terms combined
+    ("O(n (log n)^2)", "O(n (log n)^2)", False, False),
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)
     assert reading.shown == shown
     assert reading.has_constant_factor is constant
     assert reading.has_lower_order_terms is lower
+
+
+def test_the_logs_of_height_and_width_add_up():
+    assert big_o.parse("O(H W log H log W)").dominant == Term(Fraction(1), Fraction(2),
+                                                               Fraction(0), 2)
 
 
 def test_big_o_terms_are_exact_and_ordered():

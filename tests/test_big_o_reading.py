@@ -80,6 +80,7 @@ ACCEPTED = [
     ("O((e^n)^2)", None, None, "an exponential", "n", None),
     ("O(2^(e^n))", None, None, "an exponential", "n", None),
     ("O(sqrt(e^n))", None, None, "an exponential", "n", None),
+    ("O(e^2)", 2, 0, None, "e", None),          # ... and alone, e is the size letter
     # a power or factorial of a fraction of the size still grows
     ("O(2^(n/2))", None, None, "an exponential", "n", None),
     ("O((n/2)!)", None, None, "a factorial", "n", None),
@@ -281,6 +282,18 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
     return text, f"could not read '{text}' as a growth rate: {why}", big_o_terms.HINT
 
 
+@pytest.mark.parametrize("text, reading", [
+    ("2^n", big_o_terms.GrowthReading(None, "n", (), big_o_terms.NO_TERM, False, False, "2^n", "",
+                                      beyond_polynomial="an exponential")),
+    ("O(2^(H W))", big_o_terms.GrowthReading(
+        "O", "H and W", (), big_o_terms.NO_TERM, False, False, "O(2^(H*W))", "",
+        beyond_polynomial="an exponential", declared="side",
+        declared_by="H and W are the height and width")),
+])
+def test_an_exponential_is_read_whole(text, reading):
+    assert big_o.parse(text) == reading
+
+
 @pytest.mark.parametrize("text, message, hint", [
     # e is a letter unless it is raised to a power
     _growth_refusal("O(n e)", "it uses e and n as letters; use one letter for the input size and "
@@ -339,6 +352,9 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
     # a division by zero in a power, an exponent or a base
     *[(text, f"could not read '{text}' as a growth rate: it divides by zero (0)", None)
       for text in ("O((n!)^(1/0))", "O(2^(n/0))", "O((1/0)^n)")],
+    # a factorial word in the answer: the math is still expanded, and refused as it was
+    ("O(n/(n+1)), factorial", "could not read 'O(n/(n+1)), factorial' as a growth rate: it "
+     "divides by a sum (n + 1), which does not multiply out into terms", None),
     ("O(2^n n/(n+1))", "could not read 'O(2^n n/(n+1))' as a growth rate: it divides by a sum "
      "(n + 1), which does not multiply out into terms", None),  # the rest of the product, whole
     _growth_refusal("O(2^(n log k))", "it has log k to the power 1, which is not a power of the "

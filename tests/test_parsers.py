@@ -628,6 +628,7 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("9N^2 = O(N^2 + N) = O(N^2)", "O(N^2)", False, False),  # the last step is the answer
     ("O(n^2 + n^2)", "O(2 n^2)", True, False),                # like terms combined
     ("O(n (log n)^2)", "O(n (log n)^2)", False, False),
+    ("O(N^2 k K)", "O(N^2 k^2)", False, False),                # written with k when both are
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)
@@ -712,7 +713,7 @@ def test_big_o_errors(text, words):
 
 
 def test_big_o_x_hint():
-    assert "not the letter x" in parse_error(big_o, "O(n x n)").hint
+    assert parse_error(big_o, "O(n x n)").hint == "to multiply, write * or ×, not the letter x"
 
 
 @settings(max_examples=200, deadline=None)

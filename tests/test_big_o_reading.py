@@ -128,6 +128,7 @@ ACCEPTED = [
     ("O(n) in total", 1, 0, None, "n", None),                 # 'total' is a remark here
     ("O(HW)", 2, 0, None, "H and W", "side"),
     ("O(hw)", 2, 0, None, "h and w", "side"),
+    ("O(h W)", 2, 0, None, "h and W", "side"),      # height first, whatever the case
     ("O(H^2 W^2)", 4, 0, None, "H and W", "side"),
     ("O(H*W*k^2)", 2, 0, None, "H and W", "side"),
     ("O(H*W*k^2) with k the kernel size", 2, 0, None, "H and W", "side"),
@@ -294,6 +295,19 @@ def test_an_exponential_is_read_whole(text, reading):
     assert big_o.parse(text) == reading
 
 
+_SQUARE = big_o_terms.Term(Fraction(1), Fraction(2), Fraction(0), 0)
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("N^2", big_o_terms.GrowthReading(None, "N", (_SQUARE,), _SQUARE, False, False, "N^2", "")),
+    ("O(HW)", big_o_terms.GrowthReading("O", "H and W", (_SQUARE,), _SQUARE, False, False,
+                                        "O(H*W)", "", declared="side",
+                                        declared_by="H and W are the height and width")),
+])
+def test_a_power_is_read_whole(text, reading):
+    assert big_o.parse(text) == reading
+
+
 @pytest.mark.parametrize("text, message, hint", [
     # e is a letter unless it is raised to a power
     _growth_refusal("O(n e)", "it uses e and n as letters; use one letter for the input size and "
@@ -357,6 +371,9 @@ def test_an_exponential_is_read_whole(text, reading):
      "divides by a sum (n + 1), which does not multiply out into terms", None),
     ("O(2^n n/(n+1))", "could not read 'O(2^n n/(n+1))' as a growth rate: it divides by a sum "
      "(n + 1), which does not multiply out into terms", None),  # the rest of the product, whole
+    _growth_refusal("O(n log k)", "it has log k to the power 1, which is not a power of the input "
+                                  "size, k, or log of the input size"),
+    _growth_refusal("O(n^2 - n^2)", "it works out to zero"),
     _growth_refusal("O(2^(n log k))", "it has log k to the power 1, which is not a power of the "
                                       "input size, k, or log of the input size"),
 ])
@@ -373,7 +390,8 @@ def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, mes
     ("O(N^2) as N -> inf", "as N -> inf"),
     ("O(N^2), tight", "tight"),
     ("O(N^2) tight as N -> ∞", "tight as N -> ∞"),
-    ("Looks like O(N^2)", ""),                   # 'oo' names no infinity here
+    ("Looks like O(N^2)", ""),
+    ("O(N^2)", ""),                   # 'oo' names no infinity here
 ])
 def test_the_limit_is_kept_as_the_remark(text, remark):
     assert big_o.parse(text).remark == remark

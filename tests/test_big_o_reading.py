@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.grading import pipeline as grading
-from autograder.answers import big_o, big_o_words
+from autograder.answers import big_o, big_o_terms, big_o_words
 from autograder.answers.errors import ParseError
+from autograder.answers.verdict import Letters
 from autograder.assignment.prepared import load_or_prepare
 from autograder.submission.sheet import load_sheet
 from autograder.assignment.spec import BigOPolicy, SpecError, load_spec
@@ -41,6 +42,7 @@ ACCEPTED = [
     ("O(N^2) (tight bound)", 2, 0, None, "N", None),
     ("O(N^2).", 2, 0, None, "N", None),
     ("O(N^2) as N -> ∞", 2, 0, None, "N", None),    # the limit Big-O is about
+    ("n as n -> ∞", 1, 0, None, "n", None),
     ("O(N^2), for fixed k", 2, 0, None, "N", None),
     # work before '=' that agrees, a label before '='
     ("9N^2 + 3N = O(N^2)", 2, 0, None, "N", None),
@@ -51,6 +53,10 @@ ACCEPTED = [
     ("Big O: N^2", 2, 0, None, "N", None),
     ("O(N^2) - quadratic", 2, 0, None, "N", None),  # a dash before words is no minus
     ("O(N^2) - N", 2, 0, None, "N", None),          # ... before math it is
+    ("O(N^3) - N^2", 3, 0, None, "N", None),
+    # square and curly brackets
+    ("O[N^2]", 2, 0, None, "N", None),
+    ("Θ{N^2}", 2, 0, None, "N", None),
     ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
     ("O(N^2) in the worst case", 2, 0, None, "N", None),
     ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
@@ -85,6 +91,19 @@ ACCEPTED = [
     ("O(2^n n^3 + n^5)", None, None, "an exponential", "n", None),
     ("O(2^n - n)", None, None, "an exponential", "n", None),
     ("exponential", None, None, "an exponential", None, None),
+    # e is Euler's number wherever it is raised to a power, however deep
+    ("O(e^n + n^2)", None, None, "an exponential", "n", None),
+    ("O((e^n)^2)", None, None, "an exponential", "n", None),
+    ("O(2^(e^n))", None, None, "an exponential", "n", None),
+    ("O(sqrt(e^n))", None, None, "an exponential", "n", None),
+    ("O(e^2)", 2, 0, None, "e", None),          # ... and alone, e is the size letter
+    # a power or factorial of a fraction of the size still grows
+    ("O(2^(n/2))", None, None, "an exponential", "n", None),
+    ("O((n/2)!)", None, None, "a factorial", "n", None),
+    ("O((2^n)^(1/2))", None, None, "an exponential", "n", None),  # any positive power of one
+    ("O(exp(n^2))", None, None, "an exponential", "n", None),
+    ("O(2^n n/2)", None, None, "an exponential", "n", None),      # times a positive fraction
+    ("2^n = O(2^n)", None, None, "an exponential", "n", None),    # work that agrees
     # growth in words
     ("quadratic", 2, 0, None, None, None),
     ("Quadratic.", 2, 0, None, None, None),
@@ -125,6 +144,7 @@ ACCEPTED = [
     ("O(n) in total", 1, 0, None, "n", None),                 # 'total' is a remark here
     ("O(HW)", 2, 0, None, "H and W", "side"),
     ("O(hw)", 2, 0, None, "h and w", "side"),
+    ("O(h W)", 2, 0, None, "h and W", "side"),      # height first, whatever the case
     ("O(H^2 W^2)", 4, 0, None, "H and W", "side"),
     ("O(H*W*k^2)", 2, 0, None, "H and W", "side"),
     ("O(H*W*k^2) with k the kernel size", 2, 0, None, "H and W", "side"),
@@ -148,7 +168,8 @@ def test_accepted_forms(text, size_exp, log_exp, beyond, letter, declared):
 
 
 @pytest.mark.parametrize("text, kernel_exp", [
-    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(H*W*k^2)", 2)])
+    ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(N^2) k", 1), ("O(H*W*k^2)", 2),
+    ("O(N^2 k K)", 2)])  # k and K both name the kernel side
 def test_math_after_the_bracket_reaches_the_kernel_power(text, kernel_exp):
     assert big_o.parse(text).dominant.kernel_exp == kernel_exp
 
@@ -190,11 +211,20 @@ REFUSED = [
     ("O(N^2) or O(N^4)", ["more than one growth rate"]),
     ("O(N) = O(N^2)", ["two different growth rates"]),
     ("N^4 = O(N^2)", ["two different growth rates"]),
+    ("O(1) = O(2^n)", ["two different growth rates", "'O(1)' and 'O(2^n)'"]),
+    ("n! = O(2^n)", ["two different growth rates", "'n!' and 'O(2^n)'"]),
+    ("N^2 = O(N^3) = O(N^2)", ["two different growth rates", "'O(N^3)' and 'O(N^2)'"]),
+    ("Answer = O(N^4) = O(N^2)", ["two different growth rates"]),  # a label, then work
     ("O(N^2), linear", ["two different growth rates"]),
     ("O(N^2) 9", ["two different growth rates"]),
     ("O(n) in the number of pixels in the kernel", ["could not tell what"]),
     ("O(n) in the number of pixels or", ["could not tell what"]),
     ("O(N^2) *", ["expected a number"]),
+    # a restatement, or a step of work, is one growth rate: it says nothing more itself
+    ("O(N^2), N^2 quadratic", ["the part 'N^2 quadratic' was not understood"]),
+    ("O(N^2), quadratic N^2", ["the part 'quadratic N^2' was not understood"]),
+    ("O(N^2 + N) quadratic = O(N^2)", ["'O(N^2 + N) quadratic'", "the part 'quadratic'"]),
+    ("quadratic O(N^2 + N) = O(N^2)", ["'quadratic O(N^2 + N)'", "the part 'quadratic'"]),
     ("maybe O(N^2)", ["hedge", "maybe"]),
     # words before the math that would change it are never passed over
     ("square root of N", ["could change it", "'square'"]),
@@ -229,6 +259,172 @@ def test_refused_forms(text, words):
         assert word in caught.value.message, caught.value.message
 
 
+_TWO_RATES = ("it says two different growth rates, 'N^4' and 'O(N^2)'",
+              "give the one answer you mean")
+_GOES_ON = "write only the growth rate here; explanations go in the written parts"
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("weights", "could not read 'weights' as a growth rate: there is no growth rate in it",
+     "write it like O(N^5) or O(n^5 k^3), with one letter for the input size and k for the "
+     "kernel side"),
+    ("O(N^2)!", "could not read 'O(N^2)!' as a growth rate: it has a '!' right after the brackets "
+     "of the growth rate",
+     "write a factorial inside the brackets, like O(m!), or leave the '!' out"),
+    ("N^2 = O(N^3) = O(N^2)", "could not read 'N^2 = O(N^3) = O(N^2)' as a growth rate: it says "
+     "two different growth rates, 'O(N^3)' and 'O(N^2)'", "give the one answer you mean"),
+    # work before the answer, after any of the marks that lead to it
+    *[(f"N^4 {mark} O(N^2)",
+       f"could not read 'N^4 {mark} O(N^2)' as a growth rate: {_TWO_RATES[0]}", _TWO_RATES[1])
+      for mark in ("=", "~", "→", "⇒", "≡", "->", "=>")],
+    # a mark that leads to no answer
+    ("N^2 =: O(N^2)", "could not read 'N^2 =: O(N^2)' as a growth rate: the part 'N^2 =:' was "
+     "not understood (the part '=:' was not understood)", _GOES_ON),
+    ("N^4 > O(N^2)", "could not read 'N^4 > O(N^2)' as a growth rate: the part 'N^4 >' was not "
+     "understood (the part '>' was not understood)", _GOES_ON),
+    # a piece of the answer is quoted as a growth rate too
+    ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
+     "rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("N^2 = O(N^2) foo", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
+     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) foo as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after the "
+     "growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) foo , as N -> ∞", "could not read 'O(N^2) foo' as a growth rate: it goes on after "
+     "the growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
+    ("O(N^2) + O(N)", "could not read 'O(N^2) + O(N)' as a growth rate: it has more than one "
+     "growth rate; give the one answer you mean", _GOES_ON),
+    # the words quoted are cut after 40 characters
+    ("O(N^2) since each output pixel is a dot product", "could not read 'O(N^2) since each output "
+     "pixel is a dot product' as a growth rate: it goes on after the growth rate with 'since "
+     "each output pixel is a dot product', which was not understood ('since')", _GOES_ON),
+    ("O(N^2) since every output pixel is a dot product", "could not read 'O(N^2) since every "
+     "output pixel is a dot product' as a growth rate: it goes on after the growth rate with "
+     "'since every output pixel is a dot produ…', which was not understood ('since')", _GOES_ON),
+])
+def test_refused_with_exactly_this_message(text, message, hint):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
+    return text, f"could not read '{text}' as a growth rate: {why}", big_o_terms.HINT
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("2^n", big_o_terms.GrowthReading(None, "n", (), big_o_terms.NO_TERM, False, False, "2^n", "",
+                                      beyond_polynomial="an exponential")),
+    ("O(2^(H W))", big_o_terms.GrowthReading(
+        "O", "H and W", (), big_o_terms.NO_TERM, False, False, "O(2^(H*W))", "",
+        beyond_polynomial="an exponential", declared="side",
+        declared_by="H and W are the height and width")),
+])
+def test_an_exponential_is_read_whole(text, reading):
+    assert big_o.parse(text) == reading
+
+
+_SQUARE = big_o_terms.Term(Fraction(1), Fraction(2), Fraction(0), 0)
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("N^2", big_o_terms.GrowthReading(None, "N", (_SQUARE,), _SQUARE, False, False, "N^2", "")),
+    ("O(HW)", big_o_terms.GrowthReading("O", "H and W", (_SQUARE,), _SQUARE, False, False,
+                                        "O(H*W)", "", declared="side",
+                                        declared_by="H and W are the height and width")),
+])
+def test_a_power_is_read_whole(text, reading):
+    assert big_o.parse(text) == reading
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    # e is a letter unless it is raised to a power
+    _growth_refusal("O(n e)", "it uses e and n as letters; use one letter for the input size and "
+                              "k for the kernel side"),
+    _growth_refusal("O(e exp(n))", "it has e to the power 1, which is not a power of the input "
+                                   "size, k, or log of the input size"),
+    _growth_refusal("O(-e^n)", "it is negative (-e^n): a count is never negative, and neither "
+                               "is how it grows"),
+    # what an exponential or factorial is of must grow
+    _growth_refusal("O(2^(1/n))", "in 2^(1/n), 1/n does not grow like a positive power of the "
+                                  "input size"),
+    _growth_refusal("O(2^(-n))", "in 2^(-n), -n does not grow like a positive power of the input "
+                                 "size"),
+    _growth_refusal("O((-n)!)", "in (-n)!, -n does not grow like a positive power of the input "
+                                "size"),
+    _growth_refusal("O((2 - n)^n)", "in (2 - n)^n, 2 - n does not grow like a positive power of "
+                                    "the input size"),
+    _growth_refusal("O(n!^(1/n))", "in (n!)^(1/n), 1/n does not grow like a positive power of "
+                                   "the input size"),
+    _growth_refusal("O(k^n)", "in k^n, it is not clear that the base k is more than 1"),
+    _growth_refusal("O(1^n)", "1^n does not grow: its base is not more than 1"),
+    _growth_refusal("O((1/2)^n)", "(1/2)^n does not grow: its base is not more than 1"),
+    _growth_refusal("O((n!)^k)", "the power k contains a letter; only numbers can be exponents "
+                                 "of an exponential or factorial"),
+    _growth_refusal("O((n!)^(-1))", "it divides by a factorial ((n!)^(-1)), so it does not grow"),
+    _growth_refusal("O((n!)^0)", "it divides by a factorial ((n!)^0), so it does not grow"),
+    _growth_refusal("O(exp(-n))", "in exp(-n), -n does not grow like a positive power of the "
+                                  "input size"),
+    _growth_refusal("O((n (1 - n))!)", "in (n*(1 - n))!, n*(1 - n) does not grow like a positive "
+                                       "power of the input size"),
+    # the rest of a product with an exponential or factorial must be positive, all of it
+    _growth_refusal("O(n! (1 - n))", "it is negative (n!*(1 - n)): a count is never negative, "
+                                     "and neither is how it grows"),
+    ("O(2^n · 2 · (1 - n))", "could not read 'O(2^n * 2 * (1 - n))' as a growth rate: it is "
+     "negative (2^n*2*(1 - n)): a count is never negative, and neither is how it grows",
+     big_o_terms.HINT),
+    _growth_refusal("O(-n^2)", "it is negative as the input size grows (-n^2): a count is never "
+                               "negative, and neither is how it grows"),
+    _growth_refusal("O((n/2^n)^2)", "it divides by an exponential (2^n), so it is not clear how "
+                                    "it grows"),
+    _growth_refusal("O(n/2^n)", "it divides by an exponential (2^n), so it is not clear how it "
+                                "grows"),
+    _growth_refusal("O(2^n (n - n))", "2^n*(n - n) works out to zero"),
+    _growth_refusal("O(2^n (1 - n))", "it is negative (2^n*(1 - n)): a count is never negative, "
+                                      "and neither is how it grows"),
+    ("N^2!", "could not read 'N^2!' as a growth rate: it has the factorial of something that is "
+     "not the input size (2!)", "write its value, or brackets around what the '!' applies to, "
+     "like (m^5)!"),
+    ("O(log(n!))", "could not read 'O(log(n!))' as a growth rate: it takes the log of a factorial "
+     "(log(n!))", "write what that log grows like"),
+    *[(text, f"could not read '{text}' as a growth rate: it subtracts an exponential (2^n), so it "
+       "is not clear how it grows", "keep only the term that grows fastest")
+      # at the top, or inside an exponent, a call or a minus
+      for text in ("O(n^2 - 2^n)", "O(2^(n - 2^n))", "O(exp(n - 2^n))", "O(log(n - 2^n))",
+                   "O(-(n - 2^n))", "O((n - 2^n)!)", "O(n + 2 (n - 2^n))")],
+    # a division by zero in a power, an exponent or a base
+    *[(text, f"could not read '{text}' as a growth rate: it divides by zero (0)", None)
+      for text in ("O((n!)^(1/0))", "O(2^(n/0))", "O((1/0)^n)")],
+    # a factorial word in the answer: the math is still expanded, and refused as it was
+    ("O(n/(n+1)), factorial", "could not read 'O(n/(n+1)), factorial' as a growth rate: it "
+     "divides by a sum (n + 1), which does not multiply out into terms", None),
+    ("O(2^n n/(n+1))", "could not read 'O(2^n n/(n+1))' as a growth rate: it divides by a sum "
+     "(n + 1), which does not multiply out into terms", None),  # the rest of the product, whole
+    _growth_refusal("O(n log k)", "it has log k to the power 1, which is not a power of the input "
+                                  "size, k, or log of the input size"),
+    _growth_refusal("O(n^2 - n^2)", "it works out to zero"),
+    _growth_refusal("O(2^(n log k))", "it has log k to the power 1, which is not a power of the "
+                                      "input size, k, or log of the input size"),
+])
+def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, message, hint):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+
+
+@pytest.mark.parametrize("text, remark", [
+    ("O(N^2), as N -> ∞", "as N -> ∞"),          # the limit, without its comma
+    ("O(N^2) (as N→∞)", "as N→∞"),               # ... or its brackets
+    ("O(N^2) for N -> infinity", "for N -> infinity"),
+    ("O(N^2) as N -> inf", "as N -> inf"),
+    ("O(N^2), tight", "tight"),
+    ("O(N^2) tight as N -> ∞", "tight as N -> ∞"),
+    ("Looks like O(N^2)", ""),
+    ("O(N^2)", ""),                   # 'oo' names no infinity here
+])
+def test_the_limit_is_kept_as_the_remark(text, remark):
+    assert big_o.parse(text).remark == remark
+
+
 # ----------------------------------------------------------------------------
 # Graded end to end through grade_sheet
 
@@ -255,6 +451,10 @@ def _grade(spec, prepared, tmp_path, sheet_variable: str, changes: dict, policy=
     path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
     if policy is not None:
         spec = dataclasses.replace(spec, big_o_policy=policy)
+    # The references are shared by the module, their memo of verdicts is not: every row
+    # runs the grader itself rather than reading back the verdict an earlier row left
+    # for the same answer, so a test of the exact feedback tests what grade() says now.
+    prepared = dataclasses.replace(prepared, memo={})
     grades, context = grading.grade_sheet(spec, prepared, load_sheet(path, root=tmp_path))
     return {g.item.key: g.verdict for g in grades}, context
 
@@ -386,6 +586,89 @@ def test_the_letters_depend_only_on_the_answers_their_memo_key_holds(spec_and_pr
     assert read_keys <= set(asked) and spec.variable_key in read_keys
 
 
+MULT_NWS_PIXELS = "O(n k^2)"  # the non-weight-sharing count's growth in the pixels
+#: Every Big-O answer but the standard count's left empty: only the answers a row sets vote.
+_OTHER_BIG_O = dict.fromkeys([MULT_NWS, MULT_FC, JAC_STANDARD,
+                              "q2.g.jacobian_big_o.non_weight_sharing",
+                              "q2.g.jacobian_big_o.fully_connected"], "")
+
+
+def _letters(spec, prepared, tmp_path, sheet_variable: str, changes: dict):
+    answers = solved_answers()
+    set_answer(answers, "q2.g.variable", sheet_variable)
+    for key, value in changes.items():
+        set_answer(answers, key, value)
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    letters = big_o.size_variable(spec, prepared, load_sheet(path, root=tmp_path))
+    assert not letters.failed, letters.failed
+    return letters
+
+
+_PIXELS_MEANING = "the number of pixels (n = N x N)"
+_SIDE_MEANING = "the image side (N for an N x N image)"
+
+
+def _chosen(why: str, meaning: str) -> str:
+    return (f"q2.g.variable {why}, so Big-O answers were read with the letter meaning {meaning}: "
+            "the meaning that fits your answers best.")
+
+
+def _as_declared(meaning: str) -> str:
+    return (f"Big-O answers were read with your letter meaning {meaning}, as declared in "
+            "q2.g.variable.")
+
+
+@pytest.mark.parametrize("sheet_variable, changes, letters", [
+    # no declaration: one answer tight in the pixels decides; the empty answers give no vote
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("   ", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("the letter", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", False, False, _chosen("could not be understood", _PIXELS_MEANING))),
+    # three answers fit the pixels, one the side: the most fits win; a tie keeps the side
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS, MULT_FC: "O(n^2)",
+          JAC_STANDARD: "O(N^2)"},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", False, False, _chosen("was left empty", _SIDE_MEANING))),
+    # an unreadable answer, or one saying what its letter means, gives no vote; the rest still do
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2) foo", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    ("", {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2) where N is the side length",
+          MULT_NWS: MULT_NWS_PIXELS},
+     Letters("pixels", False, False, _chosen("was left empty", _PIXELS_MEANING))),
+    # declared: kept, with whether the answers fit the other meaning better (a tie does not)
+    (SIDE, {**_OTHER_BIG_O, MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", True, True, _as_declared(_SIDE_MEANING))),
+    (SIDE, {**_OTHER_BIG_O, MULT_STANDARD: "O(N^2)", MULT_NWS: MULT_NWS_PIXELS},
+     Letters("side", True, False, _as_declared(_SIDE_MEANING))),
+    (PIXELS, {}, Letters("pixels", True, True, _as_declared(_PIXELS_MEANING))),  # side answers
+    (PIXELS, {**_OTHER_BIG_O, MULT_STANDARD: "O(n)"},
+     Letters("pixels", True, False, _as_declared(_PIXELS_MEANING))),
+])
+def test_the_sheets_letter_is_the_meaning_its_answers_fit_best(spec_and_prepared, tmp_path,
+                                                               sheet_variable, changes, letters):
+    assert _letters(*spec_and_prepared, tmp_path, sheet_variable, changes) == letters
+
+
+@pytest.mark.parametrize("unproved", ["no entry", "no growth"])
+def test_a_big_o_item_without_a_proved_growth_gives_no_vote(spec_and_prepared, tmp_path, unproved):
+    """Such an item is not graded (its own verdict says why); the sheet's
+    letter is still worked out from the others."""
+    spec, prepared = spec_and_prepared
+    items = dict(prepared.items)
+    if unproved == "no entry":
+        del items[MULT_FC]
+    else:
+        items[MULT_FC] = dataclasses.replace(items[MULT_FC], growth=None)
+    prepared = dataclasses.replace(prepared, items=items, memo={})
+    letters = _letters(spec, prepared, tmp_path, "", {**_OTHER_BIG_O, MULT_STANDARD: "O(n)",
+                                                      MULT_FC: "O(n^2)"})
+    assert letters.variable == "pixels"
+
+
 def test_grade_sheet_parses_each_big_o_answer_once(spec_and_prepared, tmp_path, monkeypatch):
     calls = []
     original = big_o.parse
@@ -408,10 +691,16 @@ def test_a_failing_size_variable_fails_only_the_growth_items(spec_and_prepared, 
 
     monkeypatch.setattr(big_o, "_size_variable", broken)
     verdicts, context = _grade(*spec_and_prepared, tmp_path, SIDE, {})
-    assert context.variable is None and "injected fault" in context.failed
+    assert context == Letters(
+        variable=None, declared=False, other_fits_better=False,
+        failed="RuntimeError: injected fault",
+        note="The autograder could not work out what your Big-O letter means (an internal error); "
+             "Big-O answers were not graded. This is not a judgement of your answers; please tell "
+             "course staff.")
     for key, verdict in verdicts.items():
         if "big_o" in key:
-            assert verdict.label.startswith("internal error"), (key, verdict)
+            assert verdict.label == ("internal error: RuntimeError: the sheet's size variable "
+                                     "could not be worked out"), (key, verdict)
         elif key.startswith("q2.a") or key.startswith("q2.e"):
             assert verdict.credit == 1.0, (key, verdict)
 
@@ -501,13 +790,67 @@ def test_a_failing_size_variable_still_writes_valid_results(grade, monkeypatch):
     assert "could not work out what your Big\\-O letter means" in graded.data["output"]
 
 
-@pytest.mark.parametrize("answer, feedback", [
-    ("Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this fast. The question asks "
-               "for an upper bound, O (or a tight Θ)."),
-    ("o(N^2)", "Little-o claims the cost grows strictly slower than this, which is not true "
-               "here; use O or Θ."),
+_NOT_TIGHT = "Give the smallest bound that holds."
+_REST_LEFT_OUT = ("Correct. Constant factors and lower-order terms do not change a Big-O; the "
+                  "usual form leaves them out.")
+
+
+@pytest.mark.parametrize("sheet_variable, key, answer, feedback", [
+    (SIDE, MULT_STANDARD, "Ω(N^2)", "Ω is a lower bound: it says the cost grows at least this "
+     "fast. The question asks for an upper bound, O (or a tight Θ)."),
+    (SIDE, MULT_STANDARD, "o(N^2)", "Little-o claims the cost grows strictly slower than this, "
+     "which is not true here; use O or Θ."),
+    (SIDE, MULT_STANDARD, "Θ(N^2)", "Correct."),
+    # a constant factor alone, a lower-order term alone, or both: the same remark
+    (SIDE, MULT_STANDARD, "O(3N^2)", _REST_LEFT_OUT),
+    (SIDE, MULT_STANDARD, "O(N^2 + N)", _REST_LEFT_OUT),
+    (SIDE, MULT_STANDARD, "O(3N^2 + N)", _REST_LEFT_OUT),
+    (SIDE, JAC_STANDARD, "O(N^2)/k", "Partly right. The growth in the input size is right, but "
+     "dividing by the kernel side k says the count shrinks as the kernel grows, which is not "
+     "how the count depends on k."),
+    (SIDE, MULT_STANDARD, "O(N^2 k^3)", "Partly right. The growth in the input size is right, "
+     "but the power of the kernel side k does not match how the count depends on k."),
+    (SIDE, MULT_STANDARD, "Θ(N^3)", "Θ claims the bound is tight, but the cost grows more "
+     "slowly than this."),
+    (SIDE, MULT_STANDARD, "O(2^N)", "True, but far from tight: an exponential grows faster than "
+     "every power of the input size, and the count grows like a power of it. " + _NOT_TIGHT),
+    (SIDE, MULT_STANDARD, "O(N^3)", "True, but not tight: the cost grows more slowly than this "
+     "bound. " + _NOT_TIGHT),
+    (SIDE, MULT_STANDARD, "O(N^2 log N)", "True, but not tight: the cost grows more slowly than "
+     "this bound. " + _NOT_TIGHT),
 ])
-def test_a_wrong_notation_is_told_exactly_why_it_earns_nothing(spec_and_prepared, tmp_path,
-                                                                answer, feedback):
-    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: answer})
-    assert verdicts[MULT_STANDARD].feedback == feedback
+def test_each_big_o_outcome_is_told_exactly_why(spec_and_prepared, tmp_path, sheet_variable, key,
+                                                answer, feedback):
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, sheet_variable, {key: answer})
+    assert verdicts[key].feedback == feedback
+
+
+def test_a_bound_too_low_is_told_so_with_the_items_hint(spec_and_prepared, tmp_path):
+    spec, _ = spec_and_prepared
+    hint = next(item.hint for item in spec.items if item.key == MULT_STANDARD)
+    verdicts, _ = _grade(*spec_and_prepared, tmp_path, SIDE, {MULT_STANDARD: "O(N)"})
+    assert hint
+    assert verdicts[MULT_STANDARD].feedback == f"Too low: the cost grows faster than this. {hint}"
+
+
+_ALL_IN_PIXELS = {MULT_STANDARD: "O(n)", MULT_NWS: MULT_NWS_PIXELS, MULT_FC: "O(n^2)",
+                  JAC_STANDARD: "O(n)", "q2.g.jacobian_big_o.non_weight_sharing": "O(n^2)",
+                  "q2.g.jacobian_big_o.fully_connected": "Θ(n^3)"}
+
+
+@pytest.mark.parametrize("sheet_variable, changes, read, fit, declared", [
+    # the sheet says pixels, but its answers fit the side
+    (PIXELS, {}, "read as O(N^2), with N = " + _PIXELS_MEANING, _SIDE_MEANING, _PIXELS_MEANING),
+    # the sheet says the side, but its answers fit the pixels
+    (SIDE, _ALL_IN_PIXELS, "read as O(n), with n = " + _SIDE_MEANING, _PIXELS_MEANING,
+     _SIDE_MEANING),
+])
+def test_answers_fitting_the_other_meaning_make_the_variable_the_mistake(
+        spec_and_prepared, tmp_path, sheet_variable, changes, read, fit, declared):
+    verdicts, context = _grade(*spec_and_prepared, tmp_path, sheet_variable, changes)
+    assert context.other_fits_better
+    verdict = verdicts[MULT_STANDARD]
+    assert (verdict.credit, verdict.label, verdict.read, verdict.feedback) == (
+        0.5, "variable mismatch", read,
+        f"Partly right. These exponents fit {fit}, but you declared your letter to mean "
+        f"{declared}. With n = N² pixels, every exponent of N halves.")

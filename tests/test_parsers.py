@@ -196,6 +196,13 @@ def test_number_remark_is_kept(text, remark):
     ("784/9 = 87.1", True),    # rounded shown work
     ("784/9 ≈ 87", True),
     ("28*28*9 = 7056", False),
+    # an approximate word or '...' after a whole number, read from the remark's first word
+    ("7056 approximately", True),
+    ("7056 APPROX", True),
+    ("7056 (approx.)", True),            # its bracket and point are not part of the word
+    ("7056 approx. in total", True),     # the first word, not the last
+    ("7056...", True),
+    ("7056 weights", False),
 ])
 def test_number_approximate(text, approximate):
     assert number.parse(text).approximate is approximate
@@ -618,12 +625,22 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("O((n+1)^2)", "O(n^2 + 2 n + 1)", False, True),
     ("O(1)", "O(1)", False, False),
     ("O(n/n)", "O(1)", False, False),
+    ("9N^2 = O(N^2 + N) = O(N^2)", "O(N^2)", False, False),  # the last step is the answer
+    ("O(n^2 + n^2)", "O(2 n^2)", True, False),                # like terms combined
+    ("O(n (log n)^2)", "O(n (log n)^2)", False, False),
+    ("O(N^2 k K)", "O(N^2 k^2)", False, False),                # written with k when both are
+    ("O(H^2 + W^2)", "O(H^2 + W^2)", True, False),             # both a side squared: 2 of them
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)
     assert reading.shown == shown
     assert reading.has_constant_factor is constant
     assert reading.has_lower_order_terms is lower
+
+
+def test_the_logs_of_height_and_width_add_up():
+    assert big_o.parse("O(H W log H log W)").dominant == Term(Fraction(1), Fraction(2),
+                                                               Fraction(0), 2)
 
 
 def test_big_o_terms_are_exact_and_ordered():
@@ -639,6 +656,27 @@ def test_big_o_terms_are_exact_and_ordered():
 def test_big_o_describe():
     assert big_o.describe(big_o.parse("O(N^2 * k^2)")) == "read as O(N^2 k^2), N = the size letter"
     assert big_o.describe(big_o.parse("O(1)")) == "read as O(1), with no letter for the input size"
+    assert big_o.describe(big_o.parse("O(n) in the number of pixels")) == (
+        "read as O(n), with n = the number of pixels (n = N x N), as your answer says "
+        "('in the number of pixels')")
+
+
+@pytest.mark.parametrize("text, variable, read", [
+    ("O(N^2)", "pixels", "read as O(N^2), with N = the number of pixels (n = N x N)"),
+    # no letter: the meaning is still said, of 'the size'
+    ("quadratic", "side",
+     "read as quadratic growth (size^2), with the size = the image side (N for an N x N image)"),
+    ("O(1)", "pixels", "read as O(1), with the size = the number of pixels (n = N x N)"),
+    # two letters: each is a side, whatever the sheet's letter means
+    ("O(HW)", "pixels", "read as O(H*W), with H and W the height and width: each is the image "
+     "side (N for an N x N image), so their product grows like the side squared"),
+    # the answer's own meaning wins over the sheet's
+    ("O(N^2) where N is the side length", "pixels",
+     "read as O(N^2), with N = the image side (N for an N x N image), as your answer says "
+     "('where N is the side length')"),
+])
+def test_big_o_read_in_says_what_the_letter_means(text, variable, read):
+    assert big_o.read_in(big_o.parse(text), variable) == read
 
 
 @pytest.mark.parametrize("text, size_exp, log_exp, verdict", [
@@ -676,7 +714,7 @@ def test_big_o_errors(text, words):
 
 
 def test_big_o_x_hint():
-    assert "not the letter x" in parse_error(big_o, "O(n x n)").hint
+    assert parse_error(big_o, "O(n x n)").hint == "to multiply, write * or ×, not the letter x"
 
 
 @settings(max_examples=200, deadline=None)

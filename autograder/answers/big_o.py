@@ -172,7 +172,7 @@ def grade(reading: GrowthReading, reference: Reference) -> Verdict:
                        f"Partly right. These exponents fit {SIZE_WORDS[other]}, but you declared "
                        f"your letter to mean {SIZE_WORDS[variable]}. With n = N² pixels, every "
                        "exponent of N halves.", Outcome.VARIABLE_MISMATCH)
-    if fit == "loose" and reading.notation in ("Θ", "ω"):
+    if fit == "loose" and reading.notation == "Θ":
         return Verdict(0.0, read, "Θ claims the bound is tight, but the cost grows more slowly "
                        "than this.", Outcome.LOOSE_THETA)
     if fit == "loose" and reading.beyond_polynomial is not None:

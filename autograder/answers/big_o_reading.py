@@ -122,8 +122,6 @@ def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading
         start = tokens[at].start if at is not None else start
     answer = _read(Source(pieces[-1], source.as_what), nested)
     for piece in pieces[:-1]:
-        if not piece:
-            raise source.fail("it has an '=' with nothing before it")
         try:
             step = _read(Source(piece, source.as_what), nested=True)
         except _NoGrowth:

@@ -75,6 +75,9 @@ ACCEPTED = [
     ("size N: N^2", 2, 0, None, "N", None),
     ("N: O(N^2)", 2, 0, None, "N", None),
     ("k fixed: O(N^2)", 2, 0, None, "N", None),
+    ("for a fixed k we get O(N^2)", 2, 0, None, "N", None),
+    ("fixed k we get O(N^2)", 2, 0, None, "N", None),
+    ("k held constant, O(N^2)", 2, 0, None, "N", None),
     ("half of N^2", 2, 0, None, "N", None),          # a constant factor changes nothing
     ("O(N^2), k = 3", 2, 0, None, "N", None),        # the kernel side's value: k is fixed
     ("O(N^2) with k=3", 2, 0, None, "N", None),
@@ -236,6 +239,8 @@ REFUSED = [
     ("N over k", ["could change it", "'N'"]),
     ("e to the N", ["could change it", "'e'"]),
     ("for N pixels, O(N)", ["could change it", "'N'"]),
+    ("size N, O(N^2)", ["could change it", "'N'"]),      # a letter that ends the words
+    ("for fixed N, O(k^2)", ["could change it", "'N'"]),  # only the kernel side is held fixed
     ("either O(N^2)", ["hedge", "either"]),
     # declarations that do not fit
     ("O(N^2) where n is the number of pixels", ["says what n means", "uses N"]),

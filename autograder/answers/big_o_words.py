@@ -164,7 +164,7 @@ _CHANGING_WORDS = frozenset("""
 #: One-letter words that are prose, not a letter of the math: 'a', 'I', and
 #: the O of 'Big O:'.
 _PROSE_LETTERS = frozenset("aAIOo")
-#: Words beside a letter that hold it fixed: `k fixed`, `for constant k`.
+#: Words that hold the kernel side fixed: `k fixed`, `for constant k`.
 _FIXED_WORDS = ("fixed", "constant")
 _PROSE_MARKS = frozenset(".,;:'\"-")
 _LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
@@ -237,11 +237,12 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
 
 def _labels_or_fixes(tokens: list, index: int) -> bool:
     """Whether the letter at `index` of the words before a growth rate names
-    it (`m: O(m^5)`, `size m = ...`) or holds it fixed (`k fixed`, `for fixed
-    k`), rather than being math the reading would pass over (`m times m`)."""
-    after = tokens[index + 1].text.lower() if index + 1 < len(tokens) else ""
-    before = tokens[index - 1].text.lower() if index > 0 else ""
-    return after in (":", "=") or after in _FIXED_WORDS or before in _FIXED_WORDS
+    it (`m: O(m^5)`) or is the kernel side held fixed (`for a fixed k`, `k
+    held constant`), rather than math the reading would pass over (`m times m`)."""
+    if index + 1 < len(tokens) and tokens[index + 1].text == ":":
+        return True
+    return tokens[index].text in KERNEL_LETTERS and any(
+        token.text.lower() in _FIXED_WORDS for token in tokens)
 
 
 def _clauses(text: str, source) -> list[str]:

@@ -130,9 +130,8 @@ def spell_powers(text: str) -> str:
     """Powers said in words, as `^`: `m to the power of 5`, `m to the fifth`,
     `m raised to the 5th power` -> `m^5`; `the cube of m` -> `m^3`. Other
     words stay (and are judged as words by the reader)."""
+    text = _SPOKEN_EXPONENT.sub(_exponent, text)
     lowered = text.lower()
-    if " to " in lowered or "raised" in lowered:
-        text = _SPOKEN_EXPONENT.sub(_exponent, text)
     if "square" in lowered or "cube" in lowered:
         text = _SQUARE_OF.sub(lambda match: f"{match.group('base')}^"
                               f"{2 if match.group('power').lower() == 'square' else 3}", text)

@@ -379,3 +379,20 @@ def test_the_compact_text_is_the_document_and_remembered_entries_stay_the_caller
     assert written.total == 1.8333
     assert written.scores == {t["number"]: t["score"] for t in to_json_dict(results)["tests"]}
     assert written.max_scores == {t["number"]: t["max_score"] for t in to_json_dict(results)["tests"]}
+
+
+def test_only_tests_of_ordinary_length_are_remembered_with_their_json():
+    from autograder.gradescope import results as module
+
+    def test_with(number: str, output: str) -> TestResult:
+        return TestResult(number=number, name=number, score=1.0, max_score=1.0, output=output)
+
+    module._remembered_test_entry.cache_clear()
+    long_output = "x" * (module.REMEMBERED_OUTPUT_CHARS + 1)
+    for number in range(3):
+        to_json_text(some_results(tests=[test_with(f"9.{number}", long_output)]))
+    assert module._remembered_test_entry.cache_info().currsize == 0
+    to_json_text(some_results(tests=[test_with("9.9", "x" * module.REMEMBERED_OUTPUT_CHARS)]))
+    assert module._remembered_test_entry.cache_info().currsize == 1
+    document = json.loads(to_json_text(some_results(tests=[test_with("9.8", long_output)])))
+    assert document["tests"][0]["output"] == long_output

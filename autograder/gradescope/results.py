@@ -180,16 +180,25 @@ def _head_json(results: Results) -> dict:
     }
 
 
+#: Tests remembered with their JSON per process, at most, and the longest
+#: output a remembered test may have: a class's tests are a few hundred
+#: characters (longest of 15,000 in a synthetic class: 309), and a full memo of
+#: 1,000-character outputs, all escaped in JSON, measured 110 MB: the memory it
+#: can hold stays bounded whatever the sheets quote.
+REMEMBERED_TESTS = 16384
+REMEMBERED_OUTPUT_CHARS = 1_000
+
+
 def _test_entry(test: TestResult) -> Tuple[dict, str]:
     """A test's results.json entry and its compact JSON text, built once per
-    distinct test when the test can be remembered (one without extra data,
-    which is a mutable dict)."""
-    if test.extra_data is None:
+    distinct test when the test can be remembered: one without extra data
+    (a mutable dict) and with an output of ordinary length."""
+    if test.extra_data is None and len(test.output) <= REMEMBERED_OUTPUT_CHARS:
         return _remembered_test_entry(test)
     return _built_test_entry(test)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=REMEMBERED_TESTS)
 def _remembered_test_entry(test: TestResult) -> Tuple[dict, str]:
     return _built_test_entry(test)
 

@@ -119,6 +119,7 @@ _FRAMEWORK_SHAPE = re.compile(
 #: Keras' and TensorFlow's unknown batch dimension, first in a bracket.
 _BATCH_DIMENSION = re.compile(r"(?<=[(\[])\s*(?:None|\?)\s*,")
 _DIMENSION_TEXT = r"[0-9][0-9.,*^() ]*?"
+_ROW_OR_COLUMN_WORD = re.compile(r"\b(?:rows?|columns?|cols?)\b", re.IGNORECASE)
 _ROWS_COLUMNS = re.compile(
     rf"(?P<first>{_DIMENSION_TEXT})\s*(?P<first_name>rows?|columns?|cols?)\b\s*"
     rf"(?:,|;|\band\b|\bby\b|x\b|×)?\s*(?P<second>{_DIMENSION_TEXT})\s*"
@@ -144,7 +145,8 @@ def _reword(source: Source) -> Source:
     if framework:
         text = framework.group("inner") + text[framework.end():]
     text = _BATCH_DIMENSION.sub("", text)
-    text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
+    if _ROW_OR_COLUMN_WORD.search(text):  # the rewrite's search is slow on long answers
+        text = _ROWS_COLUMNS.sub(_rows_by_columns, text)
     return Source(prose.strip_inline_units(text), source.as_what)
 
 

@@ -115,33 +115,30 @@ def test_working_that_does_not_add_up_is_pointed_out_with_the_precision_rule(ref
 
 # -- grade: a growth rate -------------------------------------------------------
 
-_GROWS = "read as N^2 k^-2, with N = the image side (N for an N x N image)"
+def _in_the_side(shown: str) -> str:
+    """How a growth rate read in the sheet's side variable is described."""
+    return f"read as {shown}, with N = the image side (N for an N x N image)"
 
 
 @pytest.mark.parametrize("text, credit, outcome, read, feedback", [
-    ("N^2/k^2", 1.0, Outcome.CORRECT, _GROWS, "Correct: this is how the ratio grows."),
-    ("O(N^2)", 1.0, Outcome.CORRECT,
-     "read as O(N^2), with N = the image side (N for an N x N image)",
+    ("N^2/k^2", 1.0, Outcome.CORRECT, _in_the_side("N^2 k^-2"),
      "Correct: this is how the ratio grows."),
-    ("N^2 k^2", 0.5, Outcome.KERNEL_MISMATCH,
-     "read as N^2 k^2, with N = the image side (N for an N x N image)",
+    ("O(N^2)", 1.0, Outcome.CORRECT, _in_the_side("O(N^2)"),
+     "Correct: this is how the ratio grows."),
+    ("N^2 k^2", 0.5, Outcome.KERNEL_MISMATCH, _in_the_side("N^2 k^2"),
      "Partly right: the growth in the input size is right, but the power of the kernel side k "
      "is not."),
-    ("N^4", 0.0, Outcome.WRONG, "read as N^4, with N = the image side (N for an N x N image)",
+    ("N^4", 0.0, Outcome.WRONG, _in_the_side("N^4"),
      "Not correct: the ratio grows more slowly than this. {hint}"),
-    ("N", 0.0, Outcome.WRONG, "read as N, with N = the image side (N for an N x N image)",
+    ("N", 0.0, Outcome.WRONG, _in_the_side("N"),
      "Not correct: the ratio grows faster than this. {hint}"),
-    ("Ω(N^2)", 0.0, Outcome.NOTATION,
-     "read as Ω(N^2), with N = the image side (N for an N x N image)",
+    ("Ω(N^2)", 0.0, Outcome.NOTATION, _in_the_side("Ω(N^2)"),
      "Give how the ratio grows (O or Θ), not a lower or strict bound."),
-    ("ω(N^2)", 0.0, Outcome.NOTATION,
-     "read as ω(N^2), with N = the image side (N for an N x N image)",
+    ("ω(N^2)", 0.0, Outcome.NOTATION, _in_the_side("ω(N^2)"),
      "Give how the ratio grows (O or Θ), not a lower or strict bound."),
-    ("o(N^2)", 0.0, Outcome.NOTATION,
-     "read as o(N^2), with N = the image side (N for an N x N image)",
+    ("o(N^2)", 0.0, Outcome.NOTATION, _in_the_side("o(N^2)"),
      "Give how the ratio grows (O or Θ), not a lower or strict bound."),
-    ("Θ(N^2)", 1.0, Outcome.CORRECT,
-     "read as Θ(N^2), with N = the image side (N for an N x N image)",
+    ("Θ(N^2)", 1.0, Outcome.CORRECT, _in_the_side("Θ(N^2)"),
      "Correct: this is how the ratio grows."),
 ])
 def test_a_growth_rate_is_judged_by_how_the_ratio_grows(reference_of, text, credit, outcome, read,

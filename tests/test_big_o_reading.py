@@ -80,6 +80,24 @@ ACCEPTED = [
     ("k held constant, O(N^2)", 2, 0, None, "N", None),
     ("half of N^2", 2, 0, None, "N", None),          # a constant factor changes nothing
     ("O(N^2), k = 3", 2, 0, None, "N", None),        # the kernel side's value: k is fixed
+    ("for kernel size k, O(N^2)", 2, 0, None, "N", None),   # words that say k is the kernel
+    ("Standard conv (k x k kernel): O(N^2)", 2, 0, None, "N", None),
+    ("With a k x k kernel, O(N^2 k^2)", 2, 0, None, "N", None),
+    ("for one channel, O(N^2)", 2, 0, None, "N", None),      # a number word counting a thing
+    # what else is held fixed, and why
+    ("O(N^2) since k is fixed", 2, 0, None, "N", None),
+    ("O(N^2) because the kernel size is fixed", 2, 0, None, "N", None),
+    ("O(N^2), assuming k and the channels are constant", 2, 0, None, "N", None),
+    ("O(N^2) (k, C constant)", 2, 0, None, "N", None),
+    ("O(N^2), C_in and C_out fixed", 2, 0, None, "N", None),
+    # a restatement as a label, or after an arrow or a double dash
+    ("Quadratic: O(N^2)", 2, 0, None, "N", None),
+    ("O(N^2) -- quadratic", 2, 0, None, "N", None),
+    ("O(N^2) → quadratic", 2, 0, None, "N", None),
+    ("O(N^2) -> quadratic", 2, 0, None, "N", None),
+    ("O(N^2) => quadratic", 2, 0, None, "N", None),
+    ("O(N^2) -- N", 2, 0, None, "N", None),          # ... a double minus before math
+    ("\\(O(N^2 k^2)\\)", 2, 0, None, "N", None),     # LaTeX's inline math
     ("O(N^2) with k=3", 2, 0, None, "N", None),
     # exponentials and factorials: faster than every power
     ("n!", None, None, "a factorial", "n", None),
@@ -233,6 +251,17 @@ REFUSED = [
     ("square root of N", ["could change it", "'square'"]),
     ("the root of N", ["could change it", "'root'"]),
     ("one over N^2", ["could change it", "'one'"]),
+    ("two to the N", ["could change it", "'two'"]),
+    ("ten N^2", ["could change it", "'ten'"]),
+    ("for one output, O(N^2)", ["could change it", "'one'"]),   # a cost per output
+    ("k x k: O(N^2)", ["could change it", "'k'"]),      # no word says k is the kernel
+    ("for a k x N kernel, O(N^2)", ["could change it", "'x'"]),
+    ("Cubic: O(N^2)", ["two different growth rates"]),
+    ("O(N^2) → cubic", ["two different growth rates"]),
+    ("O(N^2) -> N^3", ["two different growth rates"]),
+    ("O(c^2), c constant", ["'c constant' holds the size letter fixed"]),
+    ("O(N^2) since N is fixed", ["goes on after the growth rate", "'since'"]),
+    ("O(N^2) since every output needs k^2 products", ["not understood"]),
     ("inverse of N^2", ["could change it", "'inverse'"]),
     ("N times N", ["could change it", "'N'"]),
     ("k times N^2", ["could change it", "'k'"]),

@@ -68,6 +68,11 @@ def parse_error(kind, text) -> ParseError:
     ("$\\mathcal{O}(n^{2})$", "O(n^{2})"),
     ("\\Theta(n \\log n)", "Θ(n log n)"),
     ("`7056`", "7056"),
+    # LaTeX's math delimiters \( \) \[ \] go; \left[ and \{ keep their brackets
+    ("\\(O(n^2 k^2)\\)", "O(n^2 k^2)"),
+    ("\\[ 784 \\times 9 \\]", "784 × 9"),
+    ("\\left[ 784, 9 \\right]", "[ 784, 9 ]"),
+    ("\\{784\\}", "{784}"),
 ])
 def test_normalize_keeps_meaning(text, expected):
     assert normalize(text) == expected

@@ -84,8 +84,7 @@ def _read_notation(parser: Parser, at: int, nested: bool) -> GrowthReading:
         if after.kind == "end":
             reading = reading_of(node, notation, source)
             return with_context(reading, source, leading, "", nested, _read_piece) if leading else reading
-        dash_then_words = parser.at("-") and after.spaced and not parser.starts_operand(1)
-        if not dash_then_words:  # 'O(m^5) - tight' is a remark
+        if not _dash_then_words(parser):  # 'O(m^5) - tight' is a remark
             parser.skip_to(at + 1)  # the bracket again, as the first factor of an expression
             node = parser.expression()
     else:
@@ -93,6 +92,12 @@ def _read_notation(parser: Parser, at: int, nested: bool) -> GrowthReading:
         node = parser.expression()
     reading = reading_of(node, notation, source)
     return with_context(reading, source, leading, _rest(parser), nested, _read_piece)
+
+
+def _dash_then_words(parser: Parser) -> bool:
+    """`O(m^5) - tight`, `O(m^5) -- quintic`: a dash before words, not a minus."""
+    dashes = 2 if parser.at("-") and parser.peek(1).text == "-" and not parser.peek(1).spaced else 1
+    return parser.at("-") and parser.peek().spaced and not parser.starts_operand(dashes)
 
 
 def _rest(parser: Parser) -> str:

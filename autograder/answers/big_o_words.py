@@ -159,13 +159,20 @@ _HEDGE_WORDS = frozenset("""
 _CHANGING_WORDS = frozenset("""
     square squared root roots sqrt cube cubed inverse reciprocal over times divided multiplied
     log logs logarithm logarithmic ln exp exponential exponentially power powers raised
-    factorial one two three four five six seven eight nine ten fraction
+    factorial fraction
+""".split())
+#: Number words, which change what follows (`two to the m`, `ten m`) unless
+#: they count a thing the remarks may name (`for one channel`).
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+#: What a number word may count without changing the growth in the image
+#: size. Not pixels or outputs: `for one output, O(m^5)` is a cost per output.
+_COUNTED_WORDS = frozenset("""
+    channel channels kernel kernels filter filters image images layer layers example examples
+    sample samples batch
 """.split())
 #: One-letter words that are prose, not a letter of the math: 'a', 'I', and
 #: the O of 'Big O:'.
 _PROSE_LETTERS = frozenset("aAIOo")
-#: Words that hold the kernel side fixed: `k fixed`, `for constant k`.
-_FIXED_WORDS = ("fixed", "constant")
 _PROSE_MARKS = frozenset(".,;:'\"-")
 _LEADING_MARKS = frozenset("~=: ")  # '~O(m^5)', '= O(m^5)'
 _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
@@ -173,10 +180,18 @@ _MATH_MARKS = frozenset("^*/+×√!=<>()[]{}_~∞") | {"**"}
 _IN_CLAUSE = re.compile(r"^(?:(?:measured|expressed|growth)\s+)?"
                         r"(?:in|with|wrt|w\.r\.t\.?|with\s+respect\s+to)"
                         r"\s+(?:terms\s+of\s+)?(?P<phrase>.+)$", re.IGNORECASE)
-_KERNEL_FIXED = re.compile(
-    r"^(?:(?:with|for|and|where|if|assuming|treating)\s+)?(?:the\s+)?(?:(?:fixed|constant)\s+[kK]|"
-    r"(?:kernel\s+(?:size\s+|side\s+)?)?[kK]\s+(?:is\s+|being\s+|held\s+|kept\s+|as\s+)?(?:an?\s+)?"
-    r"(?:fixed|constant))$", re.IGNORECASE)
+#: What an answer may hold fixed besides the size: the kernel side and the
+#: channels (`k`, `the kernel size`, `C`, `C_in`, `the number of channels`).
+_HELD = (r"(?:the\s+)?(?:[kK]|[cC](?:_?(?:in|out))?|(?:kernel|filter)(?:\s+(?:size|side|width))?"
+         r"(?:\s+[kK])?|(?:number\s+of\s+)?(?:channels|filters)|depth|channel\s+counts?)")
+_HELD_LIST = rf"{_HELD}(?:\s*(?:,|and|&)\s*{_HELD})*"
+_HELD_FIXED = re.compile(
+    r"^(?:(?:with|for|and|where|if|assuming|treating|since|because|as|given(?:\s+that)?)\s+)?"
+    rf"(?:(?:fixed|constant)\s+{_HELD_LIST}|{_HELD_LIST}\s+(?:is\s+|are\s+|being\s+|held\s+|"
+    r"kept\s+|as\s+|remains?\s+|stays?\s+)*(?:an?\s+)?(?:fixed|constants?))$", re.IGNORECASE)
+#: `a k x k kernel`, `k x k filters`: what k is, in words.
+_KERNEL_GRID = re.compile(r"^(?:(?:with|for|using|given)\s+)?(?:an?\s+|the\s+)?[kK]\s*(?:x|×|\*|by)\s*"
+                          r"[kK]\s+(?:kernels?|filters?|windows?)(?:\s+size)?$", re.IGNORECASE)
 _SIDE_GRID = re.compile(r"^(?:for|with|on|given)\s+(?:an?\s+)?(?P<a>[A-Za-z])\s*(?:x|×|\*|by)\s*"
                         r"(?P<b>[A-Za-z])\s*(?:images?|inputs?|pictures?|grids?|input\s+images?)?$")
 _DECLARATION = re.compile(
@@ -237,12 +252,34 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
 
 def _labels_or_fixes(tokens: list, index: int) -> bool:
     """Whether the letter at `index` of the words before a growth rate names
-    it (`m: O(m^5)`) or is the kernel side held fixed (`for a fixed k`, `k
-    held constant`), rather than math the reading would pass over (`m times m`)."""
+    it (`m: O(m^5)`), is the kernel side in words that say so (`for a fixed
+    k`, `k held constant`, `kernel size k`, `a k x k kernel`), rather than
+    math the reading would pass over (`m times m`, `k m^5`)."""
     if index + 1 < len(tokens) and tokens[index + 1].text == ":":
         return True
-    return tokens[index].text in KERNEL_LETTERS and any(
-        token.text.lower() in _FIXED_WORDS for token in tokens)
+    text = tokens[index].text
+    if text not in KERNEL_LETTERS and not (text in "xX" and _between_kernel_letters(tokens, index)):
+        return False
+    return any(token.kind == "word" and _KERNEL_PHRASE.match(token.text) for token in tokens)
+
+
+def _between_kernel_letters(tokens: list, index: int) -> bool:
+    """The `x` of `k x k`: a cross between two kernel letters."""
+    return 0 < index < len(tokens) - 1 and all(
+        tokens[at].text in KERNEL_LETTERS for at in (index - 1, index + 1))
+
+
+def _changes_what_follows(tokens: list, index: int) -> bool:
+    """Whether the word at `index` would change the growth rate after it:
+    an operation word, or a number word that counts no harmless thing
+    (`two to the m` does, `for one channel` does not)."""
+    word = tokens[index].text.lower()
+    if word in _CHANGING_WORDS:
+        return True
+    if word not in _NUMBER_WORDS:
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is None or following.text.lower() not in _COUNTED_WORDS
 
 
 def _clauses(text: str, source) -> list[str]:
@@ -282,12 +319,21 @@ def _clauses(text: str, source) -> list[str]:
 _FULL_STOP = re.compile(r"(?<=[^.])\.$")  # one '.' ending a clause; '...' stays
 
 
-_LEADING_DASH = re.compile(r"^[-:]\s*(?=\S)")
+#: The colon after a word or number that labels the answer: `quintic:`.
+_LABEL_COLON = re.compile(r"(?<=\w)\s*:$")
+_LEADING_DASH = re.compile(r"^(?:->|=>|--|[-:→⇒])\s*(?=\S)")
 
 
 def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, nested: bool,
                  reread: ReadPiece, lenient: bool) -> None:
-    if _KERNEL_FIXED.match(clause) or (lenient and set(clause) <= _LEADING_MARKS):
+    if _KERNEL_GRID.match(clause) or (lenient and set(clause) <= _LEADING_MARKS):
+        return
+    held = _HELD_FIXED.match(clause)
+    if held:
+        size_letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
+        if size_letters & set(re.findall(r"\b[A-Za-z]\b", clause)):
+            raise source.fail(f"'{cut(clause)}' holds the size letter fixed",
+                              "a Big-O answer says how the count grows as the input size grows")
         return
     declaration = _DECLARATION.match(clause)
     if declaration and not _growth_words_in(clause):
@@ -318,6 +364,8 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             for token in tokens):
         if nested:
             raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
+        if lenient:  # 'quintic: O(m^5)', a restatement as a label
+            clause = _LABEL_COLON.sub("", clause)
         try:
             restated = reread(Source(clause, source.as_what))
         except ParseError as error:
@@ -337,8 +385,9 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             if word in _HEDGE_WORDS:
                 raise source.fail(f"the words before the growth rate ('{cut(clause)}') hedge or "
                                   f"change it ('{token.text}')", "give the one answer you mean")
-            if word in _CHANGING_WORDS or (is_letter(token.text) and token.text not in _PROSE_LETTERS
-                                           and not _labels_or_fixes(tokens, index)):
+            if _changes_what_follows(tokens, index) or (
+                    is_letter(token.text) and token.text not in _PROSE_LETTERS
+                    and not _labels_or_fixes(tokens, index)):
                 raise source.fail(f"the words before the growth rate ('{cut(clause)}') were not "
                                   f"understood, and they could change it ('{token.text}')",
                                   "write the growth rate as math, like O(m^5) or O(sqrt(m)); to say "

@@ -17,7 +17,8 @@ says:
 * every kind of space becomes one space; invisible format characters go;
   digits of other scripts become ASCII digits;
 * LaTeX thousands separators `12{,}345` and `12\\,345` become `12,345` and
-  `12 345`; Markdown emphasis around the whole answer (`**12345**`) goes.
+  `12 345`; the math delimiters `$`, `\\(`, `\\)`, `\\[`, `\\]` go; Markdown
+  emphasis around the whole answer (`**12345**`) goes.
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ _CHAR_MAP = {
     **dict.fromkeys("$`\\", ""),  # LaTeX and Markdown delimiters
 }
 _SPACES = re.compile(r" {2,}")
+#: LaTeX commands that are space: `\,` `\;` `\:` `\!` `\ `, a line break, and
+#: the math delimiters `\(` `\)` `\[` `\]`.
+_LATEX_SPACES = frozenset(",;:! \\\n()[]")
 
 
 #: LaTeX's thousands separator `12{,}345`: braces that keep a comma from
@@ -92,7 +96,7 @@ def _rewrite_latex(text: str) -> str:
         name = match.group(1)
         if name in _LATEX_WORDS:
             return _LATEX_WORDS[name]
-        return " " if name in ",;:! \\\n" else name
+        return " " if name in _LATEX_SPACES else name
 
     return _LATEX_COMMAND.sub(command, text)
 

@@ -206,6 +206,8 @@ REFUSED = [
     ("O(-2^n)", ["negative"]),
     ("O(n - 2^n)", ["subtracts an exponential"]),
     # infinity is no growth, never o²
+    ("0(N^2)", ["the digit 0, not the letter O"]),   # a typo, with a hint that names it
+    ("0 (N^2)", ["the digit 0, not the letter O"]),
     ("oo", ["'oo' means infinity"]),
     ("O(oo)", ["'oo' means infinity"]),
     ("∞", ["'∞' means infinity"]),

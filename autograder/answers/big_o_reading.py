@@ -24,9 +24,16 @@ from .expression_tokens import Source, Token, prepare, tokenize
 from .prose import spell_powers
 
 
+#: `0(m^5)`: the digit zero typed for the letter O.
+_ZERO_FOR_O = re.compile(r"0\s*[(\[{]")
+
+
 def parse(text: str) -> GrowthReading:
     """Read `text` as a growth rate, or raise ParseError."""
     source = prepare(text, AS_WHAT)
+    if _ZERO_FOR_O.match(source.text):
+        raise source.fail("it starts with the digit 0, not the letter O",
+                          "write the growth rate with the letter O, like O(N^5)")
     return _read(Source(spell_powers(source.text), source.as_what), nested=False)
 
 

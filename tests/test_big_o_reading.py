@@ -98,6 +98,14 @@ ACCEPTED = [
     ("O(N^2) => quadratic", 2, 0, None, "N", None),
     ("O(N^2) -- N", 2, 0, None, "N", None),          # ... a double minus before math
     ("\\(O(N^2 k^2)\\)", 2, 0, None, "N", None),     # LaTeX's inline math
+    # an x between two operands is a cross, unless the answer uses the letter x
+    ("O(N x N)", 2, 0, None, "N", None),
+    ("O(NxN)", 2, 0, None, "N", None),
+    ("O(kxk x NxN)", 2, 0, None, "N", None),
+    ("O(N x log N)", 1, 1, None, "N", None),
+    ("O(HxW)", 2, 0, None, "H and W", "side"),
+    ("O(x x)", 2, 0, None, "x", None),
+    ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
     # exponentials and factorials: faster than every power
     ("n!", None, None, "a factorial", "n", None),
@@ -256,14 +264,18 @@ REFUSED = [
     ("two to the N", ["could change it", "'two'"]),
     ("ten N^2", ["could change it", "'ten'"]),
     ("for one output, O(N^2)", ["could change it", "'one'"]),   # a cost per output
-    ("k x k: O(N^2)", ["could change it", "'k'"]),      # no word says k is the kernel
-    ("for a k x N kernel, O(N^2)", ["could change it", "'x'"]),
+    ("k x k: O(N^2)", ["two different growth rates"]),   # no word says k is the kernel
+    ("for a k x N kernel, O(N^2)", ["'for a k × N kernel' was not understood"]),
     ("Cubic: O(N^2)", ["two different growth rates"]),
     ("O(N^2) → cubic", ["two different growth rates"]),
     ("O(N^2) -> N^3", ["two different growth rates"]),
     ("O(c^2), c constant", ["'c constant' holds the size letter fixed"]),
     ("O(N^2) since N is fixed", ["goes on after the growth rate", "'since'"]),
     ("O(N^2) since every output needs k^2 products", ["not understood"]),
+    ("O(N x N) where x is", ["uses N and x as letters"]),     # x is a letter here
+    ("O(N x x)", ["uses N and x as letters"]),
+    ("O(NxM)", ["uses M, N and x as letters"]),
+    ("O(2 x 3)", ["expected ')'"]),    # no other letter: x stays a letter, never a cross
     ("inverse of N^2", ["could change it", "'inverse'"]),
     ("N times N", ["could change it", "'N'"]),
     ("k times N^2", ["could change it", "'k'"]),

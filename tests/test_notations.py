@@ -408,16 +408,17 @@ RATIO_READS = [
 ]
 
 
-@pytest.mark.parametrize("text", ["2*(n+1)", "2 × (n+1)", "2·(n+1)"])
+@pytest.mark.parametrize("text", ["2*(n+1)", "2 × (n+1)", "2·(n+1)", "2 x (n+1)"])
 def test_a_cross_before_a_bracketed_growth_stays_a_product(text):
     reading = ratio.parse(text)
     assert reading.number is None and reading.growth.dominant.size_exp == 1
 
 
 def test_a_letter_x_before_a_bracketed_growth_is_refused_naming_it():
-    """`x` beside a letter is ambiguous (the letter x, or times): refused, never guessed."""
+    """`x` beside a letter and no operand before it is the letter x: with n it
+    makes two size letters, refused, never guessed."""
     with pytest.raises(ParseError, match="uses x"):
-        ratio.parse("2 x (n+1)")
+        ratio.parse("x (n+1)")
 
 
 @pytest.mark.parametrize("text, value", RATIO_READS)

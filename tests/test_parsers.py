@@ -701,7 +701,7 @@ def test_big_o_compare(text, size_exp, log_exp, verdict):
 
 @pytest.mark.parametrize("text, words", [
     ("O(n m)", ["m and n", "one letter for the input size"]),
-    ("O(n x n)", ["n and x"]),
+    ("O(n x)", ["n and x"]),
     ("O(2^k n^2)", ["exponent", "letter k"]),  # O(2^n) is an exponential: test_big_o_reading
     ("O(n/(n+1))", ["divides by a sum"]),
     ("O(weights)", ["the word 'weights'"]),
@@ -719,7 +719,7 @@ def test_big_o_errors(text, words):
 
 
 def test_big_o_x_hint():
-    assert parse_error(big_o, "O(n x n)").hint == "to multiply, write * or ×, not the letter x"
+    assert parse_error(big_o, "O(n x)").hint == "to multiply, write * or ×, not the letter x"
 
 
 @settings(max_examples=200, deadline=None)

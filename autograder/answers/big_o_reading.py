@@ -34,7 +34,32 @@ def parse(text: str) -> GrowthReading:
     if _ZERO_FOR_O.match(source.text):
         raise source.fail("it starts with the digit 0, not the letter O",
                           "write the growth rate with the letter O, like O(N^5)")
-    return _read(Source(spell_powers(source.text), source.as_what), nested=False)
+    return _read(Source(_crosses(spell_powers(source.text)), source.as_what), nested=False)
+
+
+#: A spaced x between two operands (a letter, a number, brackets): `m x m`, `2 x (m + 1)`.
+_SPACED_X = re.compile(r"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}]))\s+[xX]\s+(?=[A-Za-z]\b|(?:sqrt|log|lg|ln)\b|[0-9(\[{√])")
+_LETTER_X_LETTER = re.compile(r"\b([A-Za-z])[xX]([A-Za-z])\b")
+_LONE_X = re.compile(r"\b[xX]\b")
+#: A letter standing alone that could be the size letter: not x, not the
+#: kernel's k, not the prose letters 'a', 'I' and the O of a notation.
+_SIZE_LETTER = re.compile(r"(?<![A-Za-z])(?![xXkKaAIOo])[A-Za-z](?![A-Za-z])")
+
+
+def _crosses(text: str) -> str:
+    """`O(m x m)`, `O(mxm)`, `O(HxW)`: the x between two operands is a cross
+    (×) when another letter is the size letter and the answer uses no
+    letter x otherwise. Read as the letter, such an x would make a second
+    size letter, which is refused; in `O(x^2)`, `O(x x)` or `O(2 x 3)` it
+    stays the letter."""
+    if "x" not in text and "X" not in text:
+        return text
+    crossed = _LETTER_X_LETTER.sub(
+        lambda match: (f"{match[1]}×{match[2]}"
+                       if match[1] == match[2] or {match[1], match[2]} in ({"H", "W"}, {"h", "w"})
+                       else match[0]), text)
+    crossed = _SPACED_X.sub(" × ", crossed)
+    return crossed if _SIZE_LETTER.search(crossed) and not _LONE_X.search(crossed) else text
 
 
 class _NoGrowth(ParseError):

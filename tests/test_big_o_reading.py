@@ -107,6 +107,10 @@ ACCEPTED = [
     ("O(x x)", 2, 0, None, "x", None),
     ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
+    # a reason in words: each, every and per explain there
+    ("O(N^4), since every output connects to every input", 4, 0, None, "N", None),
+    ("O(N^2) since each output needs one product per weight", 2, 0, None, "N", None),
+    ("O(N^2) because it is quadratic", 2, 0, None, "N", None),    # a reason that agrees
     # exponentials and factorials: faster than every power
     ("n!", None, None, "a factorial", "n", None),
     ("O(n!)", None, None, "a factorial", "n", None),
@@ -237,7 +241,7 @@ REFUSED = [
     ("O(N^2) per channel", ["per channel"]),
     ("O(N^2) maybe", ["maybe"]),
     ("O(N^2)?", ["'?'"]),
-    ("O(N^2) since each output pixel needs k^2", ["not understood"]),
+    ("O(N^2) since each output pixel needs k^2", ["the reason", "holds math"]),
     ("O(N^2) + O(N)", ["more than one growth rate"]),
     ("O(N^2) or O(N^4)", ["more than one growth rate"]),
     ("O(N) = O(N^2)", ["two different growth rates"]),
@@ -270,8 +274,12 @@ REFUSED = [
     ("O(N^2) → cubic", ["two different growth rates"]),
     ("O(N^2) -> N^3", ["two different growth rates"]),
     ("O(c^2), c constant", ["'c constant' holds the size letter fixed"]),
-    ("O(N^2) since N is fixed", ["goes on after the growth rate", "'since'"]),
-    ("O(N^2) since every output needs k^2 products", ["not understood"]),
+    ("O(N^2) since N is fixed", ["'since N is fixed' holds the size letter fixed"]),
+    ("O(N^2) since I am not sure", ["goes on after the growth rate", "'not'"]),
+    ("O(N^2) since it is smaller", ["goes on after the growth rate", "'smaller'"]),
+    ("O(N^2) since M grows", ["goes on after the growth rate", "'M'"]),
+    ("O(N^2) because it is cubic", ["two different growth rates"]),
+    ("O(N^2) since every output needs k^2 products", ["the reason", "holds math"]),
     ("O(N x N) where x is", ["uses N and x as letters"]),     # x is a letter here
     ("O(N x x)", ["uses N and x as letters"]),
     ("O(NxM)", ["uses M, N and x as letters"]),
@@ -341,13 +349,13 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
      "the growth rate with 'foo', which was not understood ('foo')", _GOES_ON),
     ("O(N^2) + O(N)", "could not read 'O(N^2) + O(N)' as a growth rate: it has more than one "
      "growth rate; give the one answer you mean", _GOES_ON),
-    # the words quoted are cut after 40 characters
-    ("O(N^2) since each output pixel is a dot product", "could not read 'O(N^2) since each output "
-     "pixel is a dot product' as a growth rate: it goes on after the growth rate with 'since "
-     "each output pixel is a dot product', which was not understood ('since')", _GOES_ON),
-    ("O(N^2) since every output pixel is a dot product", "could not read 'O(N^2) since every "
+    # the words quoted are cut after 40 characters (40 and 41 here)
+    ("O(N^2) unless each output pixel is two products", "could not read 'O(N^2) unless each "
+     "output pixel is two products' as a growth rate: it goes on after the growth rate with "
+     "'unless each output pixel is two products', which was not understood ('unless')", _GOES_ON),
+    ("O(N^2) unless every output pixel is a dot product", "could not read 'O(N^2) unless every "
      "output pixel is a dot product' as a growth rate: it goes on after the growth rate with "
-     "'since every output pixel is a dot produ…', which was not understood ('since')", _GOES_ON),
+     "'unless every output pixel is a dot prod…', which was not understood ('unless')", _GOES_ON),
 ])
 def test_refused_with_exactly_this_message(text, message, hint):
     with pytest.raises(ParseError) as caught:

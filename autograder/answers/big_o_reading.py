@@ -37,7 +37,7 @@ def parse(text: str) -> GrowthReading:
     return _read(Source(_crosses(spell_powers(source.text)), source.as_what), nested=False)
 
 
-#: A spaced x between two operands (a letter, a number, brackets): `m x m`, `2 x (m + 1)`.
+#: A spaced x between two operands (a letter, a number, brackets): `m x m^4`, `2 x (m + 1)`.
 _SPACED_X = re.compile(r"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}]))\s+[xX]\s+(?=[A-Za-z]\b|(?:sqrt|log|lg|ln)\b|[0-9(\[{√])")
 _LETTER_X_LETTER = re.compile(r"\b([A-Za-z])[xX]([A-Za-z])\b")
 _LONE_X = re.compile(r"\b[xX]\b")
@@ -47,10 +47,10 @@ _SIZE_LETTER = re.compile(r"(?<![A-Za-z])(?![xXkKaAIOo])[A-Za-z](?![A-Za-z])")
 
 
 def _crosses(text: str) -> str:
-    """`O(m x m)`, `O(mxm)`, `O(HxW)`: the x between two operands is a cross
-    (×) when another letter is the size letter and the answer uses no
-    letter x otherwise. Read as the letter, such an x would make a second
-    size letter, which is refused; in `O(x^2)`, `O(x x)` or `O(2 x 3)` it
+    """`O(m^2 x m^3)`, `O(kxk x m^5)`, `O(HxW)`: the x between two operands is
+    a cross (×) when another letter is the size letter and the answer uses
+    no letter x otherwise. Read as the letter, such an x would make a second
+    size letter, which is refused; in `O(x^5)`, `O(x x^4)` or `O(2 x 3)` it
     stays the letter."""
     if "x" not in text and "X" not in text:
         return text

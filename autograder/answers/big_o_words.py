@@ -147,12 +147,20 @@ REMARK_WORDS = frozenset("""
     kernel kernels filter filters channel channels bias biases pixel pixels output outputs
     worst best average case general practice input inputs image images
 """.split())
+#: Words that open a reason after the growth rate (`O(m^5) since every
+#: output reads every input`): read as a remark when it holds no math, no
+#: growth, no other letter and no hedge.
+_REASON_WORDS = frozenset("since because cause as".split())
+_FIXING = re.compile(r"\b(?:fixed|constant|held|kept)\b", re.IGNORECASE)
 #: Words that hedge, negate or re-scope an answer: never harmless.
 _HEDGE_WORDS = frozenset("""
     or either maybe perhaps probably possibly not no never unless except between than per each
     every plus minus but however otherwise depends depending unsure guess if slower smaller
     fewer less
 """.split())
+#: In a reason, `each`, `every` and `per` explain (`since every output reads
+#: every input`, `one product per weight`); the other hedges still refuse.
+_REASON_HEDGES = _HEDGE_WORDS - {"each", "every", "per"}
 #: Words before a growth rate that would change it if they were passed over:
 #: an operation on what follows (`square root of m`, `one over m^5`, `m times
 #: m`, `e to the m`). A constant factor (`half of`, `twice`) changes nothing.
@@ -359,9 +367,17 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         _declare(said, _phrase_variable(phrase, phrase, source), clause, source)
         return
     tokens = tokenize(Source(clause, source.as_what))[:-1]
-    if _growth_words_in(clause) or any(
-            token.kind == "number" or (token.kind == "mark" and token.text in _MATH_MARKS)
-            for token in tokens):
+    letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
+    reason = not lenient and tokens[0].text.lower() in _REASON_WORDS
+    has_math = any(token.kind == "number" or (token.kind == "mark" and token.text in _MATH_MARKS)
+                   for token in tokens)
+    if reason and has_math:
+        raise source.fail(f"the reason '{cut(clause)}' holds math, which is not read here",
+                          ONLY_THE_GROWTH)
+    if reason and _FIXING.search(clause) and any(token.text in letters for token in tokens):
+        raise source.fail(f"'{cut(clause)}' holds the size letter fixed",
+                          "a Big-O answer says how the count grows as the input size grows")
+    if has_math or _growth_words_in(clause):
         if nested:
             raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
         if lenient:  # 'quintic: O(m^5)', a restatement as a label
@@ -373,7 +389,6 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
                               f"({error.message.split(': ', 1)[-1]})", ONLY_THE_GROWTH) from None
         said.restated.append((clause, restated))
         return
-    letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
     if not lenient and not any(token.kind == "word" for token in tokens):
         raise source.fail(f"it goes on after the growth rate with '{cut(clause)}', which was not "
                           "understood", ONLY_THE_GROWTH)
@@ -396,6 +411,9 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             continue
         if token.kind == "word" and (word in REMARK_WORDS or token.text in letters
                                      or token.text in KERNEL_LETTERS):
+            continue
+        if reason and token.kind == "word" and word not in _REASON_HEDGES and (
+                not is_letter(token.text) or token.text in _PROSE_LETTERS):
             continue
         raise source.fail(f"it goes on after the growth rate with '{cut(clause)}', which was not "
                           f"understood ('{token.text}')", ONLY_THE_GROWTH)

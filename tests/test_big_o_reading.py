@@ -105,6 +105,13 @@ ACCEPTED = [
     ("O(N x log N)", 1, 1, None, "N", None),
     ("O(HxW)", 2, 0, None, "H and W", "side"),
     ("O(x x)", 2, 0, None, "x", None),
+    # two letters equal with powers a factor of two apart: the side and the pixel count
+    ("O(N^2) = O(n)", 1, 0, None, "n", "pixels"),
+    ("O(N^4) = O(n^2)", 2, 0, None, "n", "pixels"),
+    ("O(N^2 log N) = O(n log n)", 1, 1, None, "n", "pixels"),
+    ("9N^2 + N = O(N^2) = O(n)", 1, 0, None, "n", "pixels"),
+    ("O(n^2) = O(N)", 1, 0, None, "N", "pixels"),    # whatever the case of the letters
+    ("O(n) = O(N^2)", 2, 0, None, "N", "side"),
     ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
     # a reason in words: each, every and per explain there
@@ -284,6 +291,13 @@ REFUSED = [
     ("O(N x x)", ["uses N and x as letters"]),
     ("O(NxM)", ["uses M, N and x as letters"]),
     ("O(2 x 3)", ["expected ')'"]),    # no other letter: x stays a letter, never a cross
+    ("O(N^2) = O(n^3)", ["two different growth rates"]),
+    ("O(N^2) = O(n k^2)", ["two different growth rates"]),      # the kernel power differs
+    ("O(N^2) = O(n log n)", ["two different growth rates"]),
+    ("O(N^2) = O(n) where n is the side length", ["two different growth rates"]),
+    ("O(N^2) where N is the number of pixels = O(n)", ["two different growth rates"]),
+    ("O(N) = O(n^2) = O(N^4)", ["two different growth rates"]),   # n cannot be both
+    ("O(N^4) = O(m) = O(n^2)", ["two different growth rates"]),   # n is the pixels, then the side
     ("inverse of N^2", ["could change it", "'inverse'"]),
     ("N times N", ["could change it", "'N'"]),
     ("k times N^2", ["could change it", "'k'"]),
@@ -527,6 +541,10 @@ GRADED = [
     (PIXELS, MULT_STANDARD, "O(HW)", 1.0, "correct", ["height and width"]),
     (SIDE, MULT_FC, "O(H^2 W^2)", 1.0, "correct", ["height and width"]),
     (SIDE, MULT_NWS, "O(H*W*k^2) with k the kernel size", 1.0, "correct", []),
+    # work in the side, the answer in the pixels: the equation says what each letter means
+    (SIDE, MULT_FC, "O(N^4) = O(n^2)", 1.0, "correct", ["number of pixels", "as your answer says"]),
+    (PIXELS, MULT_STANDARD, "O(N^2 k^2) = O(n k^2)", 1.0, "correct", []),
+    (SIDE, MULT_FC, "O(N^2) = O(n)", 0.0, "too low", []),
     (SIDE, MULT_STANDARD, "quadratic", 1.0, "correct", ["quadratic"]),
     (SIDE, MULT_STANDARD, "quadratic in N", 1.0, "correct", []),
     (SIDE, MULT_STANDARD, "linear in the number of pixels", 1.0, "correct", ["as your answer says"]),

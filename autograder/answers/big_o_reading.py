@@ -158,15 +158,43 @@ def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading
         pieces.append(source.text[start:end].strip())
         start = tokens[at].start if at is not None else start
     answer = _read(Source(pieces[-1], source.as_what), nested)
+    graded = answer
     for piece in pieces[:-1]:
         try:
             step = _read(Source(piece, source.as_what), nested=True)
         except _NoGrowth:
             continue  # a label: 'Answer = O(m^5)'
-        if not same_growth(step, answer):
+        if same_growth(step, answer):
+            continue
+        in_pixels = _side_then_pixels(step, answer, source.text)
+        if in_pixels is None or graded not in (answer, in_pixels):
             raise source.fail(f"it says two different growth rates, '{cut(piece)}' and "
                               f"'{cut(pieces[-1])}'", "give the one answer you mean")
-    return answer
+        graded = in_pixels
+    return graded
+
+
+def _side_then_pixels(step: GrowthReading, answer: GrowthReading, text: str) -> GrowthReading | None:
+    """`O(N^2 k^2) = O(n k^2)`: two letters whose powers differ by a factor of
+    two are the side and the pixel count (n = N^2), the only meaning in which
+    the two are equal; the answer is then read in the meaning this says.
+    None when the two are not that (different growths, or more said)."""
+    if (step.beyond_polynomial or answer.beyond_polynomial or not step.size_letter
+            or not answer.size_letter or step.size_letter == answer.size_letter
+            or " and " in step.size_letter + answer.size_letter):
+        return None
+    first, last = step.dominant, answer.dominant
+    if (first.kernel_exp, first.log_exp) != (last.kernel_exp, last.log_exp):
+        return None
+    if last.size_exp * 2 == first.size_exp != 0:
+        meaning, step_meaning = "pixels", "side"
+    elif first.size_exp * 2 == last.size_exp != 0:
+        meaning, step_meaning = "side", "pixels"
+    else:
+        return None
+    if answer.declared not in (None, meaning) or step.declared not in (None, step_meaning):
+        return None
+    return replace(answer, declared=meaning, declared_by=cut(text))
 
 
 def _chain_mark_start(tokens: list[Token], at: int) -> int | None:

@@ -84,6 +84,8 @@ ACCEPTED = [
     ("Standard conv (k x k kernel): O(N^2)", 2, 0, None, "N", None),
     ("With a k x k kernel, O(N^2 k^2)", 2, 0, None, "N", None),
     ("for one channel, O(N^2)", 2, 0, None, "N", None),      # a number word counting a thing
+    ("for one output channel, O(N^2)", 2, 0, None, "N", None),
+    ("O(N^2) (one output channel)", 2, 0, None, "N", None),
     # what else is held fixed, and why
     ("O(N^2) since k is fixed", 2, 0, None, "N", None),
     ("O(N^2) because the kernel size is fixed", 2, 0, None, "N", None),
@@ -275,6 +277,8 @@ REFUSED = [
     ("two to the N", ["could change it", "'two'"]),
     ("ten N^2", ["could change it", "'ten'"]),
     ("for one output, O(N^2)", ["could change it", "'one'"]),   # a cost per output
+    ("O(N^2) (one output)", ["goes on after the growth rate", "'one'"]),
+    ("at least O(N^2)", ["hedge", "'least'"]),            # a lower bound
     ("k x k: O(N^2)", ["two different growth rates"]),   # no word says k is the kernel
     ("for a k x N kernel, O(N^2)", ["'for a k × N kernel' was not understood"]),
     ("Cubic: O(N^2)", ["two different growth rates"]),

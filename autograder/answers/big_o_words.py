@@ -156,7 +156,7 @@ _FIXING = re.compile(r"\b(?:fixed|constant|held|kept)\b", re.IGNORECASE)
 _HEDGE_WORDS = frozenset("""
     or either maybe perhaps probably possibly not no never unless except between than per each
     every plus minus but however otherwise depends depending unsure guess if slower smaller
-    fewer less
+    fewer less least minimum atleast
 """.split())
 #: In a reason, `each`, `every` and `per` explain (`since every output reads
 #: every input`, `one product per weight`); the other hedges still refuse.
@@ -286,8 +286,10 @@ def _changes_what_follows(tokens: list, index: int) -> bool:
         return True
     if word not in _NUMBER_WORDS:
         return False
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
-    return following is None or following.text.lower() not in _COUNTED_WORDS
+    after = [token.text.lower() for token in tokens[index + 1:index + 3]]
+    if after[:1] in (["input"], ["output"]):  # 'one output channel'
+        after = after[1:]
+    return not after or after[0] not in _COUNTED_WORDS
 
 
 def _clauses(text: str, source) -> list[str]:
@@ -412,6 +414,9 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         if token.kind == "word" and (word in REMARK_WORDS or token.text in letters
                                      or token.text in KERNEL_LETTERS):
             continue
+        if word in _NUMBER_WORDS and not _changes_what_follows(tokens, index):
+            continue  # '(one output channel)'
+
         if reason and token.kind == "word" and word not in _REASON_HEDGES and (
                 not is_letter(token.text) or token.text in _PROSE_LETTERS):
             continue

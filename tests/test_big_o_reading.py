@@ -58,6 +58,9 @@ ACCEPTED = [
     ("O[N^2]", 2, 0, None, "N", None),
     ("Θ{N^2}", 2, 0, None, "N", None),
     ("O(N^2) (ignoring channels)", 2, 0, None, "N", None),
+    ("O(N^2) (ignoring lower order terms)", 2, 0, None, "N", None),   # 'lower' alone is no bound
+    ("O(N^2) (lower-order terms dropped)", 2, 0, None, "N", None),
+    ("upper bounded by N^2", 2, 0, None, "N", None),
     ("O(N^2) in the worst case", 2, 0, None, "N", None),
     ("O(N^2) assuming k is constant", 2, 0, None, "N", None),
     ("O(N^2), quadratic", 2, 0, None, "N", None),   # a restatement that agrees
@@ -279,6 +282,12 @@ REFUSED = [
     ("for one output, O(N^2)", ["could change it", "'one'"]),   # a cost per output
     ("O(N^2) (one output)", ["goes on after the growth rate", "'one'"]),
     ("at least O(N^2)", ["hedge", "'least'"]),            # a lower bound
+    ("above O(N^2)", ["hedge", "'above'"]),
+    ("below O(N^2)", ["hedge", "'below'"]),
+    ("lower bound O(N^2)", ["'lower bound' makes it a lower bound"]),
+    ("O(N^2) lower bound", ["'lower bound' makes it a lower bound"]),
+    ("O(N^2), lower-bounded", ["'lower-bounded' makes it a lower bound"]),
+    ("bounded below by N^2", ["'bounded below by' makes it a lower bound"]),
     ("k x k: O(N^2)", ["two different growth rates"]),   # no word says k is the kernel
     ("for a k x N kernel, O(N^2)", ["'for a k × N kernel' was not understood"]),
     ("Cubic: O(N^2)", ["two different growth rates"]),

@@ -141,7 +141,8 @@ REMARK_WORDS = frozenset("""
     tight tightly bound bounds upper asymptotic asymptotically roughly approximately approx
     about around overall total in all the a an is it its it's this that which so of as and
     with for large big when increases increase grows growing exactly only just
-    ignoring ignore dropping drop without constant constants factor factors lower order
+    ignoring ignore ignored dropping drop dropped omitting omitted neglecting neglected without
+    constant constants factor factors lower order
     terms term treating treated fixed held kept
     faster speedup speed larger bigger greater more doubles doubling
     kernel kernels filter filters channel channels bias biases pixel pixels output outputs
@@ -156,8 +157,12 @@ _FIXING = re.compile(r"\b(?:fixed|constant|held|kept)\b", re.IGNORECASE)
 _HEDGE_WORDS = frozenset("""
     or either maybe perhaps probably possibly not no never unless except between than per each
     every plus minus but however otherwise depends depending unsure guess if slower smaller
-    fewer less least minimum atleast
+    fewer less least minimum atleast above beyond under below exceeds exceeding
 """.split())
+#: Words that make a growth rate a lower bound; `lower` alone is a remark
+#: (`ignoring lower order terms`).
+_LOWER_BOUND = re.compile(r"\blower[\s-]*bound|\bbounded\s+(?:from\s+)?below|\bfrom\s+below",
+                          re.IGNORECASE)
 #: In a reason, `each`, `every` and `per` explain (`since every output reads
 #: every input`, `one product per weight`); the other hedges still refuse.
 _REASON_HEDGES = _HEDGE_WORDS - {"each", "every", "per"}
@@ -338,6 +343,10 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
                  reread: ReadPiece, lenient: bool) -> None:
     if _KERNEL_GRID.match(clause) or (lenient and set(clause) <= _LEADING_MARKS):
         return
+    if _LOWER_BOUND.search(clause):
+        raise source.fail(f"'{cut(clause)}' makes it a lower bound",
+                          "the question asks how fast the count grows: an upper bound, "
+                          "like O(m^5)")
     held = _HELD_FIXED.match(clause)
     if held:
         size_letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()

@@ -517,6 +517,7 @@ MULT_FC = "q2.g.multiplications_big_o.fully_connected"
 JAC_STANDARD = "q2.g.jacobian_big_o.standard"
 SIDE = "N = the side length of the image"
 PIXELS = "n = number of pixels"
+BOTH = "N = side length, n = N^2 = number of pixels"   # one letter for each meaning
 
 
 @pytest.fixture(scope="module")
@@ -554,6 +555,15 @@ GRADED = [
     (PIXELS, MULT_STANDARD, "O(HW)", 1.0, "correct", ["height and width"]),
     (SIDE, MULT_FC, "O(H^2 W^2)", 1.0, "correct", ["height and width"]),
     (SIDE, MULT_NWS, "O(H*W*k^2) with k the kernel size", 1.0, "correct", []),
+    # the sheet declares a letter for each meaning: each answer is read with its letter's
+    (BOTH, MULT_STANDARD, "O(n)", 1.0, "correct", ["n = the number of pixels"]),
+    (BOTH, MULT_STANDARD, "O(N^2)", 1.0, "correct", ["N = the image side"]),
+    (BOTH, MULT_FC, "O(n^2)", 1.0, "correct", ["n = the number of pixels"]),
+    (BOTH, MULT_FC, "O(N^4)", 1.0, "correct", ["N = the image side"]),
+    (BOTH, MULT_FC, "O(N^2)", 0.0, "too low", []),
+    (BOTH, MULT_STANDARD, "O(n^2)", 0.5, "loose", []),
+    (BOTH, MULT_STANDARD, "O(m^2)", 1.0, "correct", ["m = the image side"]),  # best fit
+    (BOTH, MULT_STANDARD, "O(n) where n is the side length", 0.0, "too low", ["as your answer says"]),
     # work in the side, the answer in the pixels: the equation says what each letter means
     (SIDE, MULT_FC, "O(N^4) = O(n^2)", 1.0, "correct", ["number of pixels", "as your answer says"]),
     (PIXELS, MULT_STANDARD, "O(N^2 k^2) = O(n k^2)", 1.0, "correct", []),
@@ -597,6 +607,29 @@ def test_graded_through_grade_sheet(spec_and_prepared, tmp_path, sheet_variable,
     assert (verdict.credit, verdict.label) == (credit, outcome), verdict
     for word in words:
         assert word in verdict.read + " " + verdict.feedback, verdict
+
+
+@pytest.mark.parametrize("text, meanings", [
+    ("N = side length, n = N^2 = pixels", {"N": "side", "n": "pixels"}),
+    ("N is the image side and n is the number of pixels", {"N": "side", "n": "pixels"}),
+    ("N = side; n = N*N", {"N": "side", "n": "pixels"}),
+    ("N = side length (n = N^2 pixels)", {"N": "side", "n": "pixels"}),
+    ("N = the side length of the image", {"N": "side"}),
+    ("N = side length, n = pixels, N = pixels", {}),     # one letter, two meanings
+    ("N = side length, width W", {}),                    # a part that declares no letter
+    ("N = H = W, n = H*W", {}),                          # a part whose meaning is unclear
+    ("", {}),
+    (None, {}),
+])
+def test_the_letters_a_sheet_declares(text, meanings):
+    assert big_o_words.letter_meanings(text) == meanings
+
+
+def test_a_sheet_declaring_a_letter_for_each_meaning_says_so(spec_and_prepared, tmp_path):
+    _, letters = _grade(*spec_and_prepared, tmp_path, BOTH, {})
+    assert letters.by_letter == (("N", "side"), ("n", "pixels"))
+    assert letters.declared and not letters.other_fits_better
+    assert "N meaning the image side" in letters.note and "n meaning the number of pixels" in letters.note
 
 
 def test_an_answer_declaring_its_variable_does_not_move_the_others(spec_and_prepared, tmp_path):

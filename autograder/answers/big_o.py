@@ -15,7 +15,7 @@ from typing import Callable
 
 from .big_o_reading import parse
 from .big_o_terms import GrowthReading, cut
-from .big_o_words import SIZE_WORDS, parse_variable
+from .big_o_words import SIZE_WORDS, letter_meanings, parse_variable
 from .verdict import Letters, Outcome, Reference, Verdict
 
 __all__ = ["BY_REFERENCE", "parse", "grade", "describe", "compare", "size_variable",
@@ -94,6 +94,16 @@ def _size_variable(spec, prepared, sheet, read) -> Letters:
                 fits[variable] += 1
     declared_text = sheet.get(spec.variable_key)
     declared = parse_variable(declared_text)
+    by_letter = letter_meanings(declared_text) if not declared else {}
+    if len(set(by_letter.values())) == 2:
+        chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
+        said = " and ".join(f"{letter} meaning {SIZE_WORDS[meaning]}"
+                            for letter, meaning in sorted(by_letter.items()))
+        return Letters(variable=chosen, declared=True, other_fits_better=False,
+                       by_letter=tuple(sorted(by_letter.items())),
+                       note=f"Big-O answers were read with {said}, as declared in "
+                            f"{spec.variable_key}; another letter with the meaning that fits your "
+                            "answers best.")
     if declared:
         other = "pixels" if declared == "side" else "side"
         return Letters(variable=declared, declared=True, other_fits_better=fits[other] > fits[declared],
@@ -107,15 +117,19 @@ def _size_variable(spec, prepared, sheet, read) -> Letters:
                         f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best.")
 
 
-def variable_for(reading: GrowthReading, sheet_variable: str | None) -> str:
+def variable_for(reading: GrowthReading, letters: Letters) -> str:
     """What this answer's size letter means: what the answer itself says
-    (`O(m^5) in the number of pixels`, H and W), else the sheet's variable.
-    Raises when neither is known (the sheet's could not be worked out)."""
+    (`O(m^5) in the number of pixels`, H and W), else what the sheet says of
+    its letter, else the sheet's variable. Raises when none is known (the
+    sheet's could not be worked out)."""
     if reading.declared is not None:
         return reading.declared
-    if sheet_variable is None:
+    for letter, meaning in letters.by_letter:
+        if letter == reading.size_letter:
+            return meaning
+    if letters.variable is None:
         raise RuntimeError("the sheet's size variable could not be worked out")
-    return sheet_variable
+    return letters.variable
 
 
 # -- grade ------------------------------------------------------------------
@@ -139,7 +153,7 @@ def grade(reading: GrowthReading, reference: Reference) -> Verdict:
     exponential or factorial: the policy's super-polynomial credit); Ω, or a
     bound that is too low: none, each with the reason."""
     policy, growth = reference.policy, reference.growth
-    variable = variable_for(reading, reference.letters.variable)
+    variable = variable_for(reading, reference.letters)
     read = read_in(reading, variable)
     if reading.notation in ("Ω", "ω"):
         return Verdict(0.0, read, "Ω is a lower bound: it says the cost grows at least this "

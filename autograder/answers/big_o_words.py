@@ -530,7 +530,7 @@ _PIXELS_OF_A_SIDE = re.compile(
     r"(?:side|edge|row|column|dimension)|pixels?\s+(?:wide|long|high|tall)", re.IGNORECASE)
 _PIXEL_WORDS = re.compile(
     r"pixel|\barea\b|total|number\s+of\s+inputs|input\s+values|[a-z]\s*=\s*[a-z]\s*(?:\^|\*\*)\s*2"
-    r"|[a-z]²|\b[hw]\s*[*x×·]\s*[wh]\b", re.IGNORECASE)
+    r"|[a-z]\s*=\s*([a-z])\s*[*x×·]\s*\1\b|[a-z]²|\b[hw]\s*[*x×·]\s*[wh]\b", re.IGNORECASE)
 _SIDE_WORDS = re.compile(r"side|width|height|length|edge|dimension|\brows?\b|\bcolumns?\b",
                          re.IGNORECASE)
 
@@ -545,3 +545,26 @@ def parse_variable(text: str | None) -> str | None:
     if pixels == side:
         return None
     return "pixels" if pixels else "side"
+
+
+#: `N = side length`, `n is the number of pixels`: one letter and its words.
+_LETTER_SAID = re.compile(r"^\s*(?:let\s+|where\s+)?([A-Za-z])\s*(?:=|:|\bis\b|\bmeans\b|\bdenotes\b)")
+
+
+def letter_meanings(text: str | None) -> dict[str, str]:
+    """Each letter a sheet declares with its meaning, when it declares more
+    than one (`N = side length, n = N^2 = number of pixels`); empty when a
+    part says something else, or one letter is given both meanings."""
+    if not text or len(text) > 500:
+        return {}
+    meanings: dict[str, str] = {}
+    for part in re.split(r"[,;\n()]|\band\b", text):
+        if not part.strip():
+            continue
+        said = _LETTER_SAID.match(part)
+        meaning = parse_variable(part) if said else None
+        if meaning is None or meanings.get(said[1], meaning) != meaning:
+            return {}
+        meanings[said[1]] = meaning
+    return meanings
+

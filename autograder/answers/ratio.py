@@ -141,7 +141,7 @@ def grade(reading: RatioReading, reference: Reference) -> Verdict:
         if reading.written_as_colon and result.credit > 0:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
         return result
-    variable = big_o.variable_for(reading.growth, reference.letters.variable)
+    variable = big_o.variable_for(reading.growth, reference.letters)
     read = big_o.read_in(reading.growth, variable)
     if reading.growth.notation in ("Ω", "ω", "o"):
         return Verdict(0.0, read, "Give how the ratio grows (O or Θ), not a lower or strict bound.",

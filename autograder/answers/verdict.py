@@ -92,6 +92,9 @@ class Letters:
     other_fits_better: bool
     note: str
     failed: str = ""  # why deciding it failed (an internal error), if it did
+    #: When the sheet declares two letters, one for each meaning (`N = side
+    #: length, n = N^2 pixels`): each letter with its meaning.
+    by_letter: Tuple[Tuple[str, str], ...] = ()
 
 
 #: Each outcome by its label, for reading labels back.

@@ -119,6 +119,18 @@ ACCEPTED = [
     ("O(n) = O(N^2)", 2, 0, None, "N", "side"),
     ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
+    # what doubling the size does, which must agree
+    ("O(N^2), quadruples when N doubles", 2, 0, None, "N", None),
+    ("O(N^4): 16x when N doubles", 4, 0, None, "N", None),
+    ("O(N^2) (4x per doubling)", 2, 0, None, "N", None),
+    ("O(N^2), it grows by a factor of 4 when N is doubled", 2, 0, None, "N", None),
+    ("O(N^2 k^2), x4 per doubling of N", 2, 0, None, "N", None),
+    ("O(n), 2x when the image size doubles", 1, 0, None, "n", None),
+    ("cubic, 8x per doubling", 3, 0, None, None, None),
+    # brackets around the growth rate itself
+    ("quadratic (O(N^2))", 2, 0, None, "N", None),
+    ("quadratic [O(N^2)]", 2, 0, None, "N", None),
+    ("(O(N^2))", 2, 0, None, "N", None),
     # a reason in words: each, every and per explain there
     ("O(N^4), since every output connects to every input", 4, 0, None, "N", None),
     ("O(N^2) since each output needs one product per weight", 2, 0, None, "N", None),
@@ -305,6 +317,14 @@ REFUSED = [
     ("O(NxM)", ["uses M, N and x as letters"]),
     ("O(2 x 3)", ["expected ')'"]),    # no other letter: x stays a letter, never a cross
     ("O(N^2) = O(n^3)", ["two different growth rates"]),
+    ("O(N^2), doubles when N doubles", ["two different growth rates", "'doubles when N doubles'"]),
+    ("O(N^2), 8x when N doubles", ["two different growth rates"]),
+    ("O(N^(3/2)), 3x when N doubles", ["two different growth rates"]),
+    ("O(N^2), 4x when M doubles", ["'4x when M doubles' doubles M, but the growth rate uses N"]),
+    ("O(2^N), 4x when N doubles", ["the part '4x when N doubles' was not understood"]),
+    ("O(HW), 4x when the side doubles", ["the part '4x when the side doubles' was not understood"]),
+    ("cubic (O(N^2))", ["two different growth rates"]),
+    ("((O(N^2)))", ["never closed"]),
     ("O(N^2) = O(n k^2)", ["two different growth rates"]),      # the kernel power differs
     ("O(N^2) = O(n log n)", ["two different growth rates"]),
     ("O(N^2) = O(n) where n is the side length", ["two different growth rates"]),

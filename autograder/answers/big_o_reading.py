@@ -175,7 +175,7 @@ def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading
 
 
 def _side_then_pixels(step: GrowthReading, answer: GrowthReading, text: str) -> GrowthReading | None:
-    """`O(N^2 k^2) = O(n k^2)`: two letters whose powers differ by a factor of
+    """`O(N^10 k^3) = O(n^5 k^3)`: two letters whose powers differ by a factor of
     two are the side and the pixel count (n = N^2), the only meaning in which
     the two are equal; the answer is then read in the meaning this says.
     None when the two are not that (different growths, or more said)."""

@@ -238,6 +238,7 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
     refuse anything else."""
     if not leading.strip() and not trailing.strip():
         return reading
+    leading, trailing = _unwrapped(leading, trailing)
     said = _Said(variable=reading.declared, by=reading.declared_by)
     for clause in _clauses(leading, source):
         _read_clause(clause, said, reading, source, nested, reread, lenient=True)
@@ -261,6 +262,16 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         reading = replace(reading, size_letter=next(iter(said.letters)))
     return replace(reading, declared=said.variable, declared_by=said.by,
                    remark="; ".join(said.remarks))
+
+
+def _unwrapped(leading: str, trailing: str) -> tuple[str, str]:
+    """`quintic (O(m^5))`: the brackets around the growth rate itself go, so
+    the words before it are read as they would be after it."""
+    head, tail = leading.rstrip(), trailing.lstrip()
+    for opening, closing in ("()", "[]", "{}"):
+        if head.endswith(opening) and tail.startswith(closing):
+            return head[:-1], tail[1:]
+    return leading, trailing
 
 
 def _labels_or_fixes(tokens: list, index: int) -> bool:
@@ -347,6 +358,11 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         raise source.fail(f"'{cut(clause)}' makes it a lower bound",
                           "the question asks how fast the count grows: an upper bound, "
                           "like O(m^5)")
+    doubling = _DOUBLING.match(clause)
+    if doubling:
+        _check_doubling(doubling, clause, reading, source)
+        said.remarks.append(clause)
+        return
     held = _HELD_FIXED.match(clause)
     if held:
         size_letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
@@ -433,6 +449,35 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
                           f"understood ('{token.text}')", ONLY_THE_GROWTH)
     if not lenient:
         said.remarks.append(clause)
+
+
+#: `octuples when N doubles`, `32x each time the side doubles`, `x32 per
+#: doubling`: what doubling the size does, which must agree with the growth.
+_DOUBLING = re.compile(
+    r"^(?:(?:it|this|which|that|the\s+count)\s+)?(?:(?:grows|scales|increases|goes\s+up|is\s+"
+    r"multiplied)\s+)?(?:by\s+)?(?:a\s+factor\s+of\s+)?"
+    r"(?:(?P<factor>[1-9][0-9]{0,5})\s*(?:x|×|times|-?fold)?|(?:x|×)\s*(?P<factor_after>[1-9][0-9]{0,5})|"
+    r"(?P<word>doubles|quadruples|octuples))\s+(?:(?:when|if|as|whenever|each\s+time|every\s+time)"
+    r"\s+(?P<letter>[A-Za-z]|(?:the\s+)?(?:image\s+|input\s+)?(?:side|size)(?:\s+length)?)\s+"
+    r"(?:is\s+)?doubled?s?|per\s+doubling(?:\s+of\s+(?P<letter_after>[A-Za-z]))?)$", re.IGNORECASE)
+_FACTOR_WORDS = {"doubles": 2, "quadruples": 4, "octuples": 8}
+
+
+def _check_doubling(match: re.Match, clause: str, reading: GrowthReading, source) -> None:
+    """The factor said must be 2 to the power of the growth in the letter
+    doubled: `O(m^5), 32x when m doubles`. A letter other than the
+    growth's, or a growth that is no power of one letter, is refused."""
+    letter = match["letter"] or match["letter_after"]
+    if reading.size_letter and letter and len(letter) == 1 and letter != reading.size_letter:
+        raise source.fail(f"'{cut(clause)}' doubles {letter}, but the growth rate uses "
+                          f"{reading.size_letter}",
+                          "use the same letter in the growth rate and in what it says")
+    if reading.beyond_polynomial is not None or " and " in (reading.size_letter or ""):
+        raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
+    factor = int(match["factor"] or match["factor_after"] or _FACTOR_WORDS[match["word"].lower()])
+    if Fraction(factor) != Fraction(2) ** reading.dominant.size_exp:
+        raise source.fail(f"it says two different growth rates: {reading.shown} and "
+                          f"'{cut(clause)}'", "give the one answer you mean")
 
 
 def _growth_words_in(clause: str) -> bool:

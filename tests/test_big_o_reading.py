@@ -127,6 +127,13 @@ ACCEPTED = [
     ("O(N^2 k^2), x4 per doubling of N", 2, 0, None, "N", None),
     ("O(n), 2x when the image size doubles", 1, 0, None, "n", None),
     ("cubic, 8x per doubling", 3, 0, None, None, None),
+    # the channel counts in the math are constant factors
+    ("O(C_in C_out k^2 N^2)", 2, 0, None, "N", None),
+    ("O(N^2 * k^2 * c_in * c_out)", 2, 0, None, "N", None),
+    ("O(N^2 k^2 Cin Cout)", 2, 0, None, "N", None),
+    ("O(N^2 k^2 C_{in} C_{out})", 2, 0, None, "N", None),
+    ("O(N^2/C_out)", 2, 0, None, "N", None),
+    ("O(C_in)", 0, 0, None, None, None),
     # brackets around the growth rate itself
     ("quadratic (O(N^2))", 2, 0, None, "N", None),
     ("quadratic [O(N^2)]", 2, 0, None, "N", None),
@@ -324,6 +331,8 @@ REFUSED = [
     ("O(2^N), 4x when N doubles", ["the part '4x when N doubles' was not understood"]),
     ("O(HW), 4x when the side doubles", ["the part '4x when the side doubles' was not understood"]),
     ("cubic (O(N^2))", ["two different growth rates"]),
+    ("O(N^2) for Cin channels", ["goes on after the growth rate", "'Cin'"]),  # in words
+    ("O(N^2 k^2 C)", ["uses C and N as letters"]),     # a lone C may be a size letter
     ("((O(N^2)))", ["never closed"]),
     ("O(N^2) = O(n k^2)", ["two different growth rates"]),      # the kernel power differs
     ("O(N^2) = O(n log n)", ["two different growth rates"]),

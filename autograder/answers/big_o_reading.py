@@ -34,7 +34,49 @@ def parse(text: str) -> GrowthReading:
     if _ZERO_FOR_O.match(source.text):
         raise source.fail("it starts with the digit 0, not the letter O",
                           "write the growth rate with the letter O, like O(N^5)")
-    return _read(Source(_crosses(spell_powers(source.text)), source.as_what), nested=False)
+    return _read(Source(_crosses(_without_channels(spell_powers(source.text))), source.as_what),
+                 nested=False)
+
+
+#: The channel counts, C_in and C_out (`Cin`, `c_out`, `C_{in}`): constant as
+#: the image grows, so each is a constant factor of the growth.
+_CHANNEL_COUNT = re.compile(r"\b[Cc]_?(?:in|out|\{(?:in|out)\}|\((?:in|out)\))(?![A-Za-z0-9])")
+
+
+def _without_channels(text: str) -> str:
+    """`O(m^5 C_in C_out)` -> `O(m^5 (1) (1))`: a channel count in the math
+    is a constant factor, as a number would be. In words (`for C_in
+    channels`) it stays, and is read (or refused) with them."""
+    if "in" not in text and "out" not in text:
+        return text
+
+    def factor(match: re.Match) -> str:
+        before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+        return "(1)" if _math_ends(before) or _math_starts(after) else match[0]
+
+    return _CHANNEL_COUNT.sub(factor, text)
+
+
+def _math_starts(text: str) -> bool:
+    """Whether `text` starts with math: a sign, a bracket, a digit or a letter
+    standing alone (`k^2`, `C_out`, not the word `channels`)."""
+    if not text:
+        return False
+    first = text[0]
+    if first in "*×()[]{}/^" or first.isdigit():
+        return True
+    return first.isalpha() and not text[1:2].isalpha()
+
+
+def _math_ends(text: str) -> bool:
+    """Whether `text` ends in math: a sign, an opening bracket, a digit or a
+    letter standing alone (`k`, not the word `for`)."""
+    if not text:
+        return False
+    last = text[-1]
+    if last in "*×([{/^+-" or last.isdigit() or last in ")]}":
+        return True
+    return last.isalpha() and (len(text) == 1 or not text[-2].isalpha())
 
 
 #: A spaced x between two operands (a letter, a number, brackets): `m x m^4`, `2 x (m + 1)`.

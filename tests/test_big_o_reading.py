@@ -102,6 +102,7 @@ ACCEPTED = [
     ("O(N^2) -> quadratic", 2, 0, None, "N", None),
     ("O(N^2) => quadratic", 2, 0, None, "N", None),
     ("O(N^2) -- N", 2, 0, None, "N", None),          # ... a double minus before math
+    ("O(N) -- N^3", 3, 0, None, "N", None),
     ("\\(O(N^2 k^2)\\)", 2, 0, None, "N", None),     # LaTeX's inline math
     # an x between two operands is a cross, unless the answer uses the letter x
     ("O(N x N)", 2, 0, None, "N", None),
@@ -109,6 +110,8 @@ ACCEPTED = [
     ("O(kxk x NxN)", 2, 0, None, "N", None),
     ("O(N x log N)", 1, 1, None, "N", None),
     ("O(HxW)", 2, 0, None, "H and W", "side"),
+    ("O(hxw)", 2, 0, None, "h and w", "side"),
+    ("O(N X N)", 2, 0, None, "N", None),
     ("O(x x)", 2, 0, None, "x", None),
     # two letters equal with powers a factor of two apart: the side and the pixel count
     ("O(N^2) = O(n)", 1, 0, None, "n", "pixels"),
@@ -117,6 +120,10 @@ ACCEPTED = [
     ("9N^2 + N = O(N^2) = O(n)", 1, 0, None, "n", "pixels"),
     ("O(n^2) = O(N)", 1, 0, None, "N", "pixels"),    # whatever the case of the letters
     ("O(n) = O(N^2)", 2, 0, None, "N", "side"),
+    ("O(N) = O(sqrt(n))", Fraction(1, 2), 0, None, "n", "pixels"),
+    ("O(sqrt(n)) = O(N)", 1, 0, None, "N", "side"),
+    ("O(N^2) where N is the side length = O(n)", 1, 0, None, "n", "pixels"),
+    ("O(n) where n is the number of pixels = O(N^2)", 2, 0, None, "N", "side"),
     ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
     # what doubling the size does, which must agree
@@ -134,6 +141,11 @@ ACCEPTED = [
     ("O(N^2 k^2 C_{in} C_{out})", 2, 0, None, "N", None),
     ("O(N^2/C_out)", 2, 0, None, "N", None),
     ("O(C_in)", 0, 0, None, None, None),
+    ("N^2 Cin", 2, 0, None, "N", None),              # math before it
+    ("Cin N^2", 2, 0, None, "N", None),              # math after it
+    ("Cin*N^2", 2, 0, None, "N", None),              # ... never '1**N^2'
+    ("Cin^2 N^2", 2, 0, None, "N", None),
+    ("Cin channels: O(N^2)", 2, 0, None, "N", None),  # words: a label, not a factor
     # brackets around the growth rate itself
     ("quadratic (O(N^2))", 2, 0, None, "N", None),
     ("quadratic [O(N^2)]", 2, 0, None, "N", None),
@@ -324,6 +336,11 @@ REFUSED = [
     ("O(NxM)", ["uses M, N and x as letters"]),
     ("O(2 x 3)", ["expected ')'"]),    # no other letter: x stays a letter, never a cross
     ("O(N^2) = O(n^3)", ["two different growth rates"]),
+    ("O(1) = O(n)", ["two different growth rates"]),
+    ("O(n) = O(1)", ["two different growth rates"]),
+    ("O(HW) = O(n)", ["two different growth rates"]),            # the pair is the side already
+    ("O(N) = O(2^n)", ["two different growth rates"]),
+    ("O(2^N) = O(n)", ["two different growth rates"]),
     ("O(N^2), doubles when N doubles", ["two different growth rates", "'doubles when N doubles'"]),
     ("O(N^2), 8x when N doubles", ["two different growth rates"]),
     ("O(N^(3/2)), 3x when N doubles", ["two different growth rates"]),
@@ -389,6 +406,9 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
     *[(f"N^4 {mark} O(N^2)",
        f"could not read 'N^4 {mark} O(N^2)' as a growth rate: {_TWO_RATES[0]}", _TWO_RATES[1])
       for mark in ("=", "~", "→", "⇒", "≡", "->", "=>")],
+    # a zero typed for the O
+    ("0(N^2)", "could not read '0(N^2)' as a growth rate: it starts with the digit 0, not the "
+     "letter O", "write the growth rate with the letter O, like O(N^5)"),
     # a mark that leads to no answer
     ("N^2 =: O(N^2)", "could not read 'N^2 =: O(N^2)' as a growth rate: the part 'N^2 =:' was "
      "not understood (the part '=:' was not understood)", _GOES_ON),
@@ -594,7 +614,8 @@ GRADED = [
     (BOTH, MULT_STANDARD, "O(m^2)", 1.0, "correct", ["m = the image side"]),  # best fit
     (BOTH, MULT_STANDARD, "O(n) where n is the side length", 0.0, "too low", ["as your answer says"]),
     # work in the side, the answer in the pixels: the equation says what each letter means
-    (SIDE, MULT_FC, "O(N^4) = O(n^2)", 1.0, "correct", ["number of pixels", "as your answer says"]),
+    (SIDE, MULT_FC, "O(N^4) = O(n^2)", 1.0, "correct",
+     ["number of pixels", "as your answer says ('O(N^4) = O(n^2)')"]),
     (PIXELS, MULT_STANDARD, "O(N^2 k^2) = O(n k^2)", 1.0, "correct", []),
     (SIDE, MULT_FC, "O(N^2) = O(n)", 0.0, "too low", []),
     (SIDE, MULT_STANDARD, "quadratic", 1.0, "correct", ["quadratic"]),

@@ -44,39 +44,33 @@ _CHANNEL_COUNT = re.compile(r"\b[Cc]_?(?:in|out|\{(?:in|out)\}|\((?:in|out)\))(?
 
 
 def _without_channels(text: str) -> str:
-    """`O(m^5 C_in C_out)` -> `O(m^5 (1) (1))`: a channel count in the math
-    is a constant factor, as a number would be. In words (`for C_in
-    channels`) it stays, and is read (or refused) with them."""
+    """`O(m^5 C_in C_out)` -> `O(m^5 *1 *1)`: a channel count in the math is
+    a constant factor, as a number would be. In words (`for C_in channels`)
+    it stays, and is read (or refused) with them."""
     if "in" not in text and "out" not in text:
         return text
-
-    def factor(match: re.Match) -> str:
-        before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
-        return "(1)" if _math_ends(before) or _math_starts(after) else match[0]
-
-    return _CHANNEL_COUNT.sub(factor, text)
-
-
-def _math_starts(text: str) -> bool:
-    """Whether `text` starts with math: a sign, a bracket, a digit or a letter
-    standing alone (`k^2`, `C_out`, not the word `channels`)."""
-    if not text:
-        return False
-    first = text[0]
-    if first in "*×()[]{}/^" or first.isdigit():
-        return True
-    return first.isalpha() and not text[1:2].isalpha()
+    pieces, done = [], 0
+    for match in _CHANNEL_COUNT.finditer(text):
+        before = "".join(pieces) + text[done:match.start()]
+        if _MATH_BEFORE.search(before):
+            factor = "1" if _OPERATOR_BEFORE.search(before) else "*1"
+        elif _MATH_AFTER.match(text, match.end()):
+            factor = "1" if _OPERATOR_AFTER.match(text, match.end()) else "1*"
+        else:
+            factor = match[0]
+        pieces = [before, factor]
+        done = match.end()
+    return "".join(pieces) + text[done:]
 
 
-def _math_ends(text: str) -> bool:
-    """Whether `text` ends in math: a sign, an opening bracket, a digit or a
-    letter standing alone (`k`, not the word `for`)."""
-    if not text:
-        return False
-    last = text[-1]
-    if last in "*×([{/^+-" or last.isdigit() or last in ")]}":
-        return True
-    return last.isalpha() and (len(text) == 1 or not text[-2].isalpha())
+#: Math ends right before: a sign, a bracket, a digit or a letter standing
+#: alone (`k`, not the word `for`).
+_MATH_BEFORE = re.compile(r"(?:[-*×(\[{/^+)\]}0-9]|(?<![A-Za-z])[A-Za-z])\s*$")
+_OPERATOR_BEFORE = re.compile(r"[-*×(\[{/^+]\s*$")
+_OPERATOR_AFTER = re.compile(r"\s*[*×/^)\]}]")
+#: Math starts right after: the same, a letter standing alone (`k^2`,
+#: `C_out`), not the word `channels`.
+_MATH_AFTER = re.compile(r"\s*(?:[*×()\[\]{}/^0-9]|[A-Za-z](?![A-Za-z]))")
 
 
 #: A spaced x between two operands (a letter, a number, brackets): `m x m^4`, `2 x (m + 1)`.
@@ -220,9 +214,10 @@ def _side_then_pixels(step: GrowthReading, answer: GrowthReading, text: str) -> 
     """`O(N^10 k^3) = O(n^5 k^3)`: two letters whose powers differ by a factor of
     two are the side and the pixel count (n = N^2), the only meaning in which
     the two are equal; the answer is then read in the meaning this says.
-    None when the two are not that (different growths, or more said)."""
-    if (step.beyond_polynomial or answer.beyond_polynomial or not step.size_letter
-            or not answer.size_letter or step.size_letter == answer.size_letter
+    None when the two are not that (different growths, or more said). An
+    exponential or factorial has no power: its placeholder term's power of
+    the size is 0, which the powers compared must not be."""
+    if (not step.size_letter or not answer.size_letter or step.size_letter == answer.size_letter
             or " and " in step.size_letter + answer.size_letter):
         return None
     first, last = step.dominant, answer.dominant

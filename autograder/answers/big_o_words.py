@@ -244,7 +244,7 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         _read_clause(clause, said, reading, source, nested, reread, lenient=True)
     for clause in _clauses(trailing, source):
         _read_clause(clause, said, reading, source, nested, reread, lenient=False)
-    letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
+    letters = _size_letters(reading)
     for words, restated in said.restated:
         if not same_growth(restated, reading):
             raise source.fail(f"it says two different growth rates: {reading.shown} and "
@@ -262,6 +262,11 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         reading = replace(reading, size_letter=next(iter(said.letters)))
     return replace(reading, declared=said.variable, declared_by=said.by,
                    remark="; ".join(said.remarks))
+
+
+def _size_letters(reading: GrowthReading) -> set[str]:
+    """The growth's letters for the size: {'N'}, {'H', 'W'} or none."""
+    return set(reading.size_letter.split(" and ")) if reading.size_letter else set()
 
 
 def _unwrapped(leading: str, trailing: str) -> tuple[str, str]:
@@ -363,10 +368,8 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         _check_doubling(doubling, clause, reading, source)
         said.remarks.append(clause)
         return
-    held = _HELD_FIXED.match(clause)
-    if held:
-        size_letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
-        if size_letters & set(re.findall(r"\b[A-Za-z]\b", clause)):
+    if _HELD_FIXED.match(clause):
+        if _size_letters(reading) & set(re.findall(r"\b[A-Za-z]\b", clause)):
             raise source.fail(f"'{cut(clause)}' holds the size letter fixed",
                               "a Big-O answer says how the count grows as the input size grows")
         return
@@ -394,7 +397,7 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         _declare(said, _phrase_variable(phrase, phrase, source), clause, source)
         return
     tokens = tokenize(Source(clause, source.as_what))[:-1]
-    letters = set(reading.size_letter.split(" and ")) if reading.size_letter else set()
+    letters = _size_letters(reading)
     reason = not lenient and tokens[0].text.lower() in _REASON_WORDS
     has_math = any(token.kind == "number" or (token.kind == "mark" and token.text in _MATH_MARKS)
                    for token in tokens)
@@ -441,7 +444,6 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             continue
         if word in _NUMBER_WORDS and not _changes_what_follows(tokens, index):
             continue  # '(one output channel)'
-
         if reason and token.kind == "word" and word not in _REASON_HEDGES and (
                 not is_letter(token.text) or token.text in _PROSE_LETTERS):
             continue

@@ -126,6 +126,10 @@ ACCEPTED = [
     ("O(n) where n is the number of pixels = O(N^2)", 2, 0, None, "N", "side"),
     ("O(xx)", 2, 0, None, "x", None),
     ("O(N^2) with k=3", 2, 0, None, "N", None),
+    ("O(N^2) where N = 28", 2, 0, None, "N", None),    # a value of the size: no meaning said
+    ("O(N^2) for both", 2, 0, None, "N", None),        # which layers it is about
+    ("O(N^2) (same as non-weight-sharing)", 2, 0, None, "N", None),
+    ("O(N^2) for standard conv", 2, 0, None, "N", None),
     # what doubling the size does, which must agree
     ("O(N^2), quadruples when N doubles", 2, 0, None, "N", None),
     ("O(N^4): 16x when N doubles", 4, 0, None, "N", None),
@@ -371,6 +375,8 @@ REFUSED = [
     ("O(N^2) where N is the number of channels", ["could not tell", "number of channels"]),
     ("O(N^2 k^2) where k is the number of pixels", ["k is read as the kernel side"]),
     ("O(N^2), k = 0", ["k is read as the kernel side"]),
+    ("O(N^2) where M = 28", ["says what M means", "uses N"]),
+    ("O(N^2) where N = 0", ["could not tell what '0' means"]),
     ("O(N^2), k = n", ["k is read as the kernel side"]),
     ("O(N^2) where N is the side length and the number of pixels",
      ["could not tell"]),

@@ -147,6 +147,8 @@ REMARK_WORDS = frozenset("""
     faster speedup speed larger bigger greater more doubles doubling
     kernel kernels filter filters channel channels bias biases pixel pixels output outputs
     worst best average case general practice input inputs image images
+    both same standard conv convolution convolutional layer layers non weight sharing shared
+    fully connected dense forward backward pass
 """.split())
 #: Words that open a reason after the growth rate (`O(m^5) since every
 #: output reads every input`): read as a remark when it holds no math, no
@@ -213,7 +215,8 @@ _DECLARATION = re.compile(
     r"\s*(?:=|:|\bis\b|\bare\b|\bdenotes?\b|\bmeans?\b|\bbeing\b|\bstands?\s+for\b|\bas\b|"
     r"\brepresents?\b|(?=\bthe\b))\s*(?:the\s+)?(?P<phrase>\S.*)$", re.IGNORECASE)
 _KERNEL_PHRASE = re.compile(r"kernel|filter|window|patch|receptive|fixed|constant", re.IGNORECASE)
-#: `k = 7`: the kernel side's value, which holds it fixed.
+#: `k = 7`: the kernel side's value, which holds it fixed; `N = 50`: a value
+#: of the size.
 _KERNEL_VALUE = re.compile(r"[1-9][0-9]{0,3}")
 _NEUTRAL_WORDS = frozenset("the an a input size image images problem its input's of data".split())
 _LETTER_LIST = re.compile(r"\b([A-Za-z])\s*,\s*([A-Za-z])\b")
@@ -490,13 +493,17 @@ def _growth_words_in(clause: str) -> bool:
 
 def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None:
     """`n = number of pixels`, `where N is the side length`, `H and W the
-    height and width`, `k the kernel size`, `k = 7` (a fixed kernel side)."""
+    height and width`, `k the kernel size`, `k = 7` (a fixed kernel side),
+    `N = 50` (a value of the size, which leaves its meaning to the sheet)."""
     letters = re.findall(r"[A-Za-z]", re.sub(r"\band\b", " ", match.group("letters")))
     phrase = match.group("phrase").strip()
     if all(letter in KERNEL_LETTERS for letter in letters):
         if not _KERNEL_PHRASE.search(phrase) and not _KERNEL_VALUE.fullmatch(phrase):
             raise source.fail(f"'{cut(clause)}': k is read as the kernel side, not "
                               f"'{cut(phrase)}'", "use another letter for the input size")
+        return
+    if len(letters) == 1 and _KERNEL_VALUE.fullmatch(phrase):
+        said.letters.add(letters[0])  # `N = 28`: a value of the size, which says no meaning
         return
     if len(letters) == 2:
         if (not side_pair(frozenset(letters)) or not _known_phrase(phrase)

@@ -288,8 +288,11 @@ SOLVED_SHEET = (ROOT / "examples/solved/answers.yaml").read_bytes()
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/tmp/evil.txt", "C:/evil.txt"])
-def test_unsafe_entries_outside_submissions_are_ignored(tmp_path, capsys, name):
-    archive = zip_with(tmp_path / "slip.zip", [("submission_1/answers.yaml", SOLVED_SHEET),
+@pytest.mark.parametrize("wrapper", ["", "assignment_9_export/"])
+def test_unsafe_entries_outside_submissions_are_ignored(tmp_path, capsys, name, wrapper):
+    """Gradescope wraps its export in one folder; an unsafe entry beside it
+    is ignored, and never makes the export look like something else."""
+    archive = zip_with(tmp_path / "slip.zip", [(wrapper + "submission_1/answers.yaml", SOLVED_SHEET),
                                                (name, b"owned")])
     code = regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert code == regrade.EXIT_GRADED

@@ -123,6 +123,8 @@ def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSu
         for member in members:
             name = member.filename
             if not name.startswith(prefix):
+                if _unsafe_name(name):
+                    unsafe_outside.append(name)
                 continue
             relative = name[len(prefix):]
             top, _, rest = relative.partition("/")
@@ -163,11 +165,14 @@ def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSu
 
 def _zip_root(names) -> str:
     """The prefix the export's files are under: "" or its one top folder
-    (Gradescope wraps everything in `assignment_<id>_export/`; `__MACOSX`
-    and hidden entries do not count)."""
+    (Gradescope wraps everything in `assignment_<id>_export/`; `__MACOSX`,
+    hidden entries and unsafe names such as `/tmp/x` or `C:/x`, which are
+    never unpacked, do not count)."""
     tops: set[str] = set()
     direct = False
     for name in names:
+        if _unsafe_name(name):
+            continue
         top, slash, rest = name.partition("/")
         if name == METADATA_FILE or (slash and _SUBMISSION_FOLDER.match(top)):
             direct = True

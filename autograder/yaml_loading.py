@@ -437,7 +437,10 @@ def _load_typed_pure(text: str | bytes) -> object:
 # Gradescope's export metadata
 
 
-class _MetadataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _MetadataLoader(Composer, _SAFE_LOADER):  # type: ignore[misc]
     """A safe loader for Gradescope's Ruby-flavoured YAML.
 
     It has SafeLoader's constructors (libyaml's parser when installed,
@@ -447,7 +450,18 @@ class _MetadataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: i
     any other tag (`!ruby/object:...`, `!!python/object/apply:...`) builds
     the plain string, list or dict it is written as. Aliases become shared
     references, so an alias bomb costs no more than its text.
+
+    The parser's events are composed by PyYAML's Python composer, never
+    libyaml's compiled one: that one recurses in C, and a file nested some
+    30,000 levels deep overflowed the C stack, a segmentation fault that
+    ended the whole regrade. Python's recursion limit makes it an error
+    (the metadata is then ignored with a warning), at the same speed: on a
+    class of 1,000, building the values is nearly all the time.
     """
+
+    def __init__(self, stream):
+        _SAFE_LOADER.__init__(self, stream)
+        Composer.__init__(self)
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -484,6 +498,14 @@ class _NeedsWholeDocument(Exception):
     alias) to a dropped part: it is read whole instead."""
 
 
+#: Deepest nesting of Gradescope's metadata read (its own is under ten
+#: levels). Past it the metadata is refused: libyaml's scanner slows with
+#: every level (parsing 100,000 nested brackets took 73 s) and re-emitting
+#: them indents each line deeper (10 GB of text), before Python's recursion
+#: limit would stop the composer.
+MAX_METADATA_DEPTH = 100
+
+
 def _essential_events(events, fields: frozenset[str]) -> list[yaml.Event]:
     """The parse events of the metadata without the unused fields of each
     submission (the values at depth two whose key is not in `fields`)."""
@@ -492,6 +514,9 @@ def _essential_events(events, fields: frozenset[str]) -> list[yaml.Event]:
     anchors: set = set()
     skipping = 0  # nesting depth inside a dropped value
     for event in events:
+        if len(open_collections) + skipping > MAX_METADATA_DEPTH:
+            raise YAMLReadError(f"it is nested more than {MAX_METADATA_DEPTH} levels deep",
+                                event.start_mark.line + 1, refused=True)
         if skipping:
             if isinstance(event, yaml.CollectionStartEvent):
                 skipping += 1

@@ -231,7 +231,9 @@ def test_gradescope_mode_without_metadata_grades_and_notes_it(gradescope, capsys
     assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b""])
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b"",
+                                     b"[" * 100_000 + b"]" * 100_000],
+                         ids=["not JSON", "not text", "empty", "nested too deeply"])
 def test_gradescope_mode_with_unreadable_metadata_grades_and_notes_it(gradescope, capsys, content):
     _, out, metadata = gradescope
     metadata.write_bytes(content)

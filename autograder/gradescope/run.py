@@ -137,7 +137,7 @@ def _read_metadata(path: Path) -> tuple[dict | None, str]:
     except FileNotFoundError:
         print(f"autograder grade: note: {path} is missing; grading without it", file=sys.stderr)
         return None, "missing"
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # RecursionError: nested too deeply
         print(f"autograder grade: note: {path} is unreadable ({error}); grading without it",
               file=sys.stderr)
         return None, "unreadable"

@@ -437,10 +437,18 @@ def _load_typed_pure(text: str | bytes) -> object:
 # Gradescope's export metadata
 
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if _CParser is not None:
+    class _PythonComposedSafeLoader(Composer, yaml.CSafeLoader):  # type: ignore[misc]
+        """CSafeLoader with PyYAML's Python composer over libyaml's events."""
+
+        def __init__(self, stream):
+            yaml.CSafeLoader.__init__(self, stream)
+            Composer.__init__(self)
+else:  # pragma: no cover - a pure-Python PyYAML composes in Python already
+    _PythonComposedSafeLoader = yaml.SafeLoader
 
 
-class _MetadataLoader(Composer, _SAFE_LOADER):  # type: ignore[misc]
+class _MetadataLoader(_PythonComposedSafeLoader):  # type: ignore[misc]
     """A safe loader for Gradescope's Ruby-flavoured YAML.
 
     It has SafeLoader's constructors (libyaml's parser when installed,
@@ -458,10 +466,6 @@ class _MetadataLoader(Composer, _SAFE_LOADER):  # type: ignore[misc]
     (the metadata is then ignored with a warning), at the same speed: on a
     class of 1,000, building the values is nearly all the time.
     """
-
-    def __init__(self, stream):
-        _SAFE_LOADER.__init__(self, stream)
-        Composer.__init__(self)
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)

@@ -385,6 +385,47 @@ def test_nothing_found_lists_what_was_seen_and_suggests_a_rename(tmp_path):
     assert "If answers.yaml.txt holds your answers, rename it to answers.yaml" in message
 
 
+def search_message(submission: Path) -> str:
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(submission)
+    return caught.value.message
+
+
+@pytest.mark.parametrize("make", ["fifo", "socket"])
+def test_a_sheet_that_is_not_a_regular_file_is_named_not_called_empty(tmp_path, make):
+    """A FIFO or a socket named answers.yaml is never opened, and the
+    student is told what it is, not that nothing was uploaded."""
+    sheet = tmp_path / "answers.yaml"
+    if make == "fifo":
+        os.mkfifo(sheet)
+    else:
+        import socket
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(sheet))
+    message = search_message(tmp_path)
+    assert "answers.yaml is not a regular file" in message and "empty" not in message
+
+
+def test_an_archive_instead_of_the_sheet_says_to_upload_the_sheet(tmp_path):
+    write(tmp_path / "hw3.zip", b"PK\x03\x04")
+    assert "hw3.zip is an archive, which the autograder does not unpack" in search_message(tmp_path)
+
+
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    """A folder without read permission (simulated: the tests may run as root,
+    who reads any folder) is named, not passed over in silence."""
+    write(tmp_path / "hw" / "answers.yaml", "q1: a\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "hw":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    assert "The folder hw/ could not be opened (Permission denied)" in search_message(tmp_path)
+
+
 def test_empty_submission_says_so(tmp_path):
     with pytest.raises(SubmissionError) as caught:
         find_answer_file(tmp_path)

@@ -327,6 +327,23 @@ def test_links_in_a_zip_are_not_created(tmp_path):
     assert by_id["2"].members == ("submission_2/answers.yaml",)
 
 
+def test_a_name_twice_in_the_zip_or_a_file_where_a_folder_was_costs_no_sheet(tmp_path):
+    """Unpacking the second entry of a name once failed on the first, and
+    removed it: the student's sheet was gone. The last entry is unpacked
+    once; a file that collides with a folder already there is noted."""
+    entries = [("submission_1/answers.yaml", b"q2:\n  b: an older draft\n"),
+               ("submission_1/answers.yaml", SOLVED_SHEET),
+               ("submission_2/answers.yaml", SOLVED_SHEET),
+               ("submission_2/notes/", b""), ("submission_2/notes", b"a file where a folder is")]
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        archive = zip_with(tmp_path / "twice.zip", entries)
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == rows["2"]["total"] == format_number(POSSIBLE)
+    assert rows["1"]["note"] == ""
+    assert "not unpacked, a file or folder of that name is already there: 'notes'" in rows["2"]["note"]
+
+
 def test_zip_bombs_are_judged_per_submission_by_their_bytes(tmp_path, monkeypatch):
     log = b"2025-01-01 epoch 1 loss 0.25 accuracy 0.91\n" * 50_000  # 2 MB, compresses > 200:1
     entries = [("submission_1/answers.yaml", SOLVED_SHEET), ("submission_1/train.log", log),

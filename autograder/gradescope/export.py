@@ -233,12 +233,18 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
     """Unpack one submission's members (names already judged safe) under
     `destination` (the folder holding submission_<id>/); returns notes on
     members that could not be unpacked. Bytes are counted while writing, so
-    a member whose header lies is cut off and removed, never completed."""
+    a member whose header lies is cut off and removed, never completed.
+
+    A name the zip holds twice is unpacked once, from its last entry (what
+    `ZipFile.getinfo` and unzip tools give); a member that collides with a
+    file or folder already unpacked is not unpacked, and the one already
+    there is kept."""
     notes = []
     destination.mkdir(parents=True, exist_ok=True)
-    for name in names:
+    for name in dict.fromkeys(names):
         target = destination.joinpath(*(part for part in name[prefix_length:].split("/")
                                         if part not in ("", ".")))
+        created = False
         try:
             if name.endswith("/"):
                 target.mkdir(parents=True, exist_ok=True)
@@ -247,6 +253,7 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
             member = archive.getinfo(name)
             produced = 0
             with archive.open(member) as source, open(target, "xb") as sink:
+                created = True
                 while chunk := source.read(1024 * 1024):
                     produced += len(chunk)
                     if produced > member.file_size:
@@ -255,9 +262,12 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
         except (_LyingHeader, zipfile.BadZipFile, RuntimeError, EOFError, OSError,
                 zipfile.LargeZipFile) as error:
             reason = ("it unpacks to more than its header says" if isinstance(error, _LyingHeader)
+                      else "a file or folder of that name is already there"
+                      if isinstance(error, (FileExistsError, NotADirectoryError))
                       else f"{type(error).__name__}")
-            notes.append(f"not unpacked, {reason}: {_shown_name(name[prefix_length:])}")
-            if not name.endswith("/") and target.is_file():
+            within = name[prefix_length:].partition("/")[2]  # as _member_problem names it
+            notes.append(f"not unpacked, {reason}: {_shown_name(within)}")
+            if created:
                 target.unlink()
     return notes
 

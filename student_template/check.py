@@ -78,7 +78,7 @@ try:
     from autograder.answers import big_o, number, ratio, shape
     from autograder.answers.errors import ParseError
     from autograder.submission.files import SubmissionError, find_answer_file
-    from autograder.submission.sheet import read_submission
+    from autograder.submission.sheet import likely_keys, read_submission, visible_key
     from autograder.submission.submitter import NotAnEmail, group_email, normalized_email, variant_index
     from autograder.submission.variant_record import recorded_variant
 except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
@@ -488,9 +488,11 @@ def check(sheet, manifest: dict, shown=None, reserved=(), intro=()) -> Report:
     report.section("Read", read)
     report.section("Left empty", empty)
     report.section("Could not be read -- rewrite these", unreadable_answers, to_fix=True)
+    known = [*(item["key"] for item in manifest["items"]), *reserved]
+    unknown = sheet.unexpected_keys(known)
     report.section("Not in the template, so the autograder ignores them -- a typo?",
-                   sheet.unexpected_keys([*(item["key"] for item in manifest["items"]), *reserved]),
-                   to_fix=True)
+                   [visible_key(key) + (f"  (did you mean {meant}?)" if meant else "")
+                    for key, meant in zip(unknown, likely_keys(unknown, known))], to_fix=True)
     report.section("Notes about the sheet", list(sheet.problems), to_fix=True)
     report.lines += ["", f"{len(read)} read, {len(empty)} empty, {len(unreadable_answers)} unreadable."]
     return report

@@ -20,8 +20,10 @@ from autograder.submission.sheet import (
     MAX_NESTING_DEPTH,
     MAX_YAML_NODES,
     Sheet,
+    likely_keys,
     load_sheet,
     read_submission,
+    visible_key,
 )
 
 
@@ -107,6 +109,45 @@ def test_unexpected_keys_reports_typos_in_sheet_order(tmp_path):
 def test_unexpected_keys_flags_answers_at_the_wrong_level(tmp_path):
     sheet = load_text(tmp_path, "q2:\n  g: 5\n")
     assert sheet.unexpected_keys(["q2.g.standard"]) == ["q2.g"]
+
+
+def test_a_key_written_as_a_dotted_path_answers_that_question(tmp_path):
+    """`q2.b: 9` was neither read nor reported as unexpected: a silent zero."""
+    sheet = load_text(tmp_path, "q2.a.output_size: 28 x 28\nq2:\n  b: 9\n  e.standard: 7056\n"
+                                "q2.c: 7,056\n")
+    assert (sheet.get("q2.a.output_size"), sheet.get("q2.b"), sheet.get("q2.c"),
+            sheet.get("q2.e.standard")) == ("28 x 28", "9", "7,056", "7056")
+    assert sheet.unexpected_keys(["q2.a.output_size", "q2.b", "q2.c", "q2.e.standard"]) == []
+    assert sheet.problems == ()
+
+
+def test_a_dotted_key_that_collides_is_reported_never_silently_dropped(tmp_path):
+    sheet = load_text(tmp_path, "q2:\n  b: 8\nq2.b: 9\nq3: 1\nq3.a: 2\n")
+    assert sheet.get("q2.b") == "9" and sheet.get("q3") == "1"
+    assert any("Line 3: 'q2.b' is answered twice (also as a nested key); the answer on this "
+               "line is used" in note for note in sheet.problems)
+    assert any("Line 5: 'q3.a' was ignored: 'q3' is answered on its own" in note
+               for note in sheet.problems)
+
+
+@pytest.mark.parametrize("key", ["q2..b", ".b", "q2.", "a." * 15 + "b"])
+def test_a_dotted_key_that_is_no_path_or_too_deep_stays_one_unknown_key(tmp_path, key):
+    sheet = load_text(tmp_path, f"'{key}': 9\n")
+    assert sheet.unexpected_keys(["q2.b"]) == [key]
+
+
+@pytest.mark.parametrize("unknown, meant", [
+    ("Q2.b", "q2.b"), ("2.b", "q2.b"), ("q2b", "q2.b"), ("Q2.E.Standard", "q2.e.standard"),
+    ("q2.e.standard\u200b", "q2.e.standard"), ("\ufeffq2.b", "q2.b"), ("hw3.q2.b", "q2.b"),
+    ("q2.e.standrd", None), ("q9", None), ("e.standard", None)])
+def test_an_unknown_key_is_matched_with_the_template_key_it_most_likely_means(unknown, meant):
+    expected = ["q2.b", "q2.e.standard", "q2.f.standard", "q1.a"]
+    assert likely_keys([unknown], expected) == [meant]
+
+
+def test_an_unknown_key_that_looks_like_a_template_key_shows_what_cannot_be_seen():
+    assert visible_key("q2.\u202eb\u00a0") == "q2.<U+202E>b<U+00A0>"
+    assert visible_key("q2 .b😀") == "q2 .b😀"
 
 
 def test_duplicate_keys_are_reported_and_the_last_wins(tmp_path):

@@ -186,7 +186,7 @@ def _convert(node: Node, path: str, depth: int, problems: _Notes) -> Answer:
 
 
 def _convert_mapping(node: MappingNode, path: str, depth: int, problems: _Notes) -> dict:
-    """A mapping's answers. A key written as a dotted path (`q2.b: 9`, or
+    """A mapping's answers. A key written as a dotted path (`q2.b: ...`, or
     `e.standard:` under `q2:`) is the question it names: the template nests
     its keys, and a student who wrote the path in one key answered the same
     question, which `Sheet.get` must find (it was once ignored without a

@@ -327,6 +327,21 @@ def test_links_in_a_zip_are_not_created(tmp_path):
     assert by_id["2"].members == ("submission_2/answers.yaml",)
 
 
+def test_a_submission_folder_that_is_a_link_is_refused_in_the_gradebook_not_followed(tmp_path):
+    outside = tmp_path / "elsewhere"
+    (outside / "hw").mkdir(parents=True)
+    (outside / "hw" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    export = tmp_path / "export"
+    (export / "submission_1").mkdir(parents=True)
+    (export / "submission_1" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    (export / "submission_2").symlink_to(outside)
+    assert regrade.main([str(export), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == format_number(POSSIBLE)
+    assert rows["2"]["status"] == NO_SHEET and rows["2"]["total"] == "0"
+    assert "a link in the export, not a folder" in rows["2"]["note"]
+
+
 def test_a_name_twice_in_the_zip_or_a_file_where_a_folder_was_costs_no_sheet(tmp_path):
     """Unpacking the second entry of a name once failed on the first, and
     removed it: the student's sheet was gone. The last entry is unpacked

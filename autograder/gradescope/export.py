@@ -369,9 +369,20 @@ def list_submissions(found: Sequence[ExportedSubmission], metadata: dict,
 
 
 def folder_submissions(root: Path) -> list[ExportedSubmission]:
-    """The submissions of an unpacked export, before their metadata."""
-    return [ExportedSubmission(submission_id, folder, (), None)
-            for submission_id, folder in _submission_folders(root).items()]
+    """The submissions of an unpacked export, before their metadata. A
+    `submission_<id>` that is a link is listed, refused: it is never
+    followed out of the export (to /etc, or to another course's folder), and
+    the gradebook says so where it once left the student out in silence."""
+    submissions = [ExportedSubmission(submission_id, folder, (), None)
+                   for submission_id, folder in _submission_folders(root).items()]
+    for entry in root.iterdir():
+        match = _SUBMISSION_FOLDER.match(entry.name)
+        if match and entry.is_symlink():
+            submissions.append(ExportedSubmission(
+                match.group(1), entry, (), None,
+                refused="This submission is a link in the export, not a folder, so the class "
+                        "regrade did not follow it."))
+    return submissions
 
 
 _RUBY_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?\Z")

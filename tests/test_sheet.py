@@ -447,6 +447,13 @@ def test_a_sheet_that_is_not_a_regular_file_is_named_not_called_empty(tmp_path, 
     assert "answers.yaml is not a regular file" in message and "empty" not in message
 
 
+def test_a_folder_named_like_the_sheet_says_the_answers_go_in_a_file(tmp_path):
+    (tmp_path / "answers.yaml").mkdir()
+    write(tmp_path / "answers.yaml" / "q2.txt", "9\n")
+    message = search_message(tmp_path)
+    assert "answers.yaml is a folder: your answers go in a file of that name." in message
+
+
 def test_an_archive_instead_of_the_sheet_says_to_upload_the_sheet(tmp_path):
     write(tmp_path / "hw3.zip", b"PK\x03\x04")
     assert "hw3.zip is an archive, which the autograder does not unpack" in search_message(tmp_path)

@@ -134,6 +134,8 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                 seen.append(f"{relative} (a link, not followed)")
             elif entry.is_dir(follow_symlinks=False):
                 seen.append(f"{relative}/")
+                if is_sheet_name:
+                    near_misses.append(f"{relative}/")
                 if depth < MAX_SEARCH_DEPTH:
                     queue.append((Path(entry.path), depth + 1))
             elif entry.is_file(follow_symlinks=False):
@@ -274,7 +276,10 @@ def _nothing_found_message(seen: List[str], near_misses: List[str], archives: Li
         listed = ", ".join(seen[:MAX_FILES_LISTED])
         more = len(seen) - MAX_FILES_LISTED
         lines.append("Files seen: " + listed + (f" and {more} more." if more > 0 else "."))
-        if near_misses:
+        if near_misses and near_misses[0].endswith("/"):
+            lines.append(f"{near_misses[0][:-1]} is a folder: your answers go in a file of that "
+                         "name.")
+        elif near_misses:
             lines.append(f"If {near_misses[0]} holds your answers, rename it to answers.yaml.")
         elif archives:
             lines.append(f"{archives[0]} is an archive, which the autograder does not unpack: "

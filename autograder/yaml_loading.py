@@ -491,6 +491,16 @@ def _construct_big_decimal(loader: _MetadataLoader, node: yaml.Node) -> Decimal 
         return None
 
 
+def _construct_int_or_text(loader: _MetadataLoader, node: yaml.Node) -> int | str:
+    """An integer, or its text when it has more digits than Python converts
+    (4,300 by default): one such value made the whole file unreadable."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_MetadataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int_or_text)
 _MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp",
                                 lambda loader, node: loader.construct_scalar(node))
 _MetadataLoader.add_constructor("!ruby/object:BigDecimal", _construct_big_decimal)

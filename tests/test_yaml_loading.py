@@ -134,6 +134,14 @@ def test_metadata_nested_past_the_c_stack_is_a_read_error_not_a_crash():
     assert done.stdout.startswith("refused: it is nested more than 100 levels deep"), done.stdout
 
 
+def test_an_integer_past_pythons_digit_limit_costs_only_its_own_value():
+    digits = "1" + "0" * 5_000
+    loaded = load_gradescope_metadata(f"submission_1:\n  :score: {digits}\n"
+                                      "submission_2:\n  :score: 4\n".encode(),
+                                      frozenset({"score"}))
+    assert loaded == {"submission_1": {"score": digits}, "submission_2": {"score": 4}}
+
+
 def test_unreadable_metadata_is_a_read_error():
     with pytest.raises(YAMLReadError) as caught:
         load_gradescope_metadata(b"a: [unclosed\n", frozenset({"score"}))

@@ -480,6 +480,19 @@ def test_empty_submission_says_so(tmp_path):
     assert "empty" in caught.value.message
 
 
+@pytest.mark.parametrize("make", ["fifo", "dangling link"])
+def test_a_sheet_given_by_name_that_is_no_file_is_named_not_called_missing(tmp_path, make):
+    """`--submission a_fifo` or `check.py a_fifo` once said 'nothing was uploaded'."""
+    given = tmp_path / "answers.yaml"
+    if make == "fifo":
+        os.mkfifo(given)
+    else:
+        given.symlink_to(tmp_path / "gone.yaml")
+    with pytest.raises(SubmissionError) as caught:
+        read_submission(given)
+    assert caught.value.message.startswith("answers.yaml is neither a file nor a folder")
+
+
 def test_missing_submission_folder_is_a_submission_error(tmp_path):
     with pytest.raises(SubmissionError):
         find_answer_file(tmp_path / "absent")

@@ -96,6 +96,11 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     if submission.is_file():
         return submission, ()
     if not submission.is_dir():
+        if os.path.lexists(submission):  # given by name: a named pipe, a device, a broken link
+            raise SubmissionError(
+                f"{submission.name} is neither a file nor a folder (a named pipe, a socket, a "
+                "device or a link to nothing), so it was not read. Give the answer sheet itself."
+            )
         raise SubmissionError(
             "The submission folder was not found; nothing was uploaded to grade."
         )

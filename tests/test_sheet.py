@@ -139,6 +139,7 @@ def test_a_dotted_key_that_is_no_path_or_too_deep_stays_one_unknown_key(tmp_path
 @pytest.mark.parametrize("unknown, meant", [
     ("Q2.b", "q2.b"), ("2.b", "q2.b"), ("q2b", "q2.b"), ("Q2.E.Standard", "q2.e.standard"),
     ("q2.e.standard\u200b", "q2.e.standard"), ("\ufeffq2.b", "q2.b"), ("hw3.q2.b", "q2.b"),
+    ("q2.b.answer", "q2.b"), ("q2.e", None),
     ("q2.e.standrd", None), ("q9", None), ("e.standard", None)])
 def test_an_unknown_key_is_matched_with_the_template_key_it_most_likely_means(unknown, meant):
     expected = ["q2.b", "q2.e.standard", "q2.f.standard", "q1.a"]

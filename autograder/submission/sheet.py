@@ -258,8 +258,9 @@ def likely_keys(paths: Sequence[str], expected: Iterable[str]) -> List[Optional[
     """For each unknown dotted path, the one template key it most likely
     means, or None: the same key but for case, spacing, punctuation, unseen
     characters or a missing `q` (`Q2.b`, `2b`, `q2 .b`), possibly nested
-    under a folder-like key of the student's own (`hw3.q2.b`). A path that
-    could mean several keys gets no suggestion."""
+    under a folder-like key of the student's own (`hw3.q2.b`) or with a key
+    of its own under it (`q2.b.answer`). A path that could mean several keys
+    gets no suggestion."""
     meant: Dict[str, List[str]] = {}
     for key in expected:
         meant.setdefault(_skeleton(key), []).append(key)
@@ -267,8 +268,10 @@ def likely_keys(paths: Sequence[str], expected: Iterable[str]) -> List[Optional[
     for path in paths:
         parts = path.split(".")
         found = None
-        for start in range(len(parts)):
-            candidates = meant.get(_skeleton(".".join(parts[start:])), [])
+        # the whole path, then without its first keys, then without its last ones
+        for piece in [parts[start:] for start in range(len(parts))] + \
+                [parts[:end] for end in range(len(parts) - 1, 0, -1)]:
+            candidates = meant.get(_skeleton(".".join(piece)), [])
             if candidates:
                 found = candidates[0] if len(candidates) == 1 else None
                 break

@@ -342,6 +342,18 @@ def test_a_submission_folder_that_is_a_link_is_refused_in_the_gradebook_not_foll
     assert "a link in the export, not a folder" in rows["2"]["note"]
 
 
+def test_a_metadata_file_that_is_a_link_is_not_followed(tmp_path, capsys):
+    secret = tmp_path / "elsewhere.yml"
+    secret.write_text("submission_1:\n  :submitters:\n  - :name: read through the link\n")
+    export = tmp_path / "export"
+    (export / "submission_1").mkdir(parents=True)
+    (export / "submission_1" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    (export / METADATA_FILE).symlink_to(secret)
+    assert regrade.main([str(export), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert f"{METADATA_FILE} is a link, which is not followed" in capsys.readouterr().err
+    assert gradebook_rows(tmp_path / "out")[0]["names"] == ""
+
+
 def test_a_name_twice_in_the_zip_or_a_file_where_a_folder_was_costs_no_sheet(tmp_path):
     """Unpacking the second entry of a name once failed on the first, and
     removed it: the student's sheet was gone. The last entry is unpacked

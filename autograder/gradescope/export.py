@@ -333,7 +333,12 @@ def read_metadata(data: bytes | None) -> tuple[dict, list[str]]:
 
 
 def read_metadata_file(path: Path) -> tuple[dict, list[str]]:
-    """`read_metadata` of an unpacked export's metadata file."""
+    """`read_metadata` of an unpacked export's metadata file; a link is not
+    followed (out of the export, to any file the TA can read), as a zip
+    export's links are never unpacked."""
+    if path.is_symlink():
+        return {}, [f"{METADATA_FILE} is a link, which is not followed; "
+                    "student names and Gradescope scores are left blank"]
     if not path.is_file():
         return read_metadata(None)
     if path.stat().st_size > MAX_METADATA_BYTES:

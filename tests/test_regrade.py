@@ -342,6 +342,19 @@ def test_a_submission_folder_that_is_a_link_is_refused_in_the_gradebook_not_foll
     assert "a link in the export, not a folder" in rows["2"]["note"]
 
 
+def test_an_upload_whose_only_sheet_was_not_unpacked_is_told_why(tmp_path):
+    """Its results said the folder was not found and nothing was uploaded."""
+    link = zipfile.ZipInfo("submission_1/answers.yaml")
+    link.external_attr = 0o120777 << 16
+    archive = zip_with(tmp_path / "link.zip", [(link, b"/etc/passwd"),
+                                               ("submission_2/answers.yaml", SOLVED_SHEET)])
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    message = json.loads((tmp_path / "out" / "results" / "1.json").read_text())["output"]
+    assert "Your submission is empty" in message and "not found" not in message
+    assert ("Files of your upload that the class regrade did not unpack: not unpacked, a link or "
+            "special file: 'answers\\.yaml'") in message
+
+
 def test_a_metadata_file_that_is_a_link_is_not_followed(tmp_path, capsys):
     secret = tmp_path / "elsewhere.yml"
     secret.write_text("submission_1:\n  :submitters:\n  - :name: read through the link\n")

@@ -455,6 +455,15 @@ def test_a_folder_named_like_the_sheet_says_the_answers_go_in_a_file(tmp_path):
     assert "answers.yaml is a folder: your answers go in a file of that name." in message
 
 
+def test_remarks_on_many_folders_are_listed_then_counted(tmp_path):
+    for number in range(300):
+        (tmp_path / f"d{number:03}").mkdir()
+        (tmp_path / f"d{number:03}" / "answers.yaml").symlink_to("/etc/passwd")
+    message = search_message(tmp_path)
+    assert message.count("is a link that does not lead to a file inside") == 20
+    assert "… and 280 more like these." in message and len(message) < 5_000
+
+
 def test_an_archive_instead_of_the_sheet_says_to_upload_the_sheet(tmp_path):
     write(tmp_path / "hw3.zip", b"PK\x03\x04")
     assert "hw3.zip is an archive, which the autograder does not unpack" in search_message(tmp_path)

@@ -162,6 +162,7 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                 "answers.yaml was looked for by name, but only the first ones were searched."
             )
             break
+    problems = _at_most_listed(problems)
     if not candidates:
         raise SubmissionError(_nothing_found_message(seen, near_misses, archives, problems))
     candidates.sort(key=lambda candidate: (candidate[0], candidate[1].lower(), candidate[1]))
@@ -246,6 +247,18 @@ def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
                     pass
     sheets.sort(key=lambda entry: entry.name)
     return _Listing(first, sheets, listed, truncated=not read_all or listed > len(first))
+
+
+def _at_most_listed(problems: List[str]) -> List[str]:
+    """The first MAX_FILES_LISTED remarks, then how many more (a thousand
+    links named answers.yaml must not become a thousand lines of results);
+    the remark that the search stopped, which comes last, is always kept."""
+    if len(problems) <= MAX_FILES_LISTED + 1:
+        return problems
+    more = len(problems) - MAX_FILES_LISTED
+    last = [problems[-1]] if problems[-1].startswith("Your submission has more than") else []
+    more -= len(last)
+    return problems[:MAX_FILES_LISTED] + [f"… and {more} more like these."] + last
 
 
 def _outside_link_message(relative: Union[str, Path]) -> str:

@@ -347,8 +347,11 @@ def test_an_upload_whose_only_sheet_was_not_unpacked_is_told_why(tmp_path):
     link = zipfile.ZipInfo("submission_1/answers.yaml")
     link.external_attr = 0o120777 << 16
     archive = zip_with(tmp_path / "link.zip", [(link, b"/etc/passwd"),
-                                               ("submission_2/answers.yaml", SOLVED_SHEET)])
+                                               ("submission_2/answers.yaml", SOLVED_SHEET),
+                                               ("submission_3", SOLVED_SHEET)])  # a file, no folder
     assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["2"]["total"] == rows["3"]["total"] == format_number(POSSIBLE)
     message = json.loads((tmp_path / "out" / "results" / "1.json").read_text())["output"]
     assert "Your submission is empty" in message and "not found" not in message
     assert ("Files of your upload that the class regrade did not unpack: not unpacked, a link or "

@@ -178,8 +178,8 @@ def grade_exported(state: WorkerState, task: Task) -> Outcome:
             if state.archive is not None:
                 notes += unpack_members(state.archive, submission.members,
                                         state.job.prefix_length, submission.folder.parent)
-                if submission.members or submission.notes:  # uploaded, if nothing was unpacked
-                    submission.folder.mkdir(parents=True, exist_ok=True)
+                if (submission.members or submission.notes) and not os.path.lexists(submission.folder):
+                    submission.folder.mkdir(parents=True)  # uploaded, if nothing was unpacked
             graded = _with_unpack_notes(
                 grade_submission(spec, prepared, submission.folder, started=started), spec, notes)
         results, problem = graded.results, graded.problem or ""

@@ -437,7 +437,18 @@ def _load_typed_pure(text: str | bytes) -> object:
 # Gradescope's export metadata
 
 
-class _MetadataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+if _CParser is not None:
+    class _PythonComposedSafeLoader(Composer, yaml.CSafeLoader):  # type: ignore[misc]
+        """CSafeLoader with PyYAML's Python composer over libyaml's events."""
+
+        def __init__(self, stream):
+            yaml.CSafeLoader.__init__(self, stream)
+            Composer.__init__(self)
+else:  # pragma: no cover - a pure-Python PyYAML composes in Python already
+    _PythonComposedSafeLoader = yaml.SafeLoader
+
+
+class _MetadataLoader(_PythonComposedSafeLoader):  # type: ignore[misc]
     """A safe loader for Gradescope's Ruby-flavoured YAML.
 
     It has SafeLoader's constructors (libyaml's parser when installed,
@@ -447,6 +458,13 @@ class _MetadataLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: i
     any other tag (`!ruby/object:...`, `!!python/object/apply:...`) builds
     the plain string, list or dict it is written as. Aliases become shared
     references, so an alias bomb costs no more than its text.
+
+    The parser's events are composed by PyYAML's Python composer, never
+    libyaml's compiled one: that one recurses in C, and a file nested some
+    30,000 levels deep overflowed the C stack, a segmentation fault that
+    ended the whole regrade. Python's recursion limit makes it an error
+    (the metadata is then ignored with a warning), at the same speed: on a
+    class of 1,000, building the values is nearly all the time.
     """
 
     def construct_mapping(self, node, deep=False):
@@ -473,6 +491,16 @@ def _construct_big_decimal(loader: _MetadataLoader, node: yaml.Node) -> Decimal 
         return None
 
 
+def _construct_int_or_text(loader: _MetadataLoader, node: yaml.Node) -> int | str:
+    """An integer, or its text when it has more digits than Python converts
+    (4,300 by default): one such value made the whole file unreadable."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_MetadataLoader.add_constructor("tag:yaml.org,2002:int", _construct_int_or_text)
 _MetadataLoader.add_constructor("tag:yaml.org,2002:timestamp",
                                 lambda loader, node: loader.construct_scalar(node))
 _MetadataLoader.add_constructor("!ruby/object:BigDecimal", _construct_big_decimal)
@@ -484,6 +512,14 @@ class _NeedsWholeDocument(Exception):
     alias) to a dropped part: it is read whole instead."""
 
 
+#: Deepest nesting of Gradescope's metadata read (its own is under ten
+#: levels). Past it the metadata is refused: libyaml's scanner slows with
+#: every level (parsing 100,000 nested brackets took 73 s) and re-emitting
+#: them indents each line deeper (10 GB of text), before Python's recursion
+#: limit would stop the composer.
+MAX_METADATA_DEPTH = 100
+
+
 def _essential_events(events, fields: frozenset[str]) -> list[yaml.Event]:
     """The parse events of the metadata without the unused fields of each
     submission (the values at depth two whose key is not in `fields`)."""
@@ -492,6 +528,9 @@ def _essential_events(events, fields: frozenset[str]) -> list[yaml.Event]:
     anchors: set = set()
     skipping = 0  # nesting depth inside a dropped value
     for event in events:
+        if len(open_collections) + skipping > MAX_METADATA_DEPTH:
+            raise YAMLReadError(f"it is nested more than {MAX_METADATA_DEPTH} levels deep",
+                                event.start_mark.line + 1, refused=True)
         if skipping:
             if isinstance(event, yaml.CollectionStartEvent):
                 skipping += 1

@@ -47,20 +47,51 @@ if sys.version_info < (3, 9):  # before anything newer is used, so that old Pyth
                      "Python from python.org, then run check.py again.\n" % sys.version.split()[0])
     sys.exit(EXIT_BROKEN)
 
+import os  # noqa: E402  (loaded by Python's start-up already: never a file beside this one)
+
+#: Run as a script, Python puts this file's folder first on sys.path, ahead of
+#: the standard library, so a student's json.py, random.py or argparse.py
+#: saved beside check.py would be imported (and run) in place of Python's own,
+#: and the check would fail on it. The folder is taken off the path before
+#: anything else is imported; the check's own packages are found by
+#: `_OwnPackages` below, and nothing else from this folder is.
+OWN_FOLDER = os.path.dirname(os.path.realpath(__file__))
+if __name__ == "__main__" and sys.path and os.path.realpath(sys.path[0] or os.curdir) == OWN_FOLDER:
+    del sys.path[0]
+
 import argparse  # noqa: E402  (after the version check, which must run on any Python)
+import importlib.machinery  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import stat  # noqa: E402
 import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(OWN_FOLDER)
 #: In the students' bundle the grader's parsing modules and the pure-Python
 #: PyYAML sit next to this file; in the repository the modules are in the
 #: folder above student_template/ and PyYAML is installed.
 IN_BUNDLE = (HERE / "autograder").is_dir()
 CODE_ROOT = HERE if IN_BUNDLE else HERE.parent
-sys.path.insert(0, str(CODE_ROOT))
+
+
+class _OwnPackages:
+    """Finds the check's own top-level packages in CODE_ROOT (ahead of any
+    installed copy: the bundle's PyYAML is the grader's version) and nothing
+    else there."""
+
+    NAMES = ("autograder", "yaml")
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name not in cls.NAMES:
+            return None
+        return importlib.machinery.PathFinder.find_spec(name, [str(CODE_ROOT)])
+
+
+if __name__ == "__main__":
+    sys.meta_path.insert(0, _OwnPackages)
+else:  # loaded by `autograder check`, whose own code is already importable
+    sys.path.insert(0, str(CODE_ROOT))
 #: The sheet's items (keys, numbers, names, kinds), written by the bundle's build.
 ITEMS_FILE = HERE / "items.json"
 SHEET_NAME = "answers.yaml"
@@ -78,7 +109,7 @@ try:
     from autograder.answers import big_o, number, ratio, shape
     from autograder.answers.errors import ParseError
     from autograder.submission.files import SubmissionError, find_answer_file
-    from autograder.submission.sheet import read_submission
+    from autograder.submission.sheet import likely_keys, read_submission, visible_key
     from autograder.submission.submitter import NotAnEmail, group_email, normalized_email, variant_index
     from autograder.submission.variant_record import recorded_variant
 except Exception as error:  # a missing or damaged file of the check itself, not of the sheet
@@ -357,12 +388,13 @@ def locate(given: Path) -> None:
     if stat.S_ISDIR(info.st_mode):
         try:
             sheet = find_answer_file(given)
-        except SubmissionError:
+        except SubmissionError as error:
             if given.suffix.lower() in (".yaml", ".yml"):
                 raise CheckFailure(EXIT_UNREADABLE, f"{given} is a folder, not a file: give the path of "
                                                     "your answer sheet itself.") from None
-            raise CheckFailure(EXIT_USAGE, f"there is no {SHEET_NAME} in the folder {given}: give the "
-                                           "path of your answer sheet.") from None
+            # the grader's own account: a sheet under another name, a link, a named pipe...
+            raise CheckFailure(EXIT_USAGE, f"there is no answer sheet to check in the folder {given}. "
+                                           f"{error.message}") from None
         except OSError as error:
             raise unreadable(given, error) from None
     try:  # non-blocking, as the grader opens it: a named pipe must not hang the check
@@ -488,9 +520,11 @@ def check(sheet, manifest: dict, shown=None, reserved=(), intro=()) -> Report:
     report.section("Read", read)
     report.section("Left empty", empty)
     report.section("Could not be read -- rewrite these", unreadable_answers, to_fix=True)
+    known = [*(item["key"] for item in manifest["items"]), *reserved]
+    unknown = sheet.unexpected_keys(known)
     report.section("Not in the template, so the autograder ignores them -- a typo?",
-                   sheet.unexpected_keys([*(item["key"] for item in manifest["items"]), *reserved]),
-                   to_fix=True)
+                   [visible_key(key) + (f"  (did you mean {meant}?)" if meant else "")
+                    for key, meant in zip(unknown, likely_keys(unknown, known))], to_fix=True)
     report.section("Notes about the sheet", list(sheet.problems), to_fix=True)
     report.lines += ["", f"{len(read)} read, {len(empty)} empty, {len(unreadable_answers)} unreadable."]
     return report

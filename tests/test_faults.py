@@ -231,7 +231,9 @@ def test_gradescope_mode_without_metadata_grades_and_notes_it(gradescope, capsys
     assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b""])
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b"",
+                                     b"[" * 100_000 + b"]" * 100_000],
+                         ids=["not JSON", "not text", "empty", "nested too deeply"])
 def test_gradescope_mode_with_unreadable_metadata_grades_and_notes_it(gradescope, capsys, content):
     _, out, metadata = gradescope
     metadata.write_bytes(content)
@@ -250,6 +252,17 @@ def test_gradescope_mode_reads_metadata(gradescope, capsys):
     assert code == EXIT_GRADED
     summary = read_results(out)["extra_data"]["submission_metadata"]
     assert summary == {"status": "read", "id": 123, "created_at": "2026-01-01T00:00:00Z"}
+
+
+def test_gradescope_mode_with_strange_metadata_values_still_writes_results(gradescope, capsys):
+    """NaN (which json.loads accepts and no JSON may hold) once stopped
+    results.json from being written at all: Gradescope's 'no output'."""
+    _, out, metadata = gradescope
+    metadata.write_text('{"id": NaN, "created_at": {"at": [1e999, "x"]}}')
+    code, _, _ = run([], capsys)
+    assert code == EXIT_GRADED
+    summary = read_results(out)["extra_data"]["submission_metadata"]
+    assert summary == {"status": "read", "id": None, "created_at": None}
 
 
 def test_gradescope_mode_with_nothing_submitted(gradescope, capsys):

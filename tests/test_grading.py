@@ -173,6 +173,21 @@ def test_typo_keys_are_reported(grade):
     assert graded.outcome("q2.e.standard") == "missing"
 
 
+def test_a_key_that_only_looks_right_is_named_with_the_key_meant(grade):
+    """A capital letter, or a zero-width space pasted from a PDF, makes a key
+    unknown; the student is shown the character and the key meant, in text
+    Markdown renders as written (a code span once showed its backslashes)."""
+    sheet = solved_answers()
+    sheet["Q2"] = {"b": sheet["q2"].pop("b")}
+    sheet["q2"]["c\u200b"] = sheet["q2"].pop("c")
+    graded = grade(sheet)
+    assert graded.outcome("q2.b") == graded.outcome("q2.c") == "missing"
+    line = next(part for part in graded.data["output"].split("\n\n") if "Keys not in" in part)
+    assert "`" not in line
+    assert "Q2\\.b (did you mean q2\\.b?)" in line
+    assert "q2\\.c&lt;U\\+200B&gt; (did you mean q2\\.c?)" in line
+
+
 HOSTILE = {
     "python tag": "q2:\n  b: !!python/object/apply:os.system ['touch /tmp/hw3-pwned']\n",
     "yaml syntax": "q2:\n  b: [9\n  c: 7056\n",

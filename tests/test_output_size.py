@@ -117,8 +117,7 @@ def test_duplicated_keys_are_listed_then_counted(grade):
 def test_unknown_keys_are_listed_then_counted(grade):
     graded = grade("q9:\n" + "".join(f"  k{n}: 1\n" for n in range(500)))
     output = graded.data["output"]
-    assert "`q9\\.k19`" in output and "q9\\.k20`" not in output
-    assert "and 480 more" in output
+    assert "q9\\.k19 and 480 more." in output and "q9\\.k20" not in output
 
 
 def test_a_key_too_long_to_be_a_question_is_ignored_and_said(grade):

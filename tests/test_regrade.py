@@ -288,8 +288,11 @@ SOLVED_SHEET = (ROOT / "examples/solved/answers.yaml").read_bytes()
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/tmp/evil.txt", "C:/evil.txt"])
-def test_unsafe_entries_outside_submissions_are_ignored(tmp_path, capsys, name):
-    archive = zip_with(tmp_path / "slip.zip", [("submission_1/answers.yaml", SOLVED_SHEET),
+@pytest.mark.parametrize("wrapper", ["", "assignment_9_export/"])
+def test_unsafe_entries_outside_submissions_are_ignored(tmp_path, capsys, name, wrapper):
+    """Gradescope wraps its export in one folder; an unsafe entry beside it
+    is ignored, and never makes the export look like something else."""
+    archive = zip_with(tmp_path / "slip.zip", [(wrapper + "submission_1/answers.yaml", SOLVED_SHEET),
                                                (name, b"owned")])
     code = regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert code == regrade.EXIT_GRADED
@@ -322,6 +325,66 @@ def test_links_in_a_zip_are_not_created(tmp_path):
     assert prefix == "" and by_id["1"].members == ()
     assert "a link or special file" in by_id["1"].notes[0]
     assert by_id["2"].members == ("submission_2/answers.yaml",)
+
+
+def test_a_submission_folder_that_is_a_link_is_refused_in_the_gradebook_not_followed(tmp_path):
+    outside = tmp_path / "elsewhere"
+    (outside / "hw").mkdir(parents=True)
+    (outside / "hw" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    export = tmp_path / "export"
+    (export / "submission_1").mkdir(parents=True)
+    (export / "submission_1" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    (export / "submission_2").symlink_to(outside)
+    assert regrade.main([str(export), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == format_number(POSSIBLE)
+    assert rows["2"]["status"] == NO_SHEET and rows["2"]["total"] == "0"
+    assert "a link in the export, not a folder" in rows["2"]["note"]
+
+
+def test_an_upload_whose_only_sheet_was_not_unpacked_is_told_why(tmp_path):
+    """Its results said the folder was not found and nothing was uploaded."""
+    link = zipfile.ZipInfo("submission_1/answers.yaml")
+    link.external_attr = 0o120777 << 16
+    archive = zip_with(tmp_path / "link.zip", [(link, b"/etc/passwd"),
+                                               ("submission_2/answers.yaml", SOLVED_SHEET),
+                                               ("submission_3", SOLVED_SHEET)])  # a file, no folder
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["2"]["total"] == rows["3"]["total"] == format_number(POSSIBLE)
+    message = json.loads((tmp_path / "out" / "results" / "1.json").read_text())["output"]
+    assert "Your submission is empty" in message and "not found" not in message
+    assert ("Files of your upload that the class regrade did not unpack: not unpacked, a link or "
+            "special file: 'answers\\.yaml'") in message
+
+
+def test_a_metadata_file_that_is_a_link_is_not_followed(tmp_path, capsys):
+    secret = tmp_path / "elsewhere.yml"
+    secret.write_text("submission_1:\n  :submitters:\n  - :name: read through the link\n")
+    export = tmp_path / "export"
+    (export / "submission_1").mkdir(parents=True)
+    (export / "submission_1" / "answers.yaml").write_bytes(SOLVED_SHEET)
+    (export / METADATA_FILE).symlink_to(secret)
+    assert regrade.main([str(export), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert f"{METADATA_FILE} is a link, which is not followed" in capsys.readouterr().err
+    assert gradebook_rows(tmp_path / "out")[0]["names"] == ""
+
+
+def test_a_name_twice_in_the_zip_or_a_file_where_a_folder_was_costs_no_sheet(tmp_path):
+    """Unpacking the second entry of a name once failed on the first, and
+    removed it: the student's sheet was gone. The last entry is unpacked
+    once; a file that collides with a folder already there is noted."""
+    entries = [("submission_1/answers.yaml", b"q2:\n  b: an older draft\n"),
+               ("submission_1/answers.yaml", SOLVED_SHEET),
+               ("submission_2/answers.yaml", SOLVED_SHEET),
+               ("submission_2/notes/", b""), ("submission_2/notes", b"a file where a folder is")]
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        archive = zip_with(tmp_path / "twice.zip", entries)
+    assert regrade.main([str(archive), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    rows = {r["submission_id"]: r for r in gradebook_rows(tmp_path / "out")}
+    assert rows["1"]["total"] == rows["2"]["total"] == format_number(POSSIBLE)
+    assert rows["1"]["note"] == ""
+    assert "not unpacked, a file or folder of that name is already there: 'notes'" in rows["2"]["note"]
 
 
 def test_zip_bombs_are_judged_per_submission_by_their_bytes(tmp_path, monkeypatch):

@@ -173,6 +173,16 @@ def test_a_typo_key_and_an_unreadable_answer_are_reported_with_a_hint(bundle):
     assert any(line.startswith("2.e.1") for line in section(completed.stdout, "Left empty"))
 
 
+def test_a_key_in_capitals_or_one_dotted_key_is_shown_as_the_grader_reads_it(bundle):
+    answers = yaml.safe_load(SOLVED.read_text(encoding="utf-8"))
+    answers["Q2"] = {"b": answers["q2"].pop("b")}
+    answers["q2.c"] = answers["q2"].pop("c")
+    completed = check(bundle, str(write_sheet(bundle, answers)))
+    assert section(completed.stdout, "Not in the template") == ["Q2.b  (did you mean q2.b?)"]
+    assert any(line.startswith("2.c ") and "read as the number" in line
+               for line in section(completed.stdout, "Read"))
+
+
 def test_help_names_what_it_needs_what_it_does_not_do_and_every_exit_status(bundle):
     completed = check(bundle, "--help")
     assert completed.returncode == 0

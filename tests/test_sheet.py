@@ -20,8 +20,10 @@ from autograder.submission.sheet import (
     MAX_NESTING_DEPTH,
     MAX_YAML_NODES,
     Sheet,
+    likely_keys,
     load_sheet,
     read_submission,
+    visible_key,
 )
 
 
@@ -107,6 +109,46 @@ def test_unexpected_keys_reports_typos_in_sheet_order(tmp_path):
 def test_unexpected_keys_flags_answers_at_the_wrong_level(tmp_path):
     sheet = load_text(tmp_path, "q2:\n  g: 5\n")
     assert sheet.unexpected_keys(["q2.g.standard"]) == ["q2.g"]
+
+
+def test_a_key_written_as_a_dotted_path_answers_that_question(tmp_path):
+    """`q2.b: 9` was neither read nor reported as unexpected: a silent zero."""
+    sheet = load_text(tmp_path, "q2.a.output_size: 28 x 28\nq2:\n  b: 9\n  e.standard: 7056\n"
+                                "q2.c: 7,056\n")
+    assert (sheet.get("q2.a.output_size"), sheet.get("q2.b"), sheet.get("q2.c"),
+            sheet.get("q2.e.standard")) == ("28 x 28", "9", "7,056", "7056")
+    assert sheet.unexpected_keys(["q2.a.output_size", "q2.b", "q2.c", "q2.e.standard"]) == []
+    assert sheet.problems == ()
+
+
+def test_a_dotted_key_that_collides_is_reported_never_silently_dropped(tmp_path):
+    sheet = load_text(tmp_path, "q2:\n  b: 8\nq2.b: 9\nq3: 1\nq3.a: 2\n")
+    assert sheet.get("q2.b") == "9" and sheet.get("q3") == "1"
+    assert any("Line 3: 'q2.b' is answered twice (also as a nested key); the answer on this "
+               "line is used" in note for note in sheet.problems)
+    assert any("Line 5: 'q3.a' was ignored: 'q3' is answered on its own" in note
+               for note in sheet.problems)
+
+
+@pytest.mark.parametrize("key", ["q2..b", ".b", "q2.", "a." * 15 + "b"])
+def test_a_dotted_key_that_is_no_path_or_too_deep_stays_one_unknown_key(tmp_path, key):
+    sheet = load_text(tmp_path, f"'{key}': 9\n")
+    assert sheet.unexpected_keys(["q2.b"]) == [key]
+
+
+@pytest.mark.parametrize("unknown, meant", [
+    ("Q2.b", "q2.b"), ("2.b", "q2.b"), ("q2b", "q2.b"), ("Q2.E.Standard", "q2.e.standard"),
+    ("q2.e.standard\u200b", "q2.e.standard"), ("\ufeffq2.b", "q2.b"), ("hw3.q2.b", "q2.b"),
+    ("q2.b.answer", "q2.b"), ("q2.e", None),
+    ("q2.e.standrd", None), ("q9", None), ("e.standard", None)])
+def test_an_unknown_key_is_matched_with_the_template_key_it_most_likely_means(unknown, meant):
+    expected = ["q2.b", "q2.e.standard", "q2.f.standard", "q1.a"]
+    assert likely_keys([unknown], expected) == [meant]
+
+
+def test_an_unknown_key_that_looks_like_a_template_key_shows_what_cannot_be_seen():
+    assert visible_key("q2.\u202eb\u00a0") == "q2.<U+202E>b<U+00A0>"
+    assert visible_key("q2 .b😀") == "q2 .b😀"
 
 
 def test_duplicate_keys_are_reported_and_the_last_wins(tmp_path):
@@ -385,10 +427,80 @@ def test_nothing_found_lists_what_was_seen_and_suggests_a_rename(tmp_path):
     assert "If answers.yaml.txt holds your answers, rename it to answers.yaml" in message
 
 
+def search_message(submission: Path) -> str:
+    with pytest.raises(SubmissionError) as caught:
+        find_answer_file(submission)
+    return caught.value.message
+
+
+@pytest.mark.parametrize("make", ["fifo", "socket"])
+def test_a_sheet_that_is_not_a_regular_file_is_named_not_called_empty(tmp_path, make):
+    """A FIFO or a socket named answers.yaml is never opened, and the
+    student is told what it is, not that nothing was uploaded."""
+    sheet = tmp_path / "answers.yaml"
+    if make == "fifo":
+        os.mkfifo(sheet)
+    else:
+        import socket
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(sheet))
+    message = search_message(tmp_path)
+    assert "answers.yaml is not a regular file" in message and "empty" not in message
+
+
+def test_a_folder_named_like_the_sheet_says_the_answers_go_in_a_file(tmp_path):
+    (tmp_path / "answers.yaml").mkdir()
+    write(tmp_path / "answers.yaml" / "q2.txt", "9\n")
+    message = search_message(tmp_path)
+    assert "answers.yaml is a folder: your answers go in a file of that name." in message
+
+
+def test_remarks_on_many_folders_are_listed_then_counted(tmp_path):
+    for number in range(300):
+        (tmp_path / f"d{number:03}").mkdir()
+        (tmp_path / f"d{number:03}" / "answers.yaml").symlink_to("/etc/passwd")
+    message = search_message(tmp_path)
+    assert message.count("is a link that does not lead to a file inside") == 20
+    assert "… and 280 more like these." in message and len(message) < 5_000
+
+
+def test_an_archive_instead_of_the_sheet_says_to_upload_the_sheet(tmp_path):
+    write(tmp_path / "hw3.zip", b"PK\x03\x04")
+    assert "hw3.zip is an archive, which the autograder does not unpack" in search_message(tmp_path)
+
+
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    """A folder without read permission (simulated: the tests may run as root,
+    who reads any folder) is named, not passed over in silence."""
+    write(tmp_path / "hw" / "answers.yaml", "q1: a\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "hw":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    assert "The folder hw/ could not be opened (Permission denied)" in search_message(tmp_path)
+
+
 def test_empty_submission_says_so(tmp_path):
     with pytest.raises(SubmissionError) as caught:
         find_answer_file(tmp_path)
     assert "empty" in caught.value.message
+
+
+@pytest.mark.parametrize("make", ["fifo", "dangling link"])
+def test_a_sheet_given_by_name_that_is_no_file_is_named_not_called_missing(tmp_path, make):
+    """`--submission a_fifo` or `check.py a_fifo` once said 'nothing was uploaded'."""
+    given = tmp_path / "answers.yaml"
+    if make == "fifo":
+        os.mkfifo(given)
+    else:
+        given.symlink_to(tmp_path / "gone.yaml")
+    with pytest.raises(SubmissionError) as caught:
+        read_submission(given)
+    assert caught.value.message.startswith("answers.yaml is neither a file nor a folder")
 
 
 def test_missing_submission_folder_is_a_submission_error(tmp_path):

@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -163,6 +164,30 @@ def test_it_runs_as_students_type_it_without_isolation(bundle):
     assert (completed.returncode, completed.stderr) == (EXIT["clean"], "")
 
 
+#: Standard modules check.py and its parsers import, planted beside check.py
+#: as a student's own scripts would be (random.py, json.py...), with the
+#: names of the check's own packages as single files too.
+PLANTED = ("argparse", "json", "pathlib", "traceback", "re", "typing", "dataclasses", "fractions",
+           "decimal", "unicodedata", "hashlib", "functools", "enum", "random", "copy", "string",
+           "math", "importlib", "sitecustomize", "usercustomize", "yaml", "autograder")
+
+
+@pytest.mark.parametrize("which", ["oldest", "newest"])
+def test_a_students_own_modules_beside_check_py_are_never_imported(own_bundle, tmp_path, which):
+    """`python3 check.py` puts check.py's folder ahead of the standard
+    library: a json.py saved there ran and the check failed with a traceback."""
+    python = student_python(which)
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    for name in PLANTED:
+        write(own_bundle, f"{name}.py", f"open({str(markers / name)!r}, 'w').write('ran')\n"
+                                        "raise SystemExit('a student module ran')\n")
+    completed = subprocess.run([python.executable, "check.py", "answers.yaml"], cwd=own_bundle,
+                               capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert (completed.returncode, completed.stderr) == (EXIT["clean"], "")
+    assert sorted(path.name for path in markers.iterdir()) == []
+
+
 def test_an_older_python_is_told_which_it_needs():
     older = find_python(3, 8)
     if older is None:
@@ -218,8 +243,30 @@ def test_a_folder_is_searched_like_a_submission_and_one_without_a_sheet_is_a_usa
     assert found.stdout.startswith(f"How the autograder reads {tmp_path / 'submission' / 'HW3' / 'answers.yaml'}")
     missing = run_check(this_python(), bundle, str(tmp_path / "empty"))
     assert missing.returncode == EXIT["usage"]
-    assert one_line(missing.stderr) == (f"there is no answers.yaml in the folder {tmp_path / 'empty'}: give "
-                                        "the path of your answer sheet.")
+    assert one_line(missing.stderr) == (
+        f"there is no answer sheet to check in the folder {tmp_path / 'empty'}. No answer sheet was "
+        "found: the autograder looks for answers.yaml or answers.yml in your submission (at the top or "
+        "up to 4 folders down). Files seen: notes.txt.")
+
+
+@pytest.mark.parametrize("plant, says", [
+    ("my_answers.yaml", "If my_answers.yaml holds your answers, rename it to answers.yaml."),
+    ("link", "answers.yaml is a link that does not lead to a file inside your submission"),
+    ("fifo", "answers.yaml is not a regular file (a named pipe, a socket or a device)")])
+def test_a_folder_without_a_usable_sheet_is_told_why_as_the_grader_tells_it(bundle, tmp_path, plant, says):
+    """The check said only 'there is no answers.yaml' where the grader names
+    the misnamed sheet, the link or the named pipe."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    if plant == "link":
+        (folder / "answers.yaml").symlink_to(SOLVED)
+    elif plant == "fifo":
+        os.mkfifo(folder / "answers.yaml")
+    else:
+        write(folder, plant, SOLVED.read_text(encoding="utf-8"))
+    completed = run_check(this_python(), bundle, str(folder))
+    assert completed.returncode == EXIT["usage"]
+    assert says in one_line(completed.stderr)
 
 
 @pytest.mark.parametrize("arguments", [[str(SOLVED)], ["--help"]], ids=["report", "help"])

@@ -4,7 +4,10 @@ that says where."""
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,6 +16,7 @@ from autograder import yaml_loading
 from autograder.yaml_loading import (Budget, YAMLReadError, compose_text_only,
                                      load_gradescope_metadata, load_typed)
 
+ROOT = Path(__file__).resolve().parent.parent
 BUDGET = Budget(nodes=50, text_chars=200, depth=5)
 
 #: Texts the spec reader must read exactly as yaml.safe_load does, whether
@@ -115,6 +119,27 @@ def test_metadata_keeps_timestamps_as_text_and_big_decimals_exact():
     entry = loaded["submission_7"]
     assert entry == {"submitters": [{"name": "Ada", "sid": "1"}],
                      "created_at": "2020-11-15 17:04:24.043103000 Z", "score": Decimal("246.7")}
+
+
+def test_metadata_nested_past_the_c_stack_is_a_read_error_not_a_crash():
+    """libyaml's compiled composer recurses in C: composing this overflowed
+    its stack and killed the process. Run apart, so a crash fails the test."""
+    code = ("from autograder.yaml_loading import YAMLReadError, load_gradescope_metadata\n"
+            "deep = b'submission_1:\\n  :score: ' + b'[' * 100_000 + b']' * 100_000 + b'\\n'\n"
+            "try:\n    load_gradescope_metadata(deep, frozenset({'score'}))\n"
+            "except YAMLReadError as error:\n    print('refused:', error)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=20)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    assert done.stdout.startswith("refused: it is nested more than 100 levels deep"), done.stdout
+
+
+def test_an_integer_past_pythons_digit_limit_costs_only_its_own_value():
+    digits = "1" + "0" * 5_000
+    loaded = load_gradescope_metadata(f"submission_1:\n  :score: {digits}\n"
+                                      "submission_2:\n  :score: 4\n".encode(),
+                                      frozenset({"score"}))
+    assert loaded == {"submission_1": {"score": digits}, "submission_2": {"score": 4}}
 
 
 def test_unreadable_metadata_is_a_read_error():

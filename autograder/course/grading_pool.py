@@ -178,7 +178,10 @@ def grade_exported(state: WorkerState, task: Task) -> Outcome:
             if state.archive is not None:
                 notes += unpack_members(state.archive, submission.members,
                                         state.job.prefix_length, submission.folder.parent)
-            graded = grade_submission(spec, prepared, submission.folder, started=started)
+                if (submission.members or submission.notes) and not os.path.lexists(submission.folder):
+                    submission.folder.mkdir(parents=True)  # uploaded, if nothing was unpacked
+            graded = _with_unpack_notes(
+                grade_submission(spec, prepared, submission.folder, started=started), spec, notes)
         results, problem = graded.results, graded.problem or ""
         if graded.problem is not None:
             status = NO_SHEET
@@ -204,6 +207,18 @@ def grade_exported(state: WorkerState, task: Task) -> Outcome:
     return _outcome(submission.submission_id, status, problem, written_scores(results), answers,
                     tuple(notes),
                     previous, variant, None if graded is None else graded.written_for)
+
+
+def _with_unpack_notes(graded: GradedSubmission, spec: Spec, notes: list[str]) -> GradedSubmission:
+    """A submission without a readable sheet whose upload had files that were
+    not unpacked (a link named answers.yaml, an unsafe name): its results say
+    which, or the student would read only that the upload was empty."""
+    if graded.problem is None or not notes:
+        return graded
+    problem = (f"{graded.problem}\nFiles of your upload that the class regrade did not unpack: "
+               + "; ".join(notes) + ".")
+    return GradedSubmission(unreadable_results(spec, problem, graded.results.execution_time), (),
+                            problem)
 
 
 def _test_kill_hook(submission_id: str, attempt: int) -> None:

@@ -123,6 +123,8 @@ def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSu
         for member in members:
             name = member.filename
             if not name.startswith(prefix):
+                if _unsafe_name(name):
+                    unsafe_outside.append(name)
                 continue
             relative = name[len(prefix):]
             top, _, rest = relative.partition("/")
@@ -163,11 +165,14 @@ def index_zip_export(archive: Path, scratch: Path) -> tuple[str, list[ExportedSu
 
 def _zip_root(names) -> str:
     """The prefix the export's files are under: "" or its one top folder
-    (Gradescope wraps everything in `assignment_<id>_export/`; `__MACOSX`
-    and hidden entries do not count)."""
+    (Gradescope wraps everything in `assignment_<id>_export/`; `__MACOSX`,
+    hidden entries and unsafe names such as `/tmp/x` or `C:/x`, which are
+    never unpacked, do not count)."""
     tops: set[str] = set()
     direct = False
     for name in names:
+        if _unsafe_name(name):
+            continue
         top, slash, rest = name.partition("/")
         if name == METADATA_FILE or (slash and _SUBMISSION_FOLDER.match(top)):
             direct = True
@@ -228,12 +233,18 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
     """Unpack one submission's members (names already judged safe) under
     `destination` (the folder holding submission_<id>/); returns notes on
     members that could not be unpacked. Bytes are counted while writing, so
-    a member whose header lies is cut off and removed, never completed."""
+    a member whose header lies is cut off and removed, never completed.
+
+    A name the zip holds twice is unpacked once, from its last entry (what
+    `ZipFile.getinfo` and unzip tools give); a member that collides with a
+    file or folder already unpacked is not unpacked, and the one already
+    there is kept."""
     notes = []
     destination.mkdir(parents=True, exist_ok=True)
-    for name in names:
+    for name in dict.fromkeys(names):
         target = destination.joinpath(*(part for part in name[prefix_length:].split("/")
                                         if part not in ("", ".")))
+        created = False
         try:
             if name.endswith("/"):
                 target.mkdir(parents=True, exist_ok=True)
@@ -242,6 +253,7 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
             member = archive.getinfo(name)
             produced = 0
             with archive.open(member) as source, open(target, "xb") as sink:
+                created = True
                 while chunk := source.read(1024 * 1024):
                     produced += len(chunk)
                     if produced > member.file_size:
@@ -250,9 +262,12 @@ def unpack_members(archive: zipfile.ZipFile, names: Sequence[str], prefix_length
         except (_LyingHeader, zipfile.BadZipFile, RuntimeError, EOFError, OSError,
                 zipfile.LargeZipFile) as error:
             reason = ("it unpacks to more than its header says" if isinstance(error, _LyingHeader)
+                      else "a file or folder of that name is already there"
+                      if isinstance(error, (FileExistsError, NotADirectoryError))
                       else f"{type(error).__name__}")
-            notes.append(f"not unpacked, {reason}: {_shown_name(name[prefix_length:])}")
-            if not name.endswith("/") and target.is_file():
+            within = name[prefix_length:].partition("/")[2]  # as _member_problem names it
+            notes.append(f"not unpacked, {reason}: {_shown_name(within)}")
+            if created:
                 target.unlink()
     return notes
 
@@ -318,7 +333,12 @@ def read_metadata(data: bytes | None) -> tuple[dict, list[str]]:
 
 
 def read_metadata_file(path: Path) -> tuple[dict, list[str]]:
-    """`read_metadata` of an unpacked export's metadata file."""
+    """`read_metadata` of an unpacked export's metadata file; a link is not
+    followed (out of the export, to any file the TA can read), as a zip
+    export's links are never unpacked."""
+    if path.is_symlink():
+        return {}, [f"{METADATA_FILE} is a link, which is not followed; "
+                    "student names and Gradescope scores are left blank"]
     if not path.is_file():
         return read_metadata(None)
     if path.stat().st_size > MAX_METADATA_BYTES:
@@ -354,9 +374,20 @@ def list_submissions(found: Sequence[ExportedSubmission], metadata: dict,
 
 
 def folder_submissions(root: Path) -> list[ExportedSubmission]:
-    """The submissions of an unpacked export, before their metadata."""
-    return [ExportedSubmission(submission_id, folder, (), None)
-            for submission_id, folder in _submission_folders(root).items()]
+    """The submissions of an unpacked export, before their metadata. A
+    `submission_<id>` that is a link is listed, refused: it is never
+    followed out of the export (to /etc, or to another course's folder), and
+    the gradebook says so where it once left the student out in silence."""
+    submissions = [ExportedSubmission(submission_id, folder, (), None)
+                   for submission_id, folder in _submission_folders(root).items()]
+    for entry in root.iterdir():
+        match = _SUBMISSION_FOLDER.match(entry.name)
+        if match and entry.is_symlink():
+            submissions.append(ExportedSubmission(
+                match.group(1), entry, (), None,
+                refused="This submission is a link in the export, not a folder, so the class "
+                        "regrade did not follow it."))
+    return submissions
 
 
 _RUBY_TIME = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|[+-]\d\d:?\d\d)?\Z")

@@ -124,9 +124,25 @@ def grade_submission(submission: Path, spec_path: Path, *, on_gradescope: bool,
     results = grade_one(spec, load_or_prepare(spec), submission, started=started).results
     if metadata_path is not None:
         results.extra_data["submission_metadata"] = (
-            {"status": "read", "id": metadata.get("id"), "created_at": metadata.get("created_at")}
+            {"status": "read", "id": _plain(metadata.get("id")),
+             "created_at": _plain(metadata.get("created_at"))}
             if metadata is not None else {"status": metadata_status})
     return results, EXIT_GRADED
+
+
+#: Characters of a metadata value copied into results.json.
+METADATA_VALUE_CHARS = 100
+
+
+def _plain(value: object) -> str | int | None:
+    """A metadata value as results.json may hold it: text (cut short) or an
+    integer; anything else (NaN, which no JSON may hold, a nested object)
+    is None, so a strange metadata file can never stop results.json being written."""
+    if isinstance(value, str):
+        return value[:METADATA_VALUE_CHARS]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**18:
+        return value
+    return None
 
 
 def _read_metadata(path: Path) -> tuple[dict | None, str]:
@@ -137,7 +153,7 @@ def _read_metadata(path: Path) -> tuple[dict | None, str]:
     except FileNotFoundError:
         print(f"autograder grade: note: {path} is missing; grading without it", file=sys.stderr)
         return None, "missing"
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # RecursionError: nested too deeply
         print(f"autograder grade: note: {path} is unreadable ({error}); grading without it",
               file=sys.stderr)
         return None, "unreadable"

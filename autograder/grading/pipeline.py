@@ -25,7 +25,7 @@ from autograder.assignment.spec import HIDDEN_LONGER, BigOPolicy, Item, Spec
 from autograder.gradescope.results import MAX_ESCAPED_CHARS, Results, TestResult, escape_markdown
 from autograder.submission.files import SubmissionError
 from autograder.submission.variant_record import recorded_variant
-from autograder.submission.sheet import Sheet, read_submission
+from autograder.submission.sheet import Sheet, likely_keys, read_submission, visible_key
 
 #: Seconds one whole sheet may take; items left when it runs out are reported
 #: as not graded rather than letting a submission hold the grader.
@@ -266,14 +266,19 @@ def build_results(spec: Spec, prepared: Prepared, sheet: Sheet, grades: list[Ite
     """Gradescope results: one test per item, written items at 0 points."""
     tests = [_remembered(prepared, ("test", spec.digest, g.item.key, g.answer, g.verdict),
                          g.answer, lambda g=g: _test(g)) for g in grades]
-    unexpected = sheet.unexpected_keys(spec.answer_keys + spec.reserved_keys)
+    known = spec.answer_keys + spec.reserved_keys
+    unexpected = sheet.unexpected_keys(known)
     lines = [f"Graded {escape_markdown(str(sheet.path))} against {escape_markdown(spec.assignment)}."]
     if spec.family is not None:
         lines.append(_numbers_note(spec, sheet))
     lines.append(escape_markdown(letters.note))
     lines += [f"- {_shown(p, NOTE_BYTES)}" for p in sheet.problems]
     if unexpected:
-        shown = ", ".join(f"`{_shown(k, KEY_BYTES)}`" for k in unexpected[:UNEXPECTED_KEYS_LISTED])
+        listed = unexpected[:UNEXPECTED_KEYS_LISTED]
+        # escaped, not in code spans: Markdown shows a code span's backslashes
+        shown = ", ".join(_shown(visible_key(key), KEY_BYTES)
+                          + (f" (did you mean {_shown(meant, KEY_BYTES)}?)" if meant else "")
+                          for key, meant in zip(listed, likely_keys(listed, known)))
         more = (f" and {len(unexpected) - UNEXPECTED_KEYS_LISTED} more"
                 if len(unexpected) > UNEXPECTED_KEYS_LISTED else "")
         lines.append(f"- Keys not in the answer sheet were ignored (typo?): {shown}{more}.")

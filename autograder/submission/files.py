@@ -41,6 +41,9 @@ looked up directly in every folder searched."""
 MAX_SHEET_BYTES = 1024 * 1024
 """A genuine sheet is a few kilobytes; anything past 1 MiB is refused unread."""
 
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".7z", ".rar")
+"""Endings of archive names: a student may upload one instead of the sheet it holds."""
+
 MAX_FILES_LISTED = 20
 """File names quoted back in a 'no sheet found' message before '... and N more'."""
 
@@ -93,6 +96,11 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     if submission.is_file():
         return submission, ()
     if not submission.is_dir():
+        if os.path.lexists(submission):  # given by name: a named pipe, a device, a broken link
+            raise SubmissionError(
+                f"{submission.name} is neither a file nor a folder (a named pipe, a socket, a "
+                "device or a link to nothing), so it was not read. Give the answer sheet itself."
+            )
         raise SubmissionError(
             "The submission folder was not found; nothing was uploaded to grade."
         )
@@ -100,6 +108,7 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
     candidates: List[Tuple[int, str, Path]] = []
     seen: List[str] = []
     near_misses: List[str] = []
+    archives: List[str] = []
     problems: List[str] = []
     entries_scanned = entries_listed = 0
     queue = deque([(submission, 0)])
@@ -107,6 +116,10 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
         folder, depth = queue.popleft()
         budget = MAX_ENTRIES_SCANNED - entries_scanned
         listing = _list_folder(folder, budget, MAX_ENTRIES_LISTED - entries_listed)
+        if listing.unreadable:
+            shown = Path(folder).relative_to(submission).as_posix()
+            problems.append(f"The folder {'of your submission' if shown == '.' else shown + '/'} "
+                            f"could not be opened ({listing.unreadable}), so it was not searched.")
         entries_listed += listing.listed
         entries_scanned += len(listing.first)
         examined = {entry.name for entry in listing.first}
@@ -126,6 +139,8 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                 seen.append(f"{relative} (a link, not followed)")
             elif entry.is_dir(follow_symlinks=False):
                 seen.append(f"{relative}/")
+                if is_sheet_name:
+                    near_misses.append(f"{relative}/")
                 if depth < MAX_SEARCH_DEPTH:
                     queue.append((Path(entry.path), depth + 1))
             elif entry.is_file(follow_symlinks=False):
@@ -134,14 +149,22 @@ def locate_sheet(submission: Path) -> Tuple[Path, Tuple[str, ...]]:
                     candidates.append((depth, relative, Path(entry.path)))
                 elif _looks_like_a_sheet(entry.name):
                     near_misses.append(relative)
+                elif entry.name.lower().endswith(ARCHIVE_SUFFIXES):
+                    archives.append(relative)
+            else:  # a named pipe, a socket or a device: never opened
+                seen.append(f"{relative} (not a regular file)")
+                if is_sheet_name:
+                    problems.append(f"{relative} is not a regular file (a named pipe, a socket or "
+                                    "a device), so it was not read. Upload the file itself.")
         if listing.truncated:
             problems.append(
                 f"Your submission has more than {MAX_ENTRIES_SCANNED} files and folders; "
                 "answers.yaml was looked for by name, but only the first ones were searched."
             )
             break
+    problems = _at_most_listed(problems)
     if not candidates:
-        raise SubmissionError(_nothing_found_message(seen, near_misses, problems))
+        raise SubmissionError(_nothing_found_message(seen, near_misses, archives, problems))
     candidates.sort(key=lambda candidate: (candidate[0], candidate[1].lower(), candidate[1]))
     chosen = candidates[0]
     if len(candidates) > 1:
@@ -162,12 +185,14 @@ class _Listing:
     name (at most the examination budget); ``sheets``, every listed entry
     named like a sheet, plus the exact names found by direct lookup when
     the folder lists more than was read; ``listed``, how many entries were
-    read; ``truncated``, whether the folder holds more than ``first``."""
+    read; ``truncated``, whether the folder holds more than ``first``;
+    ``unreadable``, why the folder could not be listed ("" when it was)."""
 
     first: List["os.DirEntry[str] | _LookedUp"]
     sheets: List["os.DirEntry[str] | _LookedUp"]
     listed: int
     truncated: bool
+    unreadable: str = ""
 
 
 class _LookedUp:
@@ -189,7 +214,7 @@ class _LookedUp:
 def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
     """What the search needs of ``folder`` in one pass over its listing,
     holding at most ``examine`` entries (plus sheet-named ones) in memory
-    whatever the folder holds; unreadable folders are empty."""
+    whatever the folder holds; an unreadable folder is empty, and says why."""
     sheets: list = []
     listed = 0
 
@@ -210,8 +235,8 @@ def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
                 first = []
                 deque(entries, maxlen=0)
             read_all = listed < list_at_most or next(iterator, None) is None
-    except OSError:
-        return _Listing([], [], listed, False)
+    except OSError as error:
+        return _Listing([], [], listed, False, error.strerror or type(error).__name__)
     if not read_all:
         found = {entry.name for entry in sheets}
         for name in ANSWER_FILE_NAMES:
@@ -222,6 +247,18 @@ def _list_folder(folder: Path, examine: int, list_at_most: int) -> _Listing:
                     pass
     sheets.sort(key=lambda entry: entry.name)
     return _Listing(first, sheets, listed, truncated=not read_all or listed > len(first))
+
+
+def _at_most_listed(problems: List[str]) -> List[str]:
+    """The first MAX_FILES_LISTED remarks, then how many more (a thousand
+    links named answers.yaml must not become a thousand lines of results);
+    the remark that the search stopped, which comes last, is always kept."""
+    if len(problems) <= MAX_FILES_LISTED + 1:
+        return problems
+    more = len(problems) - MAX_FILES_LISTED
+    last = [problems[-1]] if problems[-1].startswith("Your submission has more than") else []
+    more -= len(last)
+    return problems[:MAX_FILES_LISTED] + [f"… and {more} more like these."] + last
 
 
 def _outside_link_message(relative: Union[str, Path]) -> str:
@@ -245,7 +282,8 @@ def _is_within(path: Path, folder: Path) -> bool:
     return True
 
 
-def _nothing_found_message(seen: List[str], near_misses: List[str], problems: List[str]) -> str:
+def _nothing_found_message(seen: List[str], near_misses: List[str], archives: List[str],
+                           problems: List[str]) -> str:
     names = " or ".join(ANSWER_FILE_NAMES)
     lines = [f"No answer sheet was found: the autograder looks for {names} in your submission "
              f"(at the top or up to {MAX_SEARCH_DEPTH} folders down)."]
@@ -256,8 +294,14 @@ def _nothing_found_message(seen: List[str], near_misses: List[str], problems: Li
         listed = ", ".join(seen[:MAX_FILES_LISTED])
         more = len(seen) - MAX_FILES_LISTED
         lines.append("Files seen: " + listed + (f" and {more} more." if more > 0 else "."))
-        if near_misses:
+        if near_misses and near_misses[0].endswith("/"):
+            lines.append(f"{near_misses[0][:-1]} is a folder: your answers go in a file of that "
+                         "name.")
+        elif near_misses:
             lines.append(f"If {near_misses[0]} holds your answers, rename it to answers.yaml.")
+        elif archives:
+            lines.append(f"{archives[0]} is an archive, which the autograder does not unpack: "
+                         "upload answers.yaml itself.")
     return "\n".join(lines)
 
 

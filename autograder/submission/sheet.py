@@ -15,9 +15,10 @@ written. Only an empty value or ``~``/``null`` means "no answer" (``None``).
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -185,7 +186,13 @@ def _convert(node: Node, path: str, depth: int, problems: _Notes) -> Answer:
 
 
 def _convert_mapping(node: MappingNode, path: str, depth: int, problems: _Notes) -> dict:
-    result: dict = {}
+    """A mapping's answers. A key written as a dotted path (`q2.b: ...`, or
+    `e.standard:` under `q2:`) is the question it names: the template nests
+    its keys, and a student who wrote the path in one key answered the same
+    question, which `Sheet.get` must find (it was once ignored without a
+    word, as no unexpected key either). Plain keys are placed first and the
+    paths then fill in their mappings, whatever order the sheet has."""
+    entries = []
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, ScalarNode) or _is_unanswered(key_node):
@@ -196,13 +203,86 @@ def _convert_mapping(node: MappingNode, path: str, depth: int, problems: _Notes)
             problems.append(f"Line {line}: a key of {len(key):,} characters "
                             f"('{key[:30]}…') was ignored; no question's key is that long.")
             continue
+        entries.append((line, key, _path_parts(key, depth), value_node))
+    result: dict = {}
+    for line, key, parts, value_node in sorted(entries, key=lambda entry: len(entry[2]) > 1):
         dotted = f"{path}.{key}" if path else key
-        if key in result:
-            problems.append(
-                f"Line {line}: '{dotted}' appears more than once; the last one is used."
-            )
-        result[key] = _convert(value_node, dotted, depth + 1, problems)
+        container = result
+        for index, part in enumerate(parts[:-1]):
+            if container.get(part) is None:
+                container[part] = {}
+            elif not isinstance(container[part], dict):
+                taken = ".".join([path, *parts[:index + 1]] if path else parts[:index + 1])
+                problems.append(f"Line {line}: '{dotted}' was ignored: '{taken}' is answered "
+                                "on its own already.")
+                break
+            container = container[part]
+        else:
+            if parts[-1] in container:
+                problems.append(
+                    f"Line {line}: '{dotted}' appears more than once; the last one is used."
+                    if len(parts) == 1 else
+                    f"Line {line}: '{dotted}' is answered twice (also as a nested key); "
+                    "the answer on this line is used.")
+            container[parts[-1]] = _convert(value_node, dotted, depth + len(parts), problems)
     return result
+
+
+def _path_parts(key: str, depth: int) -> List[str]:
+    """The keys a dotted key names (`q2.b` -> q2, b), or the key itself when
+    it is no path (an empty part, `q2..b`) or would nest past the limit."""
+    parts = key.split(".")
+    if len(parts) == 1 or not all(parts) or depth + len(parts) > MAX_NESTING_DEPTH:
+        return [key]
+    return parts
+
+
+# --------------------------------------------------------------------------
+# Keys not in the template: what they look like, and what was meant
+
+
+def visible_key(path: str) -> str:
+    """`path` with each character that cannot be seen (a zero-width space, a
+    byte order mark, a bidirectional control, a no-break space) written as
+    `<U+XXXX>`: such a key looks exactly like the template's and is not it,
+    and the feedback's own escaping would drop the character from view."""
+    return "".join(f"<U+{ord(ch):04X}>" if ch != " " and unicodedata.category(ch) in _UNSEEN
+                   else ch for ch in path)
+
+
+#: Unicode categories of characters that show as nothing or as a plain space.
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+
+
+def likely_keys(paths: Sequence[str], expected: Iterable[str]) -> List[Optional[str]]:
+    """For each unknown dotted path, the one template key it most likely
+    means, or None: the same key but for case, spacing, punctuation, unseen
+    characters or a missing `q` (`Q2.b`, `2b`, `q2 .b`), possibly nested
+    under a folder-like key of the student's own (`hw3.q2.b`) or with a key
+    of its own under it (`q2.b.answer`). A path that could mean several keys
+    gets no suggestion."""
+    meant: Dict[str, List[str]] = {}
+    for key in expected:
+        meant.setdefault(_skeleton(key), []).append(key)
+    suggestions: List[Optional[str]] = []
+    for path in paths:
+        parts = path.split(".")
+        found = None
+        # the whole path, then without its first keys, then without its last ones
+        for piece in [parts[start:] for start in range(len(parts))] + \
+                [parts[:end] for end in range(len(parts) - 1, 0, -1)]:
+            candidates = meant.get(_skeleton(".".join(piece)), [])
+            if candidates:
+                found = candidates[0] if len(candidates) == 1 else None
+                break
+        suggestions.append(found if found != path else None)
+    return suggestions
+
+
+def _skeleton(key: str) -> str:
+    """A key's letters and digits, case-folded, without a leading `q`."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", key).casefold() if ch.isalnum())
+    return text[1:] if text.startswith("q") else text
 
 
 def _flow_pieces(value: Answer) -> Iterator[str]:

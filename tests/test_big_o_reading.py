@@ -247,6 +247,13 @@ def test_accepted_forms(text, size_exp, log_exp, beyond, letter, declared):
     assert reading.declared == declared
 
 
+@pytest.mark.parametrize("text, coefficient", [
+    ("Cin 256 N^2", 256), ("N^2 Cin 256", 256), ("O(256 C_in C_out N^2)", 256)])
+def test_a_channel_count_is_a_factor_of_one_never_a_digit(text, coefficient):
+    """`Cin 256` is 1 * 256, never the number 1 256."""
+    assert big_o.parse(text).dominant.coefficient == coefficient
+
+
 @pytest.mark.parametrize("text, kernel_exp", [
     ("O(N^2)/k", -1), ("O(N^2) * k^2", 2), ("O(N)^2 k", 1), ("O(N^2) k", 1), ("O(H*W*k^2)", 2),
     ("O(N^2 k K)", 2)])  # k and K both name the kernel side

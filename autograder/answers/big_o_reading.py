@@ -44,7 +44,7 @@ _CHANNEL_COUNT = re.compile(r"\b[Cc]_?(?:in|out|\{(?:in|out)\}|\((?:in|out)\))(?
 
 
 def _without_channels(text: str) -> str:
-    """`O(m^5 C_in C_out)` -> `O(m^5 *1 *1)`: a channel count in the math is
+    """`O(m^5 C_in C_out)` -> `O(m^5 *1* 1)`: a channel count in the math is
     a constant factor, as a number would be. In words (`for C_in channels`)
     it stays, and is read (or refused) with them."""
     if "in" not in text and "out" not in text:
@@ -52,10 +52,11 @@ def _without_channels(text: str) -> str:
     pieces, done = [], 0
     for match in _CHANNEL_COUNT.finditer(text):
         before = "".join(pieces) + text[done:match.start()]
-        if _MATH_BEFORE.search(before):
-            factor = "1" if _OPERATOR_BEFORE.search(before) else "*1"
-        elif _MATH_AFTER.match(text, match.end()):
-            factor = "1" if _OPERATOR_AFTER.match(text, match.end()) else "1*"
+        math_before, math_after = _MATH_BEFORE.search(before), _MATH_AFTER.match(text, match.end())
+        if math_before or math_after:  # '*1*' between two operands: never the number '1 256'
+            prefix = "*" if math_before and not _OPERATOR_BEFORE.search(before) else ""
+            suffix = "*" if math_after and not _OPERATOR_AFTER.match(text, match.end()) else ""
+            factor = f"{prefix}1{suffix}"
         else:
             factor = match[0]
         pieces = [before, factor]

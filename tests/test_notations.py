@@ -405,6 +405,9 @@ RATIO_READS = [
     ("87 times (784/9)", 87),
     ("87× (784/9)", 87),
     ("87x (784/9 rounded)", 87),
+    ("87-fold", 87),                    # 'fold', hyphenated or not, says how many times
+    ("87.1-fold faster", Fraction("87.1")),
+    ("a 784 fold speed-up", 784),
 ]
 
 

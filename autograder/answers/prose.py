@@ -314,7 +314,7 @@ SHAPE_WORDS = frozenset({"shape", "size", "dimension", "dim", "image", "feature"
                          "c", "height", "width", "depth", "col", "transposed", "transpose"})
 #: Extra words a ratio may carry: the comparison it states.
 RATIO_WORDS = frozenset({
-    "faster", "slower", "more", "fewer", "less", "larger", "bigger", "smaller", "greater",
+    "faster", "slower", "fold", "more", "fewer", "less", "larger", "bigger", "smaller", "greater",
     "higher", "lower", "cheaper", "quicker", "speedup", "speed", "up", "fast", "as", "work",
     "computation", "compute", "cost", "costly", "expensive", "efficient", "than", "conv",
     "convolution", "convolutional", "standard", "layer", "fc", "fully", "connected", "dense",

@@ -314,8 +314,8 @@ SHAPE_READS = [
     ("16 x 16 x 4 (4 channels)", (16, 16, 4)),
     ("16 x 16, 4 channels", (16, 16, 4)),
     ("16x16 with 4 output channels", (16, 16, 4)),
-    ("28x28, 1 channel", (28, 28)),
-    ("28x28 (1 channel, same padding)", (28, 28)),
+    ("28x28, 1 channel", (28, 28, 1)),                   # one channel is a claim, as 'x 1' is
+    ("28x28 (1 channel, same padding)", (28, 28, 1)),
 ]
 
 
@@ -344,6 +344,7 @@ SHAPE_HEDGED = [
     "784 x 9 (or 9 x 784)",
     "28 x 28 and 26 x 26",
     "16 x 16 x 4 (3 channels)",
+    "16 x 16 x 4 (1 channel)",       # one channel is a claim too, never ignored
 ]
 
 

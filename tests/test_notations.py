@@ -316,6 +316,13 @@ SHAPE_READS = [
     ("16x16 with 4 output channels", (16, 16, 4)),
     ("28x28, 1 channel", (28, 28, 1)),                   # one channel is a claim, as 'x 1' is
     ("28x28 (1 channel, same padding)", (28, 28, 1)),
+    # a space groups thousands in a shape as in a number, never separates dimensions
+    ("784 × 7 056", (784, 7056)),
+    ("784\u202f×\u202f7\u202f056", (784, 7056)),
+    ("784 x 614 656", (784, 614656)),
+    ("(784, 7 056)", (784, 7056)),
+    ("[3136, 9 834 496]", (3136, 9834496)),
+    ("784 x 7 056 (5 531 904 entries)", (784, 7056)),
 ]
 
 

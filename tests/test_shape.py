@@ -271,8 +271,10 @@ def variant_reference_of():
     ("variant-even-kernel", "q2.a.output_size", "1 x 28 x 28 x 2", 1.0),
     ("hw3", "q2.a.output_size", "16 x 49", 0.0),
     ("hw3", "q2.a.output_size", "28 x 28 x 1", 1.0),
+    ("hw3", "q2.f.non_weight_sharing", "784 x 7 056", 1.0),
+    ("hw3", "q2.f.fully_connected", "784 × 614 656", 1.0),
 ])
-def test_the_specs_output_sizes(variant_reference_of, spec_name, key, text,
+def test_the_specs_output_sizes_and_spaced_thousands(variant_reference_of, spec_name, key, text,
                                                      credit):
     verdict = shape.grade(shape.parse(text), variant_reference_of(spec_name, key))
     assert verdict.credit == credit

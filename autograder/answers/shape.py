@@ -6,7 +6,9 @@ A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
 Commas separate dimensions inside brackets and when followed by a space;
 elsewhere `12,345` is one number, as in a number answer, and so it is in
 brackets whose dimensions are separated by a comma and a space (`(20,
-5,000)` is 20 × 5000; `(20,5,000)` stays three dimensions).
+5,000)` is 20 × 5000; `(20,5,000)` stays three dimensions). A space groups
+thousands everywhere, as in a number answer (`20 x 5 000`, `(20, 5 000)`):
+a space never separates dimensions.
 
 Notations of linear algebra and frameworks are read too: `R^{20 x 5}`
 (`\\mathbb{R}^{20 \\times 5}`, `ℝ^(20×5)`), `torch.Size([20, 5])`,
@@ -66,7 +68,8 @@ def parse(text: str) -> ShapeReading:
 
 def _read(text: str, *, nested: bool) -> ShapeReading:
     source = _reword(prepare(text, AS_WHAT))
-    digit_groups = "" if _BRACKETED.match(source.text) and not _groups_thousands(source.text) else ","
+    commas_separate = _BRACKETED.match(source.text) and not _groups_thousands(source.text)
+    digit_groups = " " if commas_separate else ", "
     parser = Parser.of(source, SHAPE_MODE, digit_groups)
     skipped = parser.skip_prose()
     if parser.at_end():

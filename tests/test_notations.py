@@ -34,6 +34,8 @@ def refusal(kind, text) -> ParseError:
 NUMBER_READS = [
     ("28 to the power of 2", 784),          # powers in words
     ("784 to the 2nd power", 614656),
+    ("784 to 2nd power", 614656),
+    ("784 raised to 2", 614656),
     ("the square of 28", 784),
     # number words
     ("one", 1),
@@ -183,6 +185,9 @@ NUMBER_REFUSED = [
     ("9 apples (3x3)", "'apples' in 'apples'"),
     ("7.056", "the point in '7.056' could be a thousands separator or a decimal point"),
     ("10-bias", "expected a number after '10-' but found the word 'bias'"),
+    # a bare 'to' is a range or a ratio, never a power: '1 to 2' was read as 1^2 = 1
+    ("1 to 2", "there is another number after the answer ('to 2')"),
+    ("28 to 2", "there is another number after the answer ('to 2')"),
 ]
 
 
@@ -442,6 +447,7 @@ def test_ratio_reads(text, value):
     ("87 (or 88)", "more than one value"),
     ("87%", "'%'"),
     ("87 x (700/9)", "reads two ways"),   # work that disagrees, or a product: neither
+    ("87.1 to 1", "another number after the answer ('to 1')"),   # was 87.1^1
     ("9 x (784/81)", "reads two ways"),
 ])
 def test_ratio_refused_with_a_message(text, message):

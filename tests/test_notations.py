@@ -34,6 +34,8 @@ def refusal(kind, text) -> ParseError:
 NUMBER_READS = [
     ("28 to the power of 2", 784),          # powers in words
     ("784 to the 2nd power", 614656),
+    ("784 to 2nd power", 614656),
+    ("784 raised to 2", 614656),
     ("the square of 28", 784),
     # number words
     ("one", 1),
@@ -183,6 +185,9 @@ NUMBER_REFUSED = [
     ("9 apples (3x3)", "'apples' in 'apples'"),
     ("7.056", "the point in '7.056' could be a thousands separator or a decimal point"),
     ("10-bias", "expected a number after '10-' but found the word 'bias'"),
+    # a bare 'to' is a range or a ratio, never a power: '1 to 2' was read as 1^2 = 1
+    ("1 to 2", "there is another number after the answer ('to 2')"),
+    ("28 to 2", "there is another number after the answer ('to 2')"),
 ]
 
 
@@ -314,8 +319,15 @@ SHAPE_READS = [
     ("16 x 16 x 4 (4 channels)", (16, 16, 4)),
     ("16 x 16, 4 channels", (16, 16, 4)),
     ("16x16 with 4 output channels", (16, 16, 4)),
-    ("28x28, 1 channel", (28, 28)),
-    ("28x28 (1 channel, same padding)", (28, 28)),
+    ("28x28, 1 channel", (28, 28, 1)),                   # one channel is a claim, as 'x 1' is
+    ("28x28 (1 channel, same padding)", (28, 28, 1)),
+    # a space groups thousands in a shape as in a number, never separates dimensions
+    ("784 × 7 056", (784, 7056)),
+    ("784\u202f×\u202f7\u202f056", (784, 7056)),
+    ("784 x 614 656", (784, 614656)),
+    ("(784, 7 056)", (784, 7056)),
+    ("[3136, 9 834 496]", (3136, 9834496)),
+    ("784 x 7 056 (5 531 904 entries)", (784, 7056)),
 ]
 
 
@@ -344,6 +356,7 @@ SHAPE_HEDGED = [
     "784 x 9 (or 9 x 784)",
     "28 x 28 and 26 x 26",
     "16 x 16 x 4 (3 channels)",
+    "16 x 16 x 4 (1 channel)",       # one channel is a claim too, never ignored
 ]
 
 
@@ -405,6 +418,9 @@ RATIO_READS = [
     ("87 times (784/9)", 87),
     ("87× (784/9)", 87),
     ("87x (784/9 rounded)", 87),
+    ("87-fold", 87),                    # 'fold', hyphenated or not, says how many times
+    ("87.1-fold faster", Fraction("87.1")),
+    ("a 784 fold speed-up", 784),
 ]
 
 
@@ -432,6 +448,7 @@ def test_ratio_reads(text, value):
     ("87 (or 88)", "more than one value"),
     ("87%", "'%'"),
     ("87 x (700/9)", "reads two ways"),   # work that disagrees, or a product: neither
+    ("87.1 to 1", "another number after the answer ('to 1')"),   # was 87.1^1
     ("9 x (784/81)", "reads two ways"),
 ])
 def test_ratio_refused_with_a_message(text, message):

@@ -5,6 +5,7 @@ sizes (a shape, its entry count, the side of a square, a transpose)."""
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from autograder.answers.verdict import Outcome, Reference
 from autograder.assignment.prepared import Candidate, PreparedItem, load_or_prepare
 from autograder.assignment.spec import load_spec
 
+ROOT = Path(__file__).resolve().parent.parent
 HINT = "write the dimensions separated by x, for example 20 x 5"
 ONE_SHAPE = "give one shape, such as 20 x 5; explanations go in the written parts"
 ONE_VALUE = "give the one shape you mean; a remark such as '(with padding)' may follow it"
@@ -184,3 +186,95 @@ def test_one_number_is_a_square_side_only_for_a_square(text, credit):
 @pytest.mark.parametrize("text, credit", [("100", 1.0), ("20 x 5", 1.0), ("99", 0.0)])
 def test_a_candidate_that_is_a_count_matches_any_shape_with_as_many_entries(text, credit):
     assert shape.grade(shape.parse(text), _reference(_item(), Fraction(100))).credit == credit
+
+
+def _reference_with(item, *candidates) -> Reference:
+    """A reference whose candidates are (name, dims, credit): the reference
+    first, then variants and mistakes, as a prepared item lists them."""
+    values = tuple(Candidate(name, tuple(Fraction(d) for d in dims), credit, f"{name} feedback")
+                   for name, dims, credit in candidates)
+    return Reference.of(item, PreparedItem(values, None, True, ""))
+
+
+_OUTPUT = _reference_with(_item(square_side_ok=True), ("reference", (20, 20, 4), 1.0),
+                          ("variant 1", (20, 20), 1.0), ("count_as_shape", (1600,), 0.5),
+                          ("weights_only", (10,), 0.0))
+
+
+@pytest.mark.parametrize("text, credit, outcome", [
+    ("1600", 0.5, Outcome.MISTAKE),            # one number: the count the mistake stands for
+    ("40 x 40", 0.0, Outcome.WRONG),           # a shape whose entries are that count is not it
+    ("4 x 400", 0.0, Outcome.WRONG),
+    ("(4, 20, 20)", 0.0, Outcome.WRONG),       # channels first is not loosened either
+    ("2 x 5", 0.0, Outcome.MISTAKE),           # a candidate worth nothing still names its mistake
+])
+def test_a_shape_never_earns_the_credit_of_a_count_by_its_entries(text, credit, outcome):
+    verdict = shape.grade(shape.parse(text), _OUTPUT)
+    assert (verdict.credit, verdict.outcome) == (credit, outcome)
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("20 x 20 x 4", 1.0),
+    ("20 x 20", 1.0),                   # the spatial size, accepted as a variant
+    ("1 x 20 x 20 x 4", 1.0),           # a batch of one
+    ("(None, 20, 20, 4)", 1.0),
+    ("20 x 20 x 4 x 1", 1.0),
+    ("20 x 20 x 1", 0.0),               # one channel, not four
+    ("20 x 20, 1 channel", 0.0),
+    ("20 x 20 x 1 x 1", 0.0),
+    ("1 x 20 x 20", 0.0),               # one channel first, or a batch of a map without its channels
+    ("20 x 1", 0.0),                    # not the side of a square
+])
+def test_a_one_written_where_the_question_has_a_larger_size_is_read_as_written(text, credit):
+    assert shape.grade(shape.parse(text), _OUTPUT).credit == credit
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("20 x 20 x 1", 1.0), ("1 x 20 x 20", 1.0), ("20 x 20, 1 channel", 1.0), ("20 x 1", 1.0),
+    ("20 x 20 x 4", 0.0),
+])
+def test_a_one_channel_output_takes_its_one_anywhere(text, credit):
+    reference = _reference_with(_item(square_side_ok=True), ("reference", (20, 20, 1), 1.0))
+    assert shape.grade(shape.parse(text), reference).credit == credit
+
+
+@pytest.mark.parametrize("text", ["500 x 1", "1 x 500", "100 x 5 x 1", "1 x 5 x 100"])
+def test_a_count_written_as_a_vector_stays_a_count_where_the_item_takes_counts(text):
+    reference = _reference_with(_item(entries_ok=True, transpose_ok=True),
+                                ("reference", (100, 5), 1.0))
+    assert shape.grade(shape.parse(text), reference).credit == 1.0
+
+
+@pytest.fixture(scope="module")
+def variant_reference_of():
+    """References of the spec variants with several output channels."""
+    cache = {}
+
+    def reference(spec_name, key):
+        if spec_name not in cache:
+            spec = load_spec(ROOT / "specs" / f"{spec_name}.yaml")
+            cache[spec_name] = (spec, load_or_prepare(spec))
+        spec, prepared = cache[spec_name]
+        item = next(i for i in spec.items if i.key == key)
+        return Reference.of(item, prepared.item(key))
+    return reference
+
+
+@pytest.mark.parametrize("spec_name, key, text, credit", [
+    ("variant-32x32", "q2.a.output_size", "16 x 16 x 4", 1.0),
+    ("variant-32x32", "q2.a.output_size", "16 x 16", 1.0),
+    ("variant-32x32", "q2.a.output_size", "32 x 32", 0.0),          # the input's size, not 1,024 values
+    ("variant-32x32", "q2.a.output_size", "1024", 0.5),             # the count, as the spec grants
+    ("variant-32x32", "q2.a.output_size", "16 x 16 x 1", 0.0),
+    ("variant-32x32", "q2.a.output_size", "16 x 16, 1 channel", 0.0),
+    ("variant-even-kernel", "q2.a.output_size", "28 x 28 x 1", 0.0),
+    ("variant-even-kernel", "q2.a.output_size", "1 x 28 x 28 x 2", 1.0),
+    ("hw3", "q2.a.output_size", "16 x 49", 0.0),
+    ("hw3", "q2.a.output_size", "28 x 28 x 1", 1.0),
+    ("hw3", "q2.f.non_weight_sharing", "784 x 7 056", 1.0),
+    ("hw3", "q2.f.fully_connected", "784 × 614 656", 1.0),
+])
+def test_the_specs_output_sizes_and_spaced_thousands(variant_reference_of, spec_name, key, text,
+                                                     credit):
+    verdict = shape.grade(shape.parse(text), variant_reference_of(spec_name, key))
+    assert verdict.credit == credit

@@ -115,7 +115,8 @@ _ORDINAL_POWERS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
                    "eighth": 8, "ninth": 9, "tenth": 10}
 _EXPONENT = rf"(?:(?P<digits>[0-9]+)(?:st|nd|rd|th)?|(?P<ordinal>{'|'.join(_ORDINAL_POWERS)}))"
 #: 'to the power of 6', 'to the 6th (power)', 'to the sixth', 'raised to (the) 6(th) (power)',
-#: '^' in words right after the one letter, number or bracket it raises.
+#: '^' in words right after the one letter, number or bracket it raises (a bare
+#: 'to 6' matches too, and `_exponent` leaves it as written).
 _SPOKEN_EXPONENT = re.compile(
     rf"(?:(?<=\b[A-Za-z])|(?<=[0-9)\]}}]))\s*\b(?:raised\s+)?to\s+(?:the\s+)?"
     rf"(?:power\s+(?:of\s+)?)?{_EXPONENT}(?:\s+power)?\b", re.IGNORECASE)
@@ -138,7 +139,15 @@ def spell_powers(text: str) -> str:
     return text
 
 
+#: What makes 'to 6' a power: 'raised', 'the', 'power', or an ordinal (6th,
+#: sixth). A bare 'to' between two numbers is a range or a ratio (`12 to 15`,
+#: `57 to 1`), never read as a power.
+_POWER_MARKER = re.compile(r"\b(?:raised|the|power)\b|[0-9](?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
 def _exponent(match: re.Match) -> str:
+    if match.group("ordinal") is None and not _POWER_MARKER.search(match.group()):
+        return match.group()
     if match.group("digits") is not None:
         return f"^{match.group('digits')}"
     return f"^{_ORDINAL_POWERS[match.group('ordinal').lower()]}"
@@ -314,7 +323,7 @@ SHAPE_WORDS = frozenset({"shape", "size", "dimension", "dim", "image", "feature"
                          "c", "height", "width", "depth", "col", "transposed", "transpose"})
 #: Extra words a ratio may carry: the comparison it states.
 RATIO_WORDS = frozenset({
-    "faster", "slower", "more", "fewer", "less", "larger", "bigger", "smaller", "greater",
+    "faster", "slower", "fold", "more", "fewer", "less", "larger", "bigger", "smaller", "greater",
     "higher", "lower", "cheaper", "quicker", "speedup", "speed", "up", "fast", "as", "work",
     "computation", "compute", "cost", "costly", "expensive", "efficient", "than", "conv",
     "convolution", "convolutional", "standard", "layer", "fc", "fully", "connected", "dense",

@@ -1,5 +1,5 @@
 """Reading an answer that says how many times faster or larger one thing is:
-a number (`57x faster`, `~57 times`, `400^2/7`, `12,345x`), a growth
+a number (`57x faster`, `~57 times`, `57-fold`, `400^2/7`, `12,345x`), a growth
 (`O(N^5)`, `grows as n`, `N^2/7`), a word meaning 1 (`same`, `equally
 fast`, `no faster`), or `a:b`, read as a/b and flagged, since students
 write the ratio both ways round. Comparison words after the number
@@ -28,6 +28,8 @@ from .verdict import Outcome, Reference, Verdict, first_match, verdict_for
 AS_WHAT = "a ratio"
 #: `x57`: the cross written before the number.
 _LEADING_CROSS = re.compile(r"^\s*[x×X]\s*(?=[0-9.])")
+#: `57-fold`: 'fold' joined to the number by a hyphen, read as the word after it.
+_HYPHENATED_FOLD = re.compile(r"(?<=[0-9])\s*-\s*(?=fold\b)", re.IGNORECASE)
 #: `57x (400/7)`, `57.1 times (400/7)`: a number, the cross or 'times' that
 #: says how many times, then bracketed work; not a product (see `parse`).
 _TIMES_THEN_WORK = re.compile(r"^\s*(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:[x×X]|times)\s*"
@@ -51,6 +53,7 @@ BY_REFERENCE = True
 def parse(text: str) -> RatioReading:
     """Read `text` as a ratio, or raise ParseError."""
     source = prepare(text, AS_WHAT)
+    source = Source(_HYPHENATED_FOLD.sub(" ", source.text), source.as_what)
     means_one = _MEANS_ONE.match(source.text.lower())
     if means_one and _only_remarks(means_one.group("rest")):
         one = NumberReading(Fraction(1), "1 (the same)", False, None, source.text)

@@ -6,7 +6,9 @@ A cross (`x`, `×`, `by`) separates dimensions and `*` multiplies inside one
 Commas separate dimensions inside brackets and when followed by a space;
 elsewhere `12,345` is one number, as in a number answer, and so it is in
 brackets whose dimensions are separated by a comma and a space (`(20,
-5,000)` is 20 × 5000; `(20,5,000)` stays three dimensions).
+5,000)` is 20 × 5000; `(20,5,000)` stays three dimensions). A space groups
+thousands everywhere, as in a number answer (`20 x 5 000`, `(20, 5 000)`):
+a space never separates dimensions.
 
 Notations of linear algebra and frameworks are read too: `R^{20 x 5}`
 (`\\mathbb{R}^{20 \\times 5}`, `ℝ^(20×5)`), `torch.Size([20, 5])`,
@@ -66,7 +68,8 @@ def parse(text: str) -> ShapeReading:
 
 def _read(text: str, *, nested: bool) -> ShapeReading:
     source = _reword(prepare(text, AS_WHAT))
-    digit_groups = "" if _BRACKETED.match(source.text) and not _groups_thousands(source.text) else ","
+    commas_separate = _BRACKETED.match(source.text) and not _groups_thousands(source.text)
+    digit_groups = " " if commas_separate else ", "
     parser = Parser.of(source, SHAPE_MODE, digit_groups)
     skipped = parser.skip_prose()
     if parser.at_end():
@@ -161,15 +164,17 @@ _CHANNELS = re.compile(r"(?P<count>[0-9]+)\s+(?:output\s+|input\s+)?channels?\b"
 
 def _channels_in_remark(remark: str, dims: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
     """A channel count after the shape restates its last dimension (`20 x 20
-    x 4 (4 channels)`, or 1, which matching ignores) or, after a height x
-    width, adds it channels-last (`20 x 20, 4 channels` is 20 × 20 × 4).
-    Returns the remark without the count, and the dims; anything else is
-    left for the remark check to refuse."""
+    x 4 (4 channels)`) or, after a height x width, adds it channels-last
+    (`20 x 20, 4 channels` is 20 × 20 × 4, and `20 x 20, 1 channel` is
+    20 × 20 × 1: one channel is a claim about the output, which matching
+    weighs like a written `x 1`). Returns the remark without the count, and
+    the dims; anything else (`20 x 20 x 4 (1 channel)`) is left for the
+    remark check to refuse."""
     match = _CHANNELS.search(remark)
     if match is None or len(_CHANNELS.findall(remark)) > 1:
         return remark, dims
     count = int(match.group("count"))
-    if count not in (1, dims[-1]):
+    if count != dims[-1]:
         if len(dims) != 2:
             return remark, dims
         dims = dims + (count,)
@@ -292,6 +297,18 @@ def matches(reading: ShapeReading, reference_dims: tuple[int, ...], *, allow_tra
     return groups_into(dims, reference) or (allow_transpose and groups_into(dims, reference[::-1]))
 
 
+def writes_one_for_a_larger_size(dims: tuple[int, ...], question: tuple[int, ...]) -> bool:
+    """Whether the answer `dims` has a dimension of 1 that can only stand where
+    the question's shape has a larger size: more 1s than the question's own
+    plus the dimensions the answer has beyond it (a batch of one). `20 x 20 x 1`
+    for a 20 x 20 x 4 output says one channel, not four, so ignoring its 1
+    would credit a wrong shape; `1 x 20 x 20 x 4` and, for a one-channel
+    output, `20 x 20 x 1` are the question's shape."""
+    ones = sum(dim == 1 for dim in dims)
+    beyond = max(0, len(dims) - len(question))
+    return ones > sum(dim == 1 for dim in question) + beyond
+
+
 def groups_into(dims: list[int], targets: list[int]) -> bool:
     """Whether `dims` splits into consecutive runs whose products are `targets`.
     Every dim is at least 2, so products only grow and a greedy walk decides."""
@@ -310,24 +327,39 @@ def groups_into(dims: list[int], targets: list[int]) -> bool:
 
 def grade(reading: ShapeReading, reference: Reference) -> Verdict:
     """Match the shape against every candidate. A candidate that is a number
-    (a count of entries) matches a shape with that many entries."""
+    (a count of entries) matches a shape with that many entries.
+
+    Two guards keep the leniency of matching (1s ignored, dimensions grouped)
+    from crediting a wrong shape. A shape of several dimensions earns no
+    credit from a one-dimension candidate by the product of its dimensions:
+    `20 x 20` is not the count of 400 output values a one-number answer
+    gives (a candidate worth nothing still names the mistake: `2 x 5` is the
+    size of a W of 10 weights). And a 1 written where the question's shape
+    has a larger size is read as written (`20 x 20 x 1` for a 20 x 20 x 4
+    output), except in a count of entries where the item accepts one (`100 x 1`)."""
     item = reference.item
     shorthand: list[str] = []
+    written = [d for d in reading.dims if d != 1]
+    question = next((tuple(int(v) for v in c.value) for c in reference.candidates
+                     if c.is_reference and isinstance(c.value, tuple)), None)
+    stray_one = question is not None and writes_one_for_a_larger_size(reading.dims, question)
 
     def match(candidate) -> bool:
         if not isinstance(candidate.value, tuple):
             return entries(reading) == candidate.value
         dims = tuple(int(v) for v in candidate.value)
-        if matches(reading, dims, allow_transpose=item.transpose_ok):
+        wanted = [d for d in dims if d != 1]
+        if len(wanted) == 1 and len(written) > 1 and candidate.credit > 0:
+            return False
+        if not stray_one and matches(reading, dims, allow_transpose=item.transpose_ok):
             return True
-        written = [d for d in reading.dims if d != 1]
         if len(written) != 1:
             return False
-        wanted = [d for d in dims if d != 1]
         if item.entries_ok and written[0] == math.prod(wanted):
             shorthand.append("Read as the number of entries; writing the shape says more.")
             return True
-        if item.square_side_ok and len(wanted) == 2 and wanted[0] == wanted[1] == written[0]:
+        if (not stray_one and item.square_side_ok and len(wanted) == 2
+                and wanted[0] == wanted[1] == written[0]):
             shorthand.append("Read as the side of a square.")
             return True
         return False

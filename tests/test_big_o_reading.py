@@ -305,7 +305,7 @@ REFUSED = [
     ("N^2 = O(N^3) = O(N^2)", ["two different growth rates", "'O(N^3)' and 'O(N^2)'"]),
     ("Answer = O(N^4) = O(N^2)", ["two different growth rates"]),  # a label, then work
     ("O(N^2), linear", ["two different growth rates"]),
-    ("O(N^2) 9", ["two different growth rates"]),
+    ("O(N^2) 9", ["the part '9' is a number, not a growth rate"]),
     ("O(n) in the number of pixels in the kernel", ["could not tell what"]),
     ("O(n) in the number of pixels or", ["could not tell what"]),
     ("O(N^2) *", ["expected a number"]),

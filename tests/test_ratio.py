@@ -160,3 +160,36 @@ def test_a_ratio_that_does_not_grow_is_a_constant(reference_of):
     assert (verdict.credit, verdict.outcome) == (1.0, Outcome.CORRECT)
     verdict, reference = _graded(reference_of, FORWARD_NWS, "N^2")
     assert verdict.feedback == f"Not correct: the ratio grows more slowly than this. {reference.item.hint}"
+
+
+# -- the ratio and how it grows, both said ---------------------------------------
+
+@pytest.mark.parametrize("key, text, credit, outcome", [
+    (FORWARD_FC, "784/9 ≈ 87.1 (grows as O(N^2/k^2))", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "87x faster, growing as N^2/k^2", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "87.1 (O(N^2))", 1.0, Outcome.CORRECT),          # k's power may be left out
+    (FORWARD_NWS, "1 (O(1))", 1.0, Outcome.CORRECT),
+    (FORWARD_NWS, "1x, grows as O(1)", 1.0, Outcome.CORRECT),
+    # each part must be right: the answer gets the lesser credit
+    (FORWARD_FC, "87.1 (O(N^4))", 0.0, Outcome.WRONG),            # the growth is wrong
+    (FORWARD_FC, "90 (O(N^2/k^2))", 0.0, Outcome.WRONG),          # the number, too coarse
+    (FORWARD_NWS, "784 (O(1))", 0.0, Outcome.MISTAKE),            # the backward ratio
+    (FORWARD_FC, "87.1 (O(N^2 k))", 0.5, Outcome.KERNEL_MISMATCH),
+])
+def test_a_ratio_with_its_growth_is_right_only_when_both_are(reference_of, key, text, credit,
+                                                              outcome):
+    verdict, _ = _graded(reference_of, key, text)
+    assert (verdict.credit, verdict.outcome) == (credit, outcome), verdict
+    assert verdict.read.startswith("read as the number") and ", and read as " in verdict.read
+    assert verdict.feedback.startswith("The ratio: ") and " How it grows: " in verdict.feedback
+
+
+@pytest.mark.parametrize("text, words", [
+    ("O(1) and 784", "the part 'and 784' is a number, not a growth rate"),   # growth first, then a number
+    ("784 and O(1)", "'and' in 'and' after the number was not understood"),
+    ("87.1 (O(N^2)", "the '(' is never closed"),
+])
+def test_a_ratio_and_growth_that_do_not_read_are_refused(text, words):
+    with pytest.raises(ParseError) as caught:
+        ratio.parse(text)
+    assert words in caught.value.message

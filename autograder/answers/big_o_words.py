@@ -249,6 +249,9 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         _read_clause(clause, said, reading, source, nested, reread, lenient=False)
     letters = _size_letters(reading)
     for words, restated in said.restated:
+        if is_bare_number(restated, words):
+            raise source.fail(f"the part '{cut(words)}' is a number, not a growth rate",
+                              "give the one answer you mean")
         if not same_growth(restated, reading):
             raise source.fail(f"it says two different growth rates: {reading.shown} and "
                               f"'{cut(words)}'", "give the one answer you mean")
@@ -485,6 +488,14 @@ def _check_doubling(match: re.Match, clause: str, reading: GrowthReading, source
                           f"'{cut(clause)}'", "give the one answer you mean")
 
 
+def is_bare_number(reading: GrowthReading, text: str) -> bool:
+    """A piece beside the answer that is only a number (`O(1), 5000`, `5000 =
+    O(1)`): it restates no growth, even where a constant agrees."""
+    return (reading.notation is None and reading.size_letter is None
+            and reading.beyond_polynomial is None
+            and all(term.kernel_exp == 0 for term in reading.terms) and not _growth_words_in(text))
+
+
 def _growth_words_in(clause: str) -> bool:
     tokens = tokenize(Source(clause, AS_WHAT))
     return any(growth_word(tokens, index) for index in range(len(tokens) - 1)) or bool(
@@ -503,7 +514,7 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
                               f"'{cut(phrase)}'", "use another letter for the input size")
         return
     if len(letters) == 1 and _KERNEL_VALUE.fullmatch(phrase):
-        said.letters.add(letters[0])  # `N = 28`: a value of the size, which says no meaning
+        said.letters.add(letters[0])  # `N = 50`: a value of the size, which says no meaning
         return
     if len(letters) == 2:
         if (not side_pair(frozenset(letters)) or not _known_phrase(phrase)

@@ -42,8 +42,14 @@ _MEANS_ONE = re.compile(r"(?:[a-z ]{1,20}:\s*)?(?:(?:it|it's|its|they|they're|ar
 @dataclass(frozen=True)
 class RatioReading:
     number: NumberReading | None    # set when the ratio is a number
-    growth: GrowthReading | None    # set when it is a growth rate
+    growth: GrowthReading | None    # set when it is a growth rate (with a number: both are said)
     written_as_colon: bool          # written a:b (read as a/b)
+
+
+#: Where how the ratio grows starts, after the ratio itself: `57 (O(m^5))`,
+#: `57, grows as m^5`, `57x and growing as O(m^5)`.
+_GROWTH_PART = re.compile(r"(?:\b(?:which|that|it|and)\s+)?\b(?:grows?|growing|scales?|scaling|growth)\b"
+                          r"|(?<![A-Za-z])(?:O|Θ|Theta|big\s*O)\s*\(", re.IGNORECASE)
 
 
 #: Graded against the proved reference values (see `verdict`).
@@ -83,12 +89,36 @@ def parse(text: str) -> RatioReading:
                 f"that does not agree with it, or the product of {said} and {work}; it is graded "
                 "as neither", "give the one number you mean") from None
         return RatioReading(reading, None, False)
+    both = _number_and_growth(source.text)
+    if both is not None:
+        return both
     try:
         reading = _read_number(_LEADING_CROSS.sub("", source.text))
     except NotANumber:
         growth = big_o.parse(source.text)
         return RatioReading(None, growth, False)
     return RatioReading(reading, None, False)
+
+
+def _number_and_growth(text: str) -> RatioReading | None:
+    """`400/7 ~ 57.1 (grows as O(m^5))`: the ratio and how it grows, both
+    read (and both graded); None when the text does not start with a number
+    followed by a growth."""
+    growth_at = _GROWTH_PART.search(text)
+    if growth_at is None or growth_at.start() == 0:
+        return None
+    said, growth = text[:growth_at.start()].rstrip(), text[growth_at.start():].strip()
+    if said.endswith(("(", "[")):  # the growth in brackets after the number
+        closing = ")" if said.endswith("(") else "]"
+        if not growth.endswith(closing):
+            return None
+        said, growth = said[:-1].rstrip(), growth[:-1].rstrip()
+    said = said.rstrip(",;-").rstrip()
+    try:
+        number_read = _read_number(_LEADING_CROSS.sub("", said))
+    except NotANumber:
+        return None
+    return RatioReading(number_read, big_o.parse(growth), False)
 
 
 def _read_number(text: str) -> NumberReading:
@@ -125,6 +155,8 @@ def _ratio_colon(source: Source) -> Token | None:
 def describe(reading: RatioReading) -> str:
     """How the answer was read: 'read as the number 57', 'read as O(N^3), ...',
     'read as the ratio 1 : 57, that is 0.01754 (exactly 1/57)'."""
+    if reading.growth is not None and reading.number is not None:
+        return f"{number.describe(reading.number)}, and {big_o.describe(reading.growth)}"
     if reading.growth is not None:
         return big_o.describe(reading.growth)
     if reading.written_as_colon:
@@ -144,13 +176,29 @@ def grade(reading: RatioReading, reference: Reference) -> Verdict:
         if reading.written_as_colon and result.credit > 0:
             result = replace(result, feedback=f"{result.feedback} Read a:b as a divided by b.")
         return result
-    variable = big_o.variable_for(reading.growth, reference.letters)
-    read = big_o.read_in(reading.growth, variable)
-    if reading.growth.notation in ("Ω", "ω", "o"):
+    if reading.number is not None:
+        return _grade_both(reading, reference)
+    return _grade_growth(reading.growth, reference)
+
+
+def _grade_both(reading: RatioReading, reference: Reference) -> Verdict:
+    """The ratio and how it grows, both said: each must be right; the answer
+    gets the lesser credit, with the feedback on each."""
+    said = _grade_number(reading.number, reference, describe(reading))
+    grows = _grade_growth(reading.growth, reference)
+    worse = min((said, grows), key=lambda verdict: verdict.credit)
+    return replace(worse, read=describe(reading),
+                   feedback=f"The ratio: {said.feedback} How it grows: {grows.feedback}")
+
+
+def _grade_growth(growth: GrowthReading, reference: Reference) -> Verdict:
+    variable = big_o.variable_for(growth, reference.letters)
+    read = big_o.read_in(growth, variable)
+    if growth.notation in ("Ω", "ω", "o"):
         return Verdict(0.0, read, "Give how the ratio grows (O or Θ), not a lower or strict bound.",
                        Outcome.NOTATION)
-    fit = big_o.compare(reading.growth, reference.growth.size_exp_in(variable))
-    kernel = reading.growth.dominant.kernel_exp
+    fit = big_o.compare(growth, reference.growth.size_exp_in(variable))
+    kernel = growth.dominant.kernel_exp
     if fit == "tight" and kernel in (0, reference.growth.kernel_exp):
         return Verdict(1.0, read, "Correct: this is how the ratio grows.", Outcome.CORRECT)
     if fit == "tight":

@@ -419,6 +419,11 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
     *[(f"N^4 {mark} O(N^2)",
        f"could not read 'N^4 {mark} O(N^2)' as a growth rate: {_TWO_RATES[0]}", _TWO_RATES[1])
       for mark in ("=", "~", "→", "⇒", "≡", "->", "=>")],
+    # a number beside a growth rate restates no growth, even where a constant agrees
+    ("5000 = O(1)", "could not read '5000 = O(1)' as a growth rate: the part '5000' is a number, "
+     "not a growth rate", "give the one answer you mean"),
+    ("O(1), 5000", "could not read 'O(1), 5000' as a growth rate: the part '5000' is a number, "
+     "not a growth rate", "give the one answer you mean"),
     # a zero typed for the O
     ("0(N^2)", "could not read '0(N^2)' as a growth rate: it starts with the digit 0, not the "
      "letter O", "write the growth rate with the letter O, like O(N^5)"),

@@ -167,6 +167,10 @@ def test_a_ratio_that_does_not_grow_is_a_constant(reference_of):
 @pytest.mark.parametrize("key, text, credit, outcome", [
     (FORWARD_FC, "784/9 ≈ 87.1 (grows as O(N^2/k^2))", 1.0, Outcome.CORRECT),
     (FORWARD_FC, "87x faster, growing as N^2/k^2", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "87x - grows as O(N^2/k^2)", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "x87 (O(N^2/k^2))", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "87.1 [O(N^2/k^2)]", 1.0, Outcome.CORRECT),
+    (FORWARD_FC, "87.1 ( O(N^2/k^2) )", 1.0, Outcome.CORRECT),
     (FORWARD_FC, "87.1 (O(N^2))", 1.0, Outcome.CORRECT),          # k's power may be left out
     (FORWARD_NWS, "1 (O(1))", 1.0, Outcome.CORRECT),
     (FORWARD_NWS, "1x, grows as O(1)", 1.0, Outcome.CORRECT),
@@ -178,6 +182,9 @@ def test_a_ratio_that_does_not_grow_is_a_constant(reference_of):
 ])
 def test_a_ratio_with_its_growth_is_right_only_when_both_are(reference_of, key, text, credit,
                                                               outcome):
+    reading = ratio.parse(text)
+    assert reading.number is not None and reading.growth is not None
+    assert reading.written_as_colon is False
     verdict, _ = _graded(reference_of, key, text)
     assert (verdict.credit, verdict.outcome) == (credit, outcome), verdict
     assert verdict.read.startswith("read as the number") and ", and read as " in verdict.read
@@ -188,6 +195,8 @@ def test_a_ratio_with_its_growth_is_right_only_when_both_are(reference_of, key, 
     ("O(1) and 784", "the part 'and 784' is a number, not a growth rate"),   # growth first, then a number
     ("784 and O(1)", "'and' in 'and' after the number was not understood"),
     ("87.1 (O(N^2)", "the '(' is never closed"),
+    ("87.1 [O(N^2))", "a bracket in '87.1 [' is never closed"),   # brackets that do not pair
+    ("87.1 (O(N^2)]", "a bracket in '87.1 (' is never closed"),
 ])
 def test_a_ratio_and_growth_that_do_not_read_are_refused(text, words):
     with pytest.raises(ParseError) as caught:

@@ -107,18 +107,21 @@ def _number_and_growth(text: str) -> RatioReading | None:
     growth_at = _GROWTH_PART.search(text)
     if growth_at is None or growth_at.start() == 0:
         return None
-    said, growth = text[:growth_at.start()].rstrip(), text[growth_at.start():].strip()
-    if said.endswith(("(", "[")):  # the growth in brackets after the number
-        closing = ")" if said.endswith("(") else "]"
+    said, growth = text[:growth_at.start()].rstrip(), text[growth_at.start():]
+    closing = {"(": ")", "[": "]"}.get(said[-1:])
+    if closing is not None:  # the growth in brackets after the number
         if not growth.endswith(closing):
             return None
-        said, growth = said[:-1].rstrip(), growth[:-1].rstrip()
-    said = said.rstrip(",;-").rstrip()
+        said, growth = said[:-1], growth[:-1]
     try:
-        number_read = _read_number(_LEADING_CROSS.sub("", said))
+        number_read = _read_number(_DASH_AT_END.sub("", said))
     except NotANumber:
         return None
     return RatioReading(number_read, big_o.parse(growth), False)
+
+
+#: `57x - grows as m^5`: a dash between the ratio and how it grows.
+_DASH_AT_END = re.compile(r"\s*-\s*$")
 
 
 def _read_number(text: str) -> NumberReading:
@@ -184,11 +187,11 @@ def grade(reading: RatioReading, reference: Reference) -> Verdict:
 def _grade_both(reading: RatioReading, reference: Reference) -> Verdict:
     """The ratio and how it grows, both said: each must be right; the answer
     gets the lesser credit, with the feedback on each."""
-    said = _grade_number(reading.number, reference, describe(reading))
-    grows = _grade_growth(reading.growth, reference)
+    read = describe(reading)
+    said = _grade_number(reading.number, reference, read)
+    grows = replace(_grade_growth(reading.growth, reference), read=read)
     worse = min((said, grows), key=lambda verdict: verdict.credit)
-    return replace(worse, read=describe(reading),
-                   feedback=f"The ratio: {said.feedback} How it grows: {grows.feedback}")
+    return replace(worse, feedback=f"The ratio: {said.feedback} How it grows: {grows.feedback}")
 
 
 def _grade_growth(growth: GrowthReading, reference: Reference) -> Verdict:

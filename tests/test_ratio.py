@@ -173,6 +173,7 @@ def test_a_ratio_that_does_not_grow_is_a_constant(reference_of):
     (FORWARD_FC, "87.1 ( O(N^2/k^2) )", 1.0, Outcome.CORRECT),
     (FORWARD_FC, "87.1 (O(N^2))", 1.0, Outcome.CORRECT),          # k's power may be left out
     (FORWARD_NWS, "1 (O(1))", 1.0, Outcome.CORRECT),
+    (FORWARD_NWS, "1(O(1))", 1.0, Outcome.CORRECT),
     (FORWARD_NWS, "1x, grows as O(1)", 1.0, Outcome.CORRECT),
     # each part must be right: the answer gets the lesser credit
     (FORWARD_FC, "87.1 (O(N^4))", 0.0, Outcome.WRONG),            # the growth is wrong

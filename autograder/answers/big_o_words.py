@@ -40,9 +40,10 @@ _NOT_GROWTH_AFTER = frozenset({"factor", "factors", "term", "terms", "multiple",
 
 
 def growth_word(tokens: list[Token], index: int) -> str | None:
-    """The growth word at `index` ('quadratic' for 'Quadratically'), or None."""
+    """The growth word at `index` ('quadratic' for 'Quadratically'), or None.
+    `tokens` end with the end token, as `tokenize` gives them."""
     token = tokens[index]
-    if token.kind != "word" or len(token.text) < 5:
+    if token.kind != "word":
         return None
     word = token.text.lower()
     for suffix in ("ally", "ly"):
@@ -51,10 +52,9 @@ def growth_word(tokens: list[Token], index: int) -> str | None:
             break
     if word not in _ALL_GROWTH_WORDS:
         return None
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
     previous = tokens[index - 1] if index else None
     if word == "constant" and (
-            (following is not None and following.text.lower() in _NOT_GROWTH_AFTER)
+            tokens[index + 1].text.lower() in _NOT_GROWTH_AFTER
             or (previous is not None and previous.text in KERNEL_LETTERS)):
         return None
     return word
@@ -71,8 +71,7 @@ def growth_word_before_math(parser: Parser, tokens: list[Token]) -> int | None:
     if found is None:
         return None
     parser.skip_prose()
-    first_math = next((i for i, token in enumerate(tokens) if token.start >= parser.peek().start),
-                      len(tokens) - 1)
+    first_math = next(i for i, token in enumerate(tokens) if token.start >= parser.peek().start)
     parser.skip_to(0)
     return found if found < first_math else None
 
@@ -218,7 +217,7 @@ _KERNEL_PHRASE = re.compile(r"kernel|filter|window|patch|receptive|fixed|constan
 #: `k = 7`: the kernel side's value, which holds it fixed; `N = 50`: a value
 #: of the size.
 _KERNEL_VALUE = re.compile(r"[1-9][0-9]{0,3}")
-_NEUTRAL_WORDS = frozenset("the an a input size image images problem its input's of data".split())
+_NEUTRAL_WORDS = frozenset("the an a input size image images its input's of data".split())
 _LETTER_LIST = re.compile(r"\b([A-Za-z])\s*,\s*([A-Za-z])\b")
 _AND_CLAUSE = re.compile(r"\s+and\s+(?=[A-Za-z]\s*(?:=|:|is\b|the\b|denotes\b|fixed\b|constant\b))")
 
@@ -497,9 +496,11 @@ def is_bare_number(reading: GrowthReading, text: str) -> bool:
 
 
 def _growth_words_in(clause: str) -> bool:
+    """Whether the clause says a growth in words. (A notation is never in it:
+    an answer with two is refused, or split at the `=` between them, before
+    its words are read.)"""
     tokens = tokenize(Source(clause, AS_WHAT))
-    return any(growth_word(tokens, index) for index in range(len(tokens) - 1)) or bool(
-        notation_indices(tokens))
+    return any(growth_word(tokens, index) for index in range(len(tokens) - 1))
 
 
 def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None:
@@ -522,8 +523,9 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
             raise source.fail(f"could not tell what {letters[0]} and {letters[1]} mean from "
                               f"'{cut(clause)}'", "say what your letter means: the image side "
                               "or the number of pixels")
+        # Read only when the growth rate uses both letters (with_context checks),
+        # and such a growth rate already means the image side (big_o_terms).
         said.letters.update(letters)
-        _declare(said, "side", clause, source)
         return
     letter = letters[0]
     said.letters.add(letter)
@@ -535,7 +537,7 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
 _DECLARATION_WORDS = frozenset("""
     the a an of number numbers count pixel pixels image images input inputs picture grid square
     side sides length lengths width widths height heights edge edges dimension dimensions row rows
-    column columns total size values along per on one each across wide long high tall in and its
+    column columns total size values along per on one each across wide long high tall in its
     image's input's data is are
 """.split())
 _DECLARATION_MARKS = frozenset("=^*×·'-/") | {"**"}

@@ -229,6 +229,8 @@ ACCEPTED = [
     ("O(H*W*k^2)", 2, 0, None, "H and W", "side"),
     ("O(H*W*k^2) with k the kernel size", 2, 0, None, "H and W", "side"),
     ("O(H W) where H, W are the height and width", 2, 0, None, "H and W", "side"),
+    ("O(H W) = H*W", 2, 0, None, "H and W", "side"),  # a restatement with the same two letters
+    ("O(HW) (H*W)", 2, 0, None, "H and W", "side"),
     ("quadratic in the number of pixels n", 2, 0, None, "n", "pixels"),
 ]
 

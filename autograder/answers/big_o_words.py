@@ -254,8 +254,7 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         if not same_growth(restated, reading):
             raise source.fail(f"it says two different growth rates: {reading.shown} and "
                               f"'{cut(words)}'", "give the one answer you mean")
-        if restated.size_letter:
-            said.letters.add(restated.size_letter)
+        said.letters.update(_size_letters(restated))
         if restated.declared:
             _declare(said, restated.declared, restated.declared_by, source)
     if said.letters - letters:

@@ -434,6 +434,13 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
      "not understood (the part '=:' was not understood)", _GOES_ON),
     ("N^4 > O(N^2)", "could not read 'N^4 > O(N^2)' as a growth rate: the part 'N^4 >' was not "
      "understood (the part '>' was not understood)", _GOES_ON),
+    # what a restatement does not say right is told without its quote, which may hold a ': '
+    ("O(N^2), note: N^3 foo", "could not read 'O(N^2), note: N^3 foo' as a growth rate: the part "
+     "'note: N^3 foo' was not understood (it goes on after the growth rate with 'foo', which was "
+     "not understood ('foo'))", _GOES_ON),
+    ("O(N^2), 2 - N^3", "could not read 'O(N^2), 2 - N^3' as a growth rate: the part '2 - N^3' "
+     "was not understood (it is negative as the input size grows (-N^3 + 2): a count is never "
+     "negative, and neither is how it grows)", _GOES_ON),
     # a piece of the answer is quoted as a growth rate too
     ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
      "rate with 'foo', which was not understood ('foo')", _GOES_ON),

@@ -416,11 +416,15 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
         if lenient:  # 'quintic: O(m^5)', a restatement as a label
             clause = _LABEL_COLON.sub("", clause)
+        piece = Source(clause, source.as_what)
         try:
-            restated = reread(Source(clause, source.as_what))
+            restated = reread(piece)
         except ParseError as error:
-            raise source.fail(f"the part '{cut(clause)}' was not understood "
-                              f"({error.message.split(': ', 1)[-1]})", ONLY_THE_GROWTH) from None
+            # what was not understood in the part: its message without the part's own
+            # 'could not read ...' (whose quote may hold a ': ' too)
+            why = error.message.removeprefix(piece.fail("").message)
+            raise source.fail(f"the part '{cut(clause)}' was not understood ({why})",
+                              ONLY_THE_GROWTH) from None
         said.restated.append((clause, restated))
         return
     if not lenient and not any(token.kind == "word" for token in tokens):

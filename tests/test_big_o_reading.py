@@ -441,6 +441,13 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
     ("O(N^2), 2 - N^3", "could not read 'O(N^2), 2 - N^3' as a growth rate: the part '2 - N^3' "
      "was not understood (it is negative as the input size grows (-N^3 + 2): a count is never "
      "negative, and neither is how it grows)", _GOES_ON),
+    # a bound named in words must be the growth rate's own, and only one
+    ("Omega: O(N^2)", "could not read 'Omega: O(N^2)' as a growth rate: the words before it name "
+     "Ω, but the growth rate is O(N^2)", "give the one answer you mean"),
+    ("Theta Omega N^2", "could not read 'Theta Omega N^2' as a growth rate: the words before the "
+     "growth rate ('Theta Omega') name two bounds, Θ and Ω", "give the one answer you mean"),
+    ("at least N^2", "could not read 'at least N^2' as a growth rate: the words before the growth "
+     "rate ('at least') hedge or change it ('least')", "give the one answer you mean"),
     # a piece of the answer is quoted as a growth rate too
     ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
      "rate with 'foo', which was not understood ('foo')", _GOES_ON),
@@ -998,6 +1005,12 @@ _REST_LEFT_OUT = ("Correct. Constant factors and lower-order terms do not change
     (SIDE, MULT_STANDARD, "o(N^2)", "Little-o claims the cost grows strictly slower than this, "
      "which is not true here; use O or Θ."),
     (SIDE, MULT_STANDARD, "Θ(N^2)", "Correct."),
+    # a bound named in words is graded as that bound
+    (SIDE, MULT_STANDARD, "Big Omega: N^2", "Ω is a lower bound: it says the cost grows at least "
+     "this fast. The question asks for an upper bound, O (or a tight Θ)."),
+    (SIDE, MULT_STANDARD, "Theta N^3", "Θ claims the bound is tight, but the cost grows more "
+     "slowly than this."),
+    (SIDE, MULT_STANDARD, "Theta N^2", "Correct."),
     # a constant factor alone, a lower-order term alone, or both: the same remark
     (SIDE, MULT_STANDARD, "O(3N^2)", _REST_LEFT_OUT),
     (SIDE, MULT_STANDARD, "O(N^2 + N)", _REST_LEFT_OUT),

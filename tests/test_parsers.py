@@ -576,6 +576,14 @@ def test_shape_matches_any_grouping_of_the_reference(groups):
     ("ω(n)", "ω", "n", 1, 0, 0),
     ("o(n)", "o", "n", 1, 0, 0),
     ("big O of n squared", "O", "n", 2, 0, 0),
+    # a bound named in words before a bare growth rate is that bound
+    ("Omega n^2", "Ω", "n", 2, 0, 0),
+    ("Big Omega: n^2", "Ω", "n", 2, 0, 0),
+    ("Ω n^2", "Ω", "n", 2, 0, 0),
+    ("ω: n^2", "ω", "n", 2, 0, 0),
+    ("Theta n^2", "Θ", "n", 2, 0, 0),
+    ("theta, quadratic in n", "Θ", "n", 2, 0, 0),
+    ("Big O: N^2", None, "N", 2, 0, 0),   # O before a bare growth rate is a label
     ("O(n^2 k^2)", "O", "n", 2, 2, 0),
     ("O(n^2k^2)", "O", "n", 2, 2, 0),
     ("O(N^2 * K^2)", "O", "N", 2, 2, 0),

@@ -167,6 +167,10 @@ _LOWER_BOUND = re.compile(r"\blower[\s-]*bound|\bbounded\s+(?:from\s+)?below|\bf
 #: In a reason, `each`, `every` and `per` explain (`since every output reads
 #: every input`, `one product per weight`); the other hedges still refuse.
 _REASON_HEDGES = _HEDGE_WORDS - {"each", "every", "per"}
+#: Bounds a word before a bare growth rate names (`Omega: m^5`, `Theta m^5`):
+#: the growth rate is read as that bound, never as a bare statement, which a
+#: lower bound would pass for. (O and o there are the prose of `Big O:`.)
+_WORDED_BOUNDS = frozenset("ΘΩω")
 #: Words before a growth rate that would change it if they were passed over:
 #: an operation on what follows (`square root of m`, `one over m^5`, `m times
 #: m`, `e to the m`). A constant factor (`half of`, `twice`) changes nothing.
@@ -231,6 +235,7 @@ class _Said:
     letters: set = field(default_factory=set)         # size letters the words name
     restated: list = field(default_factory=list)      # (words, GrowthReading)
     remarks: list = field(default_factory=list)
+    notation: str | None = None     # 'Ω' for 'Omega: m^5', the bound the words name
 
 
 def with_context(reading: GrowthReading, source, leading: str, trailing: str,
@@ -264,6 +269,11 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
             raise source.fail(f"it says what {other} means, but the growth rate {uses}",
                               "use the same letter in the growth rate and in what it means")
         reading = replace(reading, size_letter=next(iter(said.letters)))
+    if said.notation is not None and reading.notation != said.notation:
+        if reading.notation is not None:
+            raise source.fail(f"the words before it name {said.notation}, but the growth rate is "
+                              f"{reading.shown}", "give the one answer you mean")
+        reading = replace(reading, notation=said.notation, shown=f"{said.notation}({reading.shown})")
     return replace(reading, declared=said.variable, declared_by=said.by,
                    remark="; ".join(said.remarks))
 
@@ -435,6 +445,14 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         if token.kind == "mark" and token.text in _PROSE_MARKS:
             continue
         if lenient:
+            named = GROWTH_NOTATIONS.get(token.text)
+            if named in _WORDED_BOUNDS:
+                if said.notation not in (None, named):
+                    raise source.fail(f"the words before the growth rate ('{cut(clause)}') name "
+                                      f"two bounds, {said.notation} and {named}",
+                                      "give the one answer you mean")
+                said.notation = named
+                continue
             if word in _HEDGE_WORDS:
                 raise source.fail(f"the words before the growth rate ('{cut(clause)}') hedge or "
                                   f"change it ('{token.text}')", "give the one answer you mean")

@@ -692,6 +692,20 @@ def test_big_o_read_in_says_what_the_letter_means(text, variable, read):
     assert big_o.read_in(big_o.parse(text), variable) == read
 
 
+@pytest.mark.parametrize("text, variable", [
+    ("N = side length", "side"),
+    ("n = number of pixels", "pixels"),
+    ("n = pixels per side", "side"),
+    ("N = side length, n = number of pixels", None),   # both: no one meaning
+    (None, None),
+    ("", None),
+    ("side length".ljust(500), "side"),                # the longest text read
+    ("side length".ljust(501), None),                  # longer: no one meaning is read in it
+])
+def test_a_declared_variable_is_read_as_the_side_or_the_pixels(text, variable):
+    assert big_o.parse_variable(text) == variable
+
+
 @pytest.mark.parametrize("text, size_exp, log_exp, verdict", [
     ("O(n^2)", 2, 0, "tight"),
     ("Θ(n^2)", 2, 0, "tight"),

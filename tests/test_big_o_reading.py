@@ -247,6 +247,10 @@ ACCEPTED = [
     ("O(N^2) time: tight", 2, 0, None, "N", None),
     ("O(N^2) for large N", 2, 0, None, "N", None),               # the growth rate's own letter
     ("O(N^2) (N*(N+1))", 2, 0, None, "N", None),                 # brackets inside a restatement
+    ("quadratic ( O(N^2) ) time", 2, 0, None, "N", None),        # spaces inside the brackets
+    # a reason that holds no size letter fixed
+    ("O(N^2) since the weights are fixed", 2, 0, None, "N", None),
+    ("O(HW) since the weights are fixed and shared", 2, 0, None, "H and W", "side"),
 ]
 
 
@@ -609,6 +613,27 @@ _IN_A_FEW_WORDS = ("say what your letter means in a few words: the image side, o
      "growth rate with 'tight foo', which was not understood ('foo')", _NOT_UNDERSTOOD),
     ("O(N^2) 9 = O(N^2)", "could not read 'O(N^2) 9' as a growth rate: the part '9' was not "
      "understood", _NOT_UNDERSTOOD),                             # work holds no more math
+    ("quadratic (O(N^2))?", "could not read 'quadratic (O(N^2))?' as a growth rate: it goes on after "
+     "the growth rate with '?', which was not understood", _NOT_UNDERSTOOD),
+    ("O(N^2) (one output channel foo)", "could not read 'O(N^2) (one output channel foo)' as a "
+     "growth rate: it goes on after the growth rate with 'one output channel foo', which was not "
+     "understood ('foo')", _NOT_UNDERSTOOD),
+    ("O(N^2) lower bound", "could not read 'O(N^2) lower bound' as a growth rate: 'lower bound' makes "
+     "it a lower bound", "the question asks how fast the count grows: an upper bound, like O(m^5)"),
+    ("O(N^2) since N^2 outputs", "could not read 'O(N^2) since N^2 outputs' as a growth rate: the "
+     "reason 'since N^2 outputs' holds math, which is not read here", _NOT_UNDERSTOOD),
+    # the size letter is never held fixed
+    *[(f"O({letter}^2) {words}", f"could not read 'O({letter}^2) {words}' as a growth rate: '{words}' "
+       "holds the size letter fixed", "a Big-O answer says how the count grows as the input size grows")
+      for letter, words in (("C", "with C fixed"), ("N", "since N is held fixed"))],
+    # what doubling the size does must be the growth rate's
+    ("O(N^2), 4x when M doubles", "could not read 'O(N^2), 4x when M doubles' as a growth rate: '4x "
+     "when M doubles' doubles M, but the growth rate uses N",
+     "use the same letter in the growth rate and in what it says"),
+    ("O(N^2), 8x when N doubles", "could not read 'O(N^2), 8x when N doubles' as a growth rate: it "
+     "says two different growth rates: O(N^2) and '8x when N doubles'", "give the one answer you mean"),
+    ("O(2^N), 4x when N doubles", "could not read 'O(2^N), 4x when N doubles' as a growth rate: the "
+     "part '4x when N doubles' was not understood", _NOT_UNDERSTOOD),
     # words before the growth rate
     ("maybe O(N^2)", "could not read 'maybe O(N^2)' as a growth rate: the words before the growth "
      "rate ('maybe') hedge or change it ('maybe')", "give the one answer you mean"),
@@ -838,6 +863,9 @@ def test_graded_through_grade_sheet(spec_and_prepared, tmp_path, sheet_variable,
     ("N = side length, n = pixels, N = pixels", {}),     # one letter, two meanings
     ("N = side length, width W", {}),                    # a part that declares no letter
     ("N = H = W, n = H*W", {}),                          # a part whose meaning is unclear
+    ("N = side length,, n = number of pixels", {"N": "side", "n": "pixels"}),  # an empty part
+    ("N = side length, n = number of pixels".ljust(500), {"N": "side", "n": "pixels"}),
+    ("N = side length, n = number of pixels".ljust(501), {}),   # longer than is read
     ("", {}),
     (None, {}),
 ])

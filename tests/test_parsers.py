@@ -643,6 +643,7 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("O(n (log n)^2)", "O(n (log n)^2)", False, False),
     ("O(N^2 k K)", "O(N^2 k^2)", False, False),                # written with k when both are
     ("O(H^2 + W^2)", "O(H^2 + W^2)", True, False),             # both a side squared: 2 of them
+    ("Omega n^2", "Ω(n^2)", False, False),                     # the bound named in words
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)

@@ -517,9 +517,10 @@ def is_bare_number(reading: GrowthReading, text: str) -> bool:
 
 
 def _growth_words_in(clause: str) -> bool:
-    """Whether the clause says a growth in words. (A notation is never in it:
-    an answer with two is refused, or split at the `=` between them, before
-    its words are read.)"""
+    """Whether the clause says a growth in words. (A notation is never asked
+    about: a clause holds none, since an answer with two is refused or split at
+    the `=` between them before its words are read, and is_bare_number asks
+    only about a piece read with no notation.)"""
     tokens = tokenize(Source(clause, AS_WHAT))
     return any(growth_word(tokens, index) for index in range(len(tokens) - 1))
 

@@ -200,6 +200,12 @@ ACCEPTED = [
     ("quintic", 5, 0, None, None, None),
     ("sextic", 6, 0, None, None, None),
     ("constant", 0, 0, None, None, None),
+    ("it is constant", 0, 0, None, None, None),
+    ("grows linearly with n", 1, 0, None, "n", None),
+    ("grows exponentially", None, None, "an exponential", None, None),
+    # 'constant' of a factor, or of k, is no growth
+    ("O(N^2) ignoring constant factors", 2, 0, None, "N", None),
+    ("k constant: O(N^2)", 2, 0, None, "N", None),
     ("logarithmic", 0, 1, None, None, None),
     ("O(n squared)", 2, 0, None, "n", None),
     ("big O of n squared", 2, 0, None, "n", None),
@@ -229,7 +235,22 @@ ACCEPTED = [
     ("O(H*W*k^2)", 2, 0, None, "H and W", "side"),
     ("O(H*W*k^2) with k the kernel size", 2, 0, None, "H and W", "side"),
     ("O(H W) where H, W are the height and width", 2, 0, None, "H and W", "side"),
+    ("O(H W) = H*W", 2, 0, None, "H and W", "side"),  # a restatement with the same two letters
+    ("O(HW) (H*W)", 2, 0, None, "H and W", "side"),
     ("quadratic in the number of pixels n", 2, 0, None, "n", "pixels"),
+    ("linear in pixels n", 1, 0, None, "n", "pixels"),
+    ("O(N^2) in the input data", 2, 0, None, "N", None),       # neutral words: no meaning
+    ("O(X^2) where X is the side length", 2, 0, None, "X", "side"),  # X: a letter, no bracket
+    # marks and words around the growth rate
+    (": O(N^2)", 2, 0, None, "N", None),
+    ("~ =: O(N^2)", 2, 0, None, "N", None),                     # every leading mark at once
+    ("O(N^2) time: tight", 2, 0, None, "N", None),
+    ("O(N^2) for large N", 2, 0, None, "N", None),               # the growth rate's own letter
+    ("O(N^2) (N*(N+1))", 2, 0, None, "N", None),                 # brackets inside a restatement
+    ("quadratic ( O(N^2) ) time", 2, 0, None, "N", None),        # spaces inside the brackets
+    # a reason that holds no size letter fixed
+    ("O(N^2) since the weights are fixed", 2, 0, None, "N", None),
+    ("O(HW) since the weights are fixed and shared", 2, 0, None, "H and W", "side"),
 ]
 
 
@@ -432,6 +453,20 @@ _GOES_ON = "write only the growth rate here; explanations go in the written part
      "not understood (the part '=:' was not understood)", _GOES_ON),
     ("N^4 > O(N^2)", "could not read 'N^4 > O(N^2)' as a growth rate: the part 'N^4 >' was not "
      "understood (the part '>' was not understood)", _GOES_ON),
+    # what a restatement does not say right is told without its quote, which may hold a ': '
+    ("O(N^2), note: N^3 foo", "could not read 'O(N^2), note: N^3 foo' as a growth rate: the part "
+     "'note: N^3 foo' was not understood (it goes on after the growth rate with 'foo', which was "
+     "not understood ('foo'))", _GOES_ON),
+    ("O(N^2), 2 - N^3", "could not read 'O(N^2), 2 - N^3' as a growth rate: the part '2 - N^3' "
+     "was not understood (it is negative as the input size grows (-N^3 + 2): a count is never "
+     "negative, and neither is how it grows)", _GOES_ON),
+    # a bound named in words must be the growth rate's own, and only one
+    ("Omega: O(N^2)", "could not read 'Omega: O(N^2)' as a growth rate: the words before it name "
+     "Ω, but the growth rate is O(N^2)", "give the one answer you mean"),
+    ("Theta Omega N^2", "could not read 'Theta Omega N^2' as a growth rate: the words before the "
+     "growth rate ('Theta Omega') name two bounds, Θ and Ω", "give the one answer you mean"),
+    ("at least N^2", "could not read 'at least N^2' as a growth rate: the words before the growth "
+     "rate ('at least') hedge or change it ('least')", "give the one answer you mean"),
     # a piece of the answer is quoted as a growth rate too
     ("N^2 foo = O(N^2)", "could not read 'N^2 foo' as a growth rate: it goes on after the growth "
      "rate with 'foo', which was not understood ('foo')", _GOES_ON),
@@ -468,6 +503,9 @@ def _growth_refusal(text: str, why: str) -> tuple[str, str, str]:
         "O", "H and W", (), big_o_terms.NO_TERM, False, False, "O(2^(H*W))", "",
         beyond_polynomial="an exponential", declared="side",
         declared_by="H and W are the height and width")),
+    ("exponential", big_o_terms.GrowthReading(None, None, (), big_o_terms.NO_TERM, False, False,
+                                              "exponential growth", "",
+                                              beyond_polynomial="an exponential")),
 ])
 def test_an_exponential_is_read_whole(text, reading):
     assert big_o.parse(text) == reading
@@ -481,9 +519,133 @@ _SQUARE = big_o_terms.Term(Fraction(1), Fraction(2), Fraction(0), 0)
     ("O(HW)", big_o_terms.GrowthReading("O", "H and W", (_SQUARE,), _SQUARE, False, False,
                                         "O(H*W)", "", declared="side",
                                         declared_by="H and W are the height and width")),
+    ("O(HW) time", big_o_terms.GrowthReading("O", "H and W", (_SQUARE,), _SQUARE, False, False,
+                                             "O(H*W)", "time", declared="side",
+                                             declared_by="H and W are the height and width")),
+    ("quadratic", big_o_terms.GrowthReading(None, None, (_SQUARE,), _SQUARE, False, False,
+                                            "quadratic growth (size^2)", "")),
+    # what the letter means, and the words that said it
+    ("O(N^2) for an N × N image", big_o_terms.GrowthReading(
+        "O", "N", (_SQUARE,), _SQUARE, False, False, "O(N^2)", "", declared="side",
+        declared_by="for an N × N image")),
+    ("O(N^2) (N^2 where N is the side length)", big_o_terms.GrowthReading(
+        "O", "N", (_SQUARE,), _SQUARE, False, False, "O(N^2)", "", declared="side",
+        declared_by="where N is the side length")),             # said by a restatement
 ])
 def test_a_power_is_read_whole(text, reading):
     assert big_o.parse(text) == reading
+
+
+_NOT_UNDERSTOOD = "write only the growth rate here; explanations go in the written parts"
+_SAY_ONCE = "say what your letter means once"
+_IN_A_FEW_WORDS = ("say what your letter means in a few words: the image side, or the number of "
+                   "pixels")
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    # growth in words
+    ("polynomial", "could not read 'polynomial' as a growth rate: 'polynomial' does not say which "
+     "power of the input size", "give the growth rate, like O(n^5 k^3)"),
+    ("cubical", "could not read 'cubical' as a growth rate: there is no growth rate in it",
+     big_o_terms.HINT),                                          # no growth word, whatever it ends in
+    ("oo", "could not read 'oo' as a growth rate: 'oo' means infinity, which is not a growth rate: "
+     "a Big-O says how fast a count grows as the input size grows", big_o_terms.HINT),
+    ("quadratic (N^3)", "could not read 'quadratic (N^3)' as a growth rate: it says two different "
+     "growth rates: quadratic and 'N^3'", "give the one answer you mean"),
+    ("exponential (N^3)", "could not read 'exponential (N^3)' as a growth rate: it says two "
+     "different growth rates: exponential growth and 'N^3'", "give the one answer you mean"),
+    # what a letter means
+    ("quadratic, where N is the side length and M is the image width", "could not read 'quadratic, "
+     "where N is the side length and M is the image wi…' as a growth rate: it says what M, N "
+     "means, but the growth rate has no letter for the input size",
+     "use the same letter in the growth rate and in what it means"),
+    ("O(N^2) in pixels n", "could not read 'O(N^2) in pixels n' as a growth rate: it says what n "
+     "means, but the growth rate uses N", "use the same letter in the growth rate and in what it "
+     "means"),
+    ("O(N^2), N = side length, N = number of pixels", "could not read 'O(N^2), N = side length, N = "
+     "number of pixels' as a growth rate: it says its letter means both the image side (N for an N "
+     "x N image) and the number of pixels (n = N x N)", _SAY_ONCE),
+    ("O(N^2) where N is the side length, in the number of pixels", "could not read 'O(N^2) where N "
+     "is the side length, in the number of pixels' as a growth rate: it says its letter means both "
+     "the image side (N for an N x N image) and the number of pixels (n = N x N)", _SAY_ONCE),
+    ("O(N^2) where N is the number of pixels, for an N × N image", "could not read 'O(N^2) where N "
+     "is the number of pixels, for an N × N image' as a growth rate: it says its letter means both "
+     "the number of pixels (n = N x N) and the image side (N for an N x N image)", _SAY_ONCE),
+    ("O(N^2) where N is the side length (N^2 where N is the number of pixels)", "could not read "
+     "'O(N^2) where N is the side length (N^2 where N is the numbe…' as a growth rate: it says its "
+     "letter means both the image side (N for an N x N image) and the number of pixels (n = N x N)",
+     _SAY_ONCE),                                                 # ... a restatement's meaning too
+    ("O(N^2) for an N × M image", "could not read 'O(N^2) for an N × M image' as a growth rate: "
+     "'for an N × M image' names two letters for one image side", None),
+    ("O(N^2), k = n", "could not read 'O(N^2), k = n' as a growth rate: 'k = n': k is read as the "
+     "kernel side, not 'n'", "use another letter for the input size"),
+    ("O(N^2) where N is the count", "could not read 'O(N^2) where N is the count' as a growth rate: "
+     "could not tell whether 'count' means the image side or the number of pixels",
+     "say what your letter means: the image side (N for an N x N image) or the number of pixels"),
+    ("O(n) in the number of pixels in the kernel", "could not read 'O(n) in the number of pixels in "
+     "the kernel' as a growth rate: could not tell what 'the number of pixels in the kernel' means",
+     _IN_A_FEW_WORDS),
+    # a declaration's words: 'and', 'or' and marks only between two of them
+    *[(f"O(N^2), N = {phrase}", f"could not read 'O(N^2), N = {phrase}' as a growth rate: could not "
+       f"tell what '{phrase}' means", _IN_A_FEW_WORDS)
+      for phrase in ("side and", "or side length", "/side length", "side-/length")],
+    # the height and width: only the image's, only the side
+    ("O(HW) where H and W are the height and width of the kernel", "could not read 'O(HW) where H "
+     "and W are the height and width of the kernel' as a growth rate: could not tell what H and W "
+     "mean from 'where H and W are the height and width …'",
+     "say what your letter means: the image side or the number of pixels"),
+    ("O(HW) where H, W are the number of pixels", "could not read 'O(HW) where H, W are the number "
+     "of pixels' as a growth rate: could not tell what H and W mean from 'where H and W are the "
+     "number of pixels'", "say what your letter means: the image side or the number of pixels"),
+    # brackets around the words
+    ("x) O(N^2)", "could not read 'x) O(N^2)' as a growth rate: a ')' in 'x)' closes a bracket that "
+     "was never opened", None),
+    ("O(N^2), (tight", "could not read 'O(N^2), (tight' as a growth rate: a bracket in ', (tight' "
+     "is never closed", None),
+    # words and marks after the growth rate
+    ("O(N^2)?", "could not read 'O(N^2)?' as a growth rate: it goes on after the growth rate with "
+     "'?', which was not understood", _NOT_UNDERSTOOD),
+    ("O(N^2) time?", "could not read 'O(N^2) time?' as a growth rate: it goes on after the growth "
+     "rate with 'time?', which was not understood ('?')", _NOT_UNDERSTOOD),
+    ("O(N^2) time: foo", "could not read 'O(N^2) time: foo' as a growth rate: it goes on after the "
+     "growth rate with 'time: foo', which was not understood ('foo')", _NOT_UNDERSTOOD),
+    ("O(N^2) tight foo", "could not read 'O(N^2) tight foo' as a growth rate: it goes on after the "
+     "growth rate with 'tight foo', which was not understood ('foo')", _NOT_UNDERSTOOD),
+    ("O(N^2) 9 = O(N^2)", "could not read 'O(N^2) 9' as a growth rate: the part '9' was not "
+     "understood", _NOT_UNDERSTOOD),                             # work holds no more math
+    ("quadratic (O(N^2))?", "could not read 'quadratic (O(N^2))?' as a growth rate: it goes on after "
+     "the growth rate with '?', which was not understood", _NOT_UNDERSTOOD),
+    ("O(N^2) (one output channel foo)", "could not read 'O(N^2) (one output channel foo)' as a "
+     "growth rate: it goes on after the growth rate with 'one output channel foo', which was not "
+     "understood ('foo')", _NOT_UNDERSTOOD),
+    ("O(N^2) lower bound", "could not read 'O(N^2) lower bound' as a growth rate: 'lower bound' makes "
+     "it a lower bound", "the question asks how fast the count grows: an upper bound, like O(m^5)"),
+    ("O(N^2) since N^2 outputs", "could not read 'O(N^2) since N^2 outputs' as a growth rate: the "
+     "reason 'since N^2 outputs' holds math, which is not read here", _NOT_UNDERSTOOD),
+    # the size letter is never held fixed
+    *[(f"O({letter}^2) {words}", f"could not read 'O({letter}^2) {words}' as a growth rate: '{words}' "
+       "holds the size letter fixed", "a Big-O answer says how the count grows as the input size grows")
+      for letter, words in (("C", "with C fixed"), ("N", "since N is held fixed"))],
+    # what doubling the size does must be the growth rate's
+    ("O(N^2), 4x when M doubles", "could not read 'O(N^2), 4x when M doubles' as a growth rate: '4x "
+     "when M doubles' doubles M, but the growth rate uses N",
+     "use the same letter in the growth rate and in what it says"),
+    ("O(N^2), 8x when N doubles", "could not read 'O(N^2), 8x when N doubles' as a growth rate: it "
+     "says two different growth rates: O(N^2) and '8x when N doubles'", "give the one answer you mean"),
+    ("O(2^N), 4x when N doubles", "could not read 'O(2^N), 4x when N doubles' as a growth rate: the "
+     "part '4x when N doubles' was not understood", _NOT_UNDERSTOOD),
+    # words before the growth rate
+    ("maybe O(N^2)", "could not read 'maybe O(N^2)' as a growth rate: the words before the growth "
+     "rate ('maybe') hedge or change it ('maybe')", "give the one answer you mean"),
+    ("square root of N", "could not read 'square root of N' as a growth rate: the words before the "
+     "growth rate ('square root of') were not understood, and they could change it ('square')",
+     "write the growth rate as math, like O(m^5) or O(sqrt(m)); to say what a letter means, add it "
+     "after: O(m^5) where m is the number of pixels"),
+])
+def test_words_around_a_growth_rate_are_refused_with_exactly_this_message(text, message, hint):
+    with pytest.raises(ParseError) as caught:
+        big_o.parse(text)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
 
 
 @pytest.mark.parametrize("text, message, hint", [
@@ -569,10 +731,25 @@ def test_an_exponential_or_factorial_it_cannot_rank_is_refused_exactly(text, mes
     ("O(N^2), tight", "tight"),
     ("O(N^2) tight as N -> ∞", "tight as N -> ∞"),
     ("Looks like O(N^2)", ""),
+    ("O(N^2) time, tight bound", "time; tight bound"),  # each remark, in order
+    ("O(N^2) time (tight)", "time; tight"),
+    ("O(N^2) (tight bound.)", "tight bound"),
     ("O(N^2)", ""),                   # 'oo' names no infinity here
 ])
 def test_the_limit_is_kept_as_the_remark(text, remark):
     assert big_o.parse(text).remark == remark
+
+
+def test_a_phrase_of_harmless_words_stays_harmless_with_every_one_of_them():
+    """The word lists bound what a remark or a meaning may hold; a phrase
+    using all of their words is still a remark, or says no meaning."""
+    remark_words = sorted(big_o_words.REMARK_WORDS - {"constant"})
+    remark_words.insert(remark_words.index("factor"), "constant")  # 'constant factor': no growth
+    remark = "in " + " ".join(remark_words)
+    assert big_o.parse(f"O(N^2) {remark}").remark == remark
+    neutral = "in the data of its input's image a size an input images"
+    assert set(neutral.split()[1:]) == big_o_words._NEUTRAL_WORDS
+    assert big_o.parse(f"O(n) {neutral}").declared is None
 
 
 # ----------------------------------------------------------------------------
@@ -686,6 +863,9 @@ def test_graded_through_grade_sheet(spec_and_prepared, tmp_path, sheet_variable,
     ("N = side length, n = pixels, N = pixels", {}),     # one letter, two meanings
     ("N = side length, width W", {}),                    # a part that declares no letter
     ("N = H = W, n = H*W", {}),                          # a part whose meaning is unclear
+    ("N = side length,, n = number of pixels", {"N": "side", "n": "pixels"}),  # an empty part
+    ("N = side length, n = number of pixels".ljust(500), {"N": "side", "n": "pixels"}),
+    ("N = side length, n = number of pixels".ljust(501), {}),   # longer than is read
     ("", {}),
     (None, {}),
 ])
@@ -989,6 +1169,12 @@ _REST_LEFT_OUT = ("Correct. Constant factors and lower-order terms do not change
     (SIDE, MULT_STANDARD, "o(N^2)", "Little-o claims the cost grows strictly slower than this, "
      "which is not true here; use O or Θ."),
     (SIDE, MULT_STANDARD, "Θ(N^2)", "Correct."),
+    # a bound named in words is graded as that bound
+    (SIDE, MULT_STANDARD, "Big Omega: N^2", "Ω is a lower bound: it says the cost grows at least "
+     "this fast. The question asks for an upper bound, O (or a tight Θ)."),
+    (SIDE, MULT_STANDARD, "Theta N^3", "Θ claims the bound is tight, but the cost grows more "
+     "slowly than this."),
+    (SIDE, MULT_STANDARD, "Theta N^2", "Correct."),
     # a constant factor alone, a lower-order term alone, or both: the same remark
     (SIDE, MULT_STANDARD, "O(3N^2)", _REST_LEFT_OUT),
     (SIDE, MULT_STANDARD, "O(N^2 + N)", _REST_LEFT_OUT),

@@ -576,6 +576,14 @@ def test_shape_matches_any_grouping_of_the_reference(groups):
     ("ω(n)", "ω", "n", 1, 0, 0),
     ("o(n)", "o", "n", 1, 0, 0),
     ("big O of n squared", "O", "n", 2, 0, 0),
+    # a bound named in words before a bare growth rate is that bound
+    ("Omega n^2", "Ω", "n", 2, 0, 0),
+    ("Big Omega: n^2", "Ω", "n", 2, 0, 0),
+    ("Ω n^2", "Ω", "n", 2, 0, 0),
+    ("ω: n^2", "ω", "n", 2, 0, 0),
+    ("Theta n^2", "Θ", "n", 2, 0, 0),
+    ("theta, quadratic in n", "Θ", "n", 2, 0, 0),
+    ("Big O: N^2", None, "N", 2, 0, 0),   # O before a bare growth rate is a label
     ("O(n^2 k^2)", "O", "n", 2, 2, 0),
     ("O(n^2k^2)", "O", "n", 2, 2, 0),
     ("O(N^2 * K^2)", "O", "N", 2, 2, 0),
@@ -635,6 +643,7 @@ def test_big_o_reads(text, notation, letter, size_exp, kernel_exp, log_exp):
     ("O(n (log n)^2)", "O(n (log n)^2)", False, False),
     ("O(N^2 k K)", "O(N^2 k^2)", False, False),                # written with k when both are
     ("O(H^2 + W^2)", "O(H^2 + W^2)", True, False),             # both a side squared: 2 of them
+    ("Omega n^2", "Ω(n^2)", False, False),                     # the bound named in words
 ])
 def test_big_o_shown_and_flags(text, shown, constant, lower):
     reading = big_o.parse(text)
@@ -682,6 +691,20 @@ def test_big_o_describe():
 ])
 def test_big_o_read_in_says_what_the_letter_means(text, variable, read):
     assert big_o.read_in(big_o.parse(text), variable) == read
+
+
+@pytest.mark.parametrize("text, variable", [
+    ("N = side length", "side"),
+    ("n = number of pixels", "pixels"),
+    ("n = pixels per side", "side"),
+    ("N = side length, n = number of pixels", None),   # both: no one meaning
+    (None, None),
+    ("", None),
+    ("side length".ljust(500), "side"),                # the longest text read
+    ("side length".ljust(501), None),                  # longer: no one meaning is read in it
+])
+def test_a_declared_variable_is_read_as_the_side_or_the_pixels(text, variable):
+    assert big_o.parse_variable(text) == variable
 
 
 @pytest.mark.parametrize("text, size_exp, log_exp, verdict", [

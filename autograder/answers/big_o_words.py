@@ -40,9 +40,10 @@ _NOT_GROWTH_AFTER = frozenset({"factor", "factors", "term", "terms", "multiple",
 
 
 def growth_word(tokens: list[Token], index: int) -> str | None:
-    """The growth word at `index` ('quadratic' for 'Quadratically'), or None."""
+    """The growth word at `index` ('quadratic' for 'Quadratically'), or None.
+    `tokens` end with the end token, as `tokenize` gives them."""
     token = tokens[index]
-    if token.kind != "word" or len(token.text) < 5:
+    if token.kind != "word":
         return None
     word = token.text.lower()
     for suffix in ("ally", "ly"):
@@ -51,10 +52,9 @@ def growth_word(tokens: list[Token], index: int) -> str | None:
             break
     if word not in _ALL_GROWTH_WORDS:
         return None
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
     previous = tokens[index - 1] if index else None
     if word == "constant" and (
-            (following is not None and following.text.lower() in _NOT_GROWTH_AFTER)
+            tokens[index + 1].text.lower() in _NOT_GROWTH_AFTER
             or (previous is not None and previous.text in KERNEL_LETTERS)):
         return None
     return word
@@ -71,8 +71,7 @@ def growth_word_before_math(parser: Parser, tokens: list[Token]) -> int | None:
     if found is None:
         return None
     parser.skip_prose()
-    first_math = next((i for i, token in enumerate(tokens) if token.start >= parser.peek().start),
-                      len(tokens) - 1)
+    first_math = next(i for i, token in enumerate(tokens) if token.start >= parser.peek().start)
     parser.skip_to(0)
     return found if found < first_math else None
 
@@ -168,6 +167,10 @@ _LOWER_BOUND = re.compile(r"\blower[\s-]*bound|\bbounded\s+(?:from\s+)?below|\bf
 #: In a reason, `each`, `every` and `per` explain (`since every output reads
 #: every input`, `one product per weight`); the other hedges still refuse.
 _REASON_HEDGES = _HEDGE_WORDS - {"each", "every", "per"}
+#: Bounds a word before a bare growth rate names (`Omega: m^5`, `Theta m^5`):
+#: the growth rate is read as that bound, never as a bare statement, which a
+#: lower bound would pass for. (O and o there are the prose of `Big O:`.)
+_WORDED_BOUNDS = frozenset("ΘΩω")
 #: Words before a growth rate that would change it if they were passed over:
 #: an operation on what follows (`square root of m`, `one over m^5`, `m times
 #: m`, `e to the m`). A constant factor (`half of`, `twice`) changes nothing.
@@ -218,7 +221,7 @@ _KERNEL_PHRASE = re.compile(r"kernel|filter|window|patch|receptive|fixed|constan
 #: `k = 7`: the kernel side's value, which holds it fixed; `N = 50`: a value
 #: of the size.
 _KERNEL_VALUE = re.compile(r"[1-9][0-9]{0,3}")
-_NEUTRAL_WORDS = frozenset("the an a input size image images problem its input's of data".split())
+_NEUTRAL_WORDS = frozenset("the an a input size image images its input's of data".split())
 _LETTER_LIST = re.compile(r"\b([A-Za-z])\s*,\s*([A-Za-z])\b")
 _AND_CLAUSE = re.compile(r"\s+and\s+(?=[A-Za-z]\s*(?:=|:|is\b|the\b|denotes\b|fixed\b|constant\b))")
 
@@ -232,6 +235,7 @@ class _Said:
     letters: set = field(default_factory=set)         # size letters the words name
     restated: list = field(default_factory=list)      # (words, GrowthReading)
     remarks: list = field(default_factory=list)
+    notation: str | None = None     # 'Ω' for 'Omega: m^5', the bound the words name
 
 
 def with_context(reading: GrowthReading, source, leading: str, trailing: str,
@@ -255,8 +259,7 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         if not same_growth(restated, reading):
             raise source.fail(f"it says two different growth rates: {reading.shown} and "
                               f"'{cut(words)}'", "give the one answer you mean")
-        if restated.size_letter:
-            said.letters.add(restated.size_letter)
+        said.letters.update(_size_letters(restated))
         if restated.declared:
             _declare(said, restated.declared, restated.declared_by, source)
     if said.letters - letters:
@@ -266,6 +269,11 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
             raise source.fail(f"it says what {other} means, but the growth rate {uses}",
                               "use the same letter in the growth rate and in what it means")
         reading = replace(reading, size_letter=next(iter(said.letters)))
+    if said.notation is not None and reading.notation != said.notation:
+        if reading.notation is not None:
+            raise source.fail(f"the words before it name {said.notation}, but the growth rate is "
+                              f"{reading.shown}", "give the one answer you mean")
+        reading = replace(reading, notation=said.notation, shown=f"{said.notation}({reading.shown})")
     return replace(reading, declared=said.variable, declared_by=said.by,
                    remark="; ".join(said.remarks))
 
@@ -418,11 +426,15 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
             raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
         if lenient:  # 'quintic: O(m^5)', a restatement as a label
             clause = _LABEL_COLON.sub("", clause)
+        piece = Source(clause, source.as_what)
         try:
-            restated = reread(Source(clause, source.as_what))
+            restated = reread(piece)
         except ParseError as error:
-            raise source.fail(f"the part '{cut(clause)}' was not understood "
-                              f"({error.message.split(': ', 1)[-1]})", ONLY_THE_GROWTH) from None
+            # what was not understood in the part: its message without the part's own
+            # 'could not read ...' (whose quote may hold a ': ' too)
+            why = error.message.removeprefix(piece.fail("").message)
+            raise source.fail(f"the part '{cut(clause)}' was not understood ({why})",
+                              ONLY_THE_GROWTH) from None
         said.restated.append((clause, restated))
         return
     if not lenient and not any(token.kind == "word" for token in tokens):
@@ -433,6 +445,14 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         if token.kind == "mark" and token.text in _PROSE_MARKS:
             continue
         if lenient:
+            named = GROWTH_NOTATIONS.get(token.text)
+            if named in _WORDED_BOUNDS:
+                if said.notation not in (None, named):
+                    raise source.fail(f"the words before the growth rate ('{cut(clause)}') name "
+                                      f"two bounds, {said.notation} and {named}",
+                                      "give the one answer you mean")
+                said.notation = named
+                continue
             if word in _HEDGE_WORDS:
                 raise source.fail(f"the words before the growth rate ('{cut(clause)}') hedge or "
                                   f"change it ('{token.text}')", "give the one answer you mean")
@@ -497,9 +517,12 @@ def is_bare_number(reading: GrowthReading, text: str) -> bool:
 
 
 def _growth_words_in(clause: str) -> bool:
+    """Whether the clause says a growth in words. (A notation is never asked
+    about: a clause holds none, since an answer with two is refused or split at
+    the `=` between them before its words are read, and is_bare_number asks
+    only about a piece read with no notation.)"""
     tokens = tokenize(Source(clause, AS_WHAT))
-    return any(growth_word(tokens, index) for index in range(len(tokens) - 1)) or bool(
-        notation_indices(tokens))
+    return any(growth_word(tokens, index) for index in range(len(tokens) - 1))
 
 
 def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None:
@@ -522,8 +545,9 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
             raise source.fail(f"could not tell what {letters[0]} and {letters[1]} mean from "
                               f"'{cut(clause)}'", "say what your letter means: the image side "
                               "or the number of pixels")
+        # Read only when the growth rate uses both letters (with_context checks),
+        # and such a growth rate already means the image side (big_o_terms).
         said.letters.update(letters)
-        _declare(said, "side", clause, source)
         return
     letter = letters[0]
     said.letters.add(letter)
@@ -535,7 +559,7 @@ def _read_declaration(match: re.Match, clause: str, said: _Said, source) -> None
 _DECLARATION_WORDS = frozenset("""
     the a an of number numbers count pixel pixels image images input inputs picture grid square
     side sides length lengths width widths height heights edge edges dimension dimensions row rows
-    column columns total size values along per on one each across wide long high tall in and its
+    column columns total size values along per on one each across wide long high tall in its
     image's input's data is are
 """.split())
 _DECLARATION_MARKS = frozenset("=^*×·'-/") | {"**"}

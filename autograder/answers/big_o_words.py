@@ -296,20 +296,13 @@ def _unwrapped(leading: str, trailing: str) -> tuple[str, str]:
 def _labels_or_fixes(tokens: list, index: int) -> bool:
     """Whether the letter at `index` of the words before a growth rate names
     it (`m: O(m^5)`), is the kernel side in words that say so (`for a fixed
-    k`, `k held constant`, `kernel size k`, `a k x k kernel`), rather than
-    math the reading would pass over (`m times m`, `k m^5`)."""
+    k`, `k held constant`, `kernel size k`), rather than math the reading
+    would pass over (`m times m`, `k m^5`). (`a k x k kernel` is read whole,
+    by `_KERNEL_GRID`.)"""
     if index + 1 < len(tokens) and tokens[index + 1].text == ":":
         return True
-    text = tokens[index].text
-    if text not in KERNEL_LETTERS and not (text in "xX" and _between_kernel_letters(tokens, index)):
-        return False
-    return any(token.kind == "word" and _KERNEL_PHRASE.match(token.text) for token in tokens)
-
-
-def _between_kernel_letters(tokens: list, index: int) -> bool:
-    """The `x` of `k x k`: a cross between two kernel letters."""
-    return 0 < index < len(tokens) - 1 and all(
-        tokens[at].text in KERNEL_LETTERS for at in (index - 1, index + 1))
+    return tokens[index].text in KERNEL_LETTERS and any(
+        token.kind == "word" and _KERNEL_PHRASE.match(token.text) for token in tokens)
 
 
 def _changes_what_follows(tokens: list, index: int) -> bool:

@@ -289,6 +289,7 @@ REFUSED = [
     # a negative growth
     ("-n^2", ["negative"]),
     ("O(-n^2)", ["negative"]),
+    ("O(N^2), -N^2", ["negative"]),       # a restatement keeps its minus; a spaced dash is none
     ("O(n - n^3)", ["negative"]),
     ("O(-2^n)", ["negative"]),
     ("O(n - 2^n)", ["subtracts an exponential"]),

@@ -359,7 +359,7 @@ _FULL_STOP = re.compile(r"(?<=[^.])\.$")  # one '.' ending a clause; '...' stays
 
 #: The colon after a word or number that labels the answer: `quintic:`.
 _LABEL_COLON = re.compile(r"(?<=\w)\s*:$")
-_LEADING_DASH = re.compile(r"^(?:->|=>|--|[-:→⇒])\s*(?=\S)")
+_LEADING_DASH = re.compile(r"^(?:->|=>|--|[:→⇒]|-(?=\s))\s*(?=\S)")  # '-m^5' keeps its minus
 
 
 def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, nested: bool,

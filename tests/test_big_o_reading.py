@@ -88,6 +88,7 @@ ACCEPTED = [
     ("With a k x k kernel, O(N^2 k^2)", 2, 0, None, "N", None),
     ("for one channel, O(N^2)", 2, 0, None, "N", None),      # a number word counting a thing
     ("for one output channel, O(N^2)", 2, 0, None, "N", None),
+    ("for one input channel, O(N^2)", 2, 0, None, "N", None),
     ("O(N^2) (one output channel)", 2, 0, None, "N", None),
     # what else is held fixed, and why
     ("O(N^2) since k is fixed", 2, 0, None, "N", None),

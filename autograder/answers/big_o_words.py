@@ -314,7 +314,7 @@ def _changes_what_follows(tokens: list, index: int) -> bool:
         return True
     if word not in _NUMBER_WORDS:
         return False
-    after = [token.text.lower() for token in tokens[index + 1:index + 3]]
+    after = [token.text.lower() for token in tokens[index + 1:]]
     if after[:1] in (["input"], ["output"]):  # 'one output channel'
         after = after[1:]
     return not after or after[0] not in _COUNTED_WORDS

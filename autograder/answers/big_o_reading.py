@@ -16,8 +16,8 @@ import re
 from dataclasses import replace
 
 from .big_o_terms import AS_WHAT, HINT, ONLY_THE_GROWTH, GrowthReading, cut, reading_of, same_growth
-from .big_o_words import (growth_word_before_math, is_bare_number, notation_indices,
-                          read_growth_word, with_context)
+from .big_o_words import (growth_word_before_math, notation_indices, read_growth_word,
+                          refuse_bare_number, with_context)
 from .errors import ParseError
 from .expression import GROWTH_MODE, GROWTH_NOTATIONS, Parser
 from .expression_tokens import Source, Token, prepare, tokenize
@@ -201,9 +201,7 @@ def _read_chain(source, tokens, chain: list[int], nested: bool) -> GrowthReading
             step = _read(Source(piece, source.as_what), nested=True)
         except _NoGrowth:
             continue  # a label: 'Answer = O(m^5)'
-        if is_bare_number(step, piece):
-            raise source.fail(f"the part '{cut(piece)}' is a number, not a growth rate",
-                              "give the one answer you mean")
+        refuse_bare_number(step, piece, source)
         if same_growth(step, answer):
             continue
         in_pixels = _side_then_pixels(step, answer, source.text)

@@ -253,9 +253,7 @@ def with_context(reading: GrowthReading, source, leading: str, trailing: str,
         _read_clause(clause, said, reading, source, nested, reread, lenient=False)
     letters = _size_letters(reading)
     for words, restated in said.restated:
-        if is_bare_number(restated, words):
-            raise source.fail(f"the part '{cut(words)}' is a number, not a growth rate",
-                              "give the one answer you mean")
+        refuse_bare_number(restated, words, source)
         if not same_growth(restated, reading):
             raise source.fail(f"it says two different growth rates: {reading.shown} and "
                               f"'{cut(words)}'", "give the one answer you mean")
@@ -377,8 +375,7 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         return
     if _HELD_FIXED.match(clause):
         if _size_letters(reading) & set(re.findall(r"\b[A-Za-z]\b", clause)):
-            raise source.fail(f"'{cut(clause)}' holds the size letter fixed",
-                              "a Big-O answer says how the count grows as the input size grows")
+            raise _holds_the_size_fixed(clause, source)
         return
     declaration = _DECLARATION.match(clause)
     if declaration and not _growth_words_in(clause):
@@ -412,8 +409,7 @@ def _read_clause(clause: str, said: _Said, reading: GrowthReading, source, neste
         raise source.fail(f"the reason '{cut(clause)}' holds math, which is not read here",
                           ONLY_THE_GROWTH)
     if reason and _FIXING.search(clause) and any(token.text in letters for token in tokens):
-        raise source.fail(f"'{cut(clause)}' holds the size letter fixed",
-                          "a Big-O answer says how the count grows as the input size grows")
+        raise _holds_the_size_fixed(clause, source)
     if has_math or _growth_words_in(clause):
         if nested:
             raise source.fail(f"the part '{cut(clause)}' was not understood", ONLY_THE_GROWTH)
@@ -501,18 +497,26 @@ def _check_doubling(match: re.Match, clause: str, reading: GrowthReading, source
                           f"'{cut(clause)}'", "give the one answer you mean")
 
 
-def is_bare_number(reading: GrowthReading, text: str) -> bool:
-    """A piece beside the answer that is only a number (`O(1), 5000`, `5000 =
-    O(1)`): it restates no growth, even where a constant agrees."""
-    return (reading.notation is None and reading.size_letter is None
+def refuse_bare_number(reading: GrowthReading, text: str, source) -> None:
+    """Refuse a piece beside the answer that is only a number (`O(1), 5000`,
+    `5000 = O(1)`): it restates no growth, even where a constant agrees."""
+    if (reading.notation is None and reading.size_letter is None
             and reading.beyond_polynomial is None
-            and all(term.kernel_exp == 0 for term in reading.terms) and not _growth_words_in(text))
+            and all(term.kernel_exp == 0 for term in reading.terms) and not _growth_words_in(text)):
+        raise source.fail(f"the part '{cut(text)}' is a number, not a growth rate",
+                          "give the one answer you mean")
+
+
+def _holds_the_size_fixed(clause: str, source) -> ParseError:
+    """The refusal of words that hold the size letter fixed (`N is fixed`)."""
+    return source.fail(f"'{cut(clause)}' holds the size letter fixed",
+                       "a Big-O answer says how the count grows as the input size grows")
 
 
 def _growth_words_in(clause: str) -> bool:
     """Whether the clause says a growth in words. (A notation is never asked
     about: a clause holds none, since an answer with two is refused or split at
-    the `=` between them before its words are read, and is_bare_number asks
+    the `=` between them before its words are read, and refuse_bare_number asks
     only about a piece read with no notation.)"""
     tokens = tokenize(Source(clause, AS_WHAT))
     return any(growth_word(tokens, index) for index in range(len(tokens) - 1))

@@ -878,8 +878,11 @@ def test_the_letters_a_sheet_declares(text, meanings):
 def test_a_sheet_declaring_a_letter_for_each_meaning_says_so(spec_and_prepared, tmp_path):
     _, letters = _grade(*spec_and_prepared, tmp_path, BOTH, {})
     assert letters.by_letter == (("N", "side"), ("n", "pixels"))
-    assert letters.declared and not letters.other_fits_better
-    assert "N meaning the image side" in letters.note and "n meaning the number of pixels" in letters.note
+    assert (letters.declared, letters.other_fits_better) == (True, False)
+    assert letters.note == ("Big-O answers were read with N meaning the image side (N for an N x N "
+                            "image) and n meaning the number of pixels (n = N x N), as declared in "
+                            "q2.g.variable; another letter with the meaning that fits your answers "
+                            "best.")
 
 
 def test_an_answer_declaring_its_variable_does_not_move_the_others(spec_and_prepared, tmp_path):

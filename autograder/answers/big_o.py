@@ -92,29 +92,28 @@ def _size_variable(spec, prepared, sheet, read) -> Letters:
         for variable in fits:
             if compare(reading, entry.growth.size_exp_in(variable)) == "tight":
                 fits[variable] += 1
+    best_fit = "pixels" if fits["pixels"] > fits["side"] else "side"
     declared_text = sheet.get(spec.variable_key)
     declared = parse_variable(declared_text)
-    by_letter = letter_meanings(declared_text) if not declared else {}
-    if len(set(by_letter.values())) == 2:
-        chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
-        said = " and ".join(f"{letter} meaning {SIZE_WORDS[meaning]}"
-                            for letter, meaning in sorted(by_letter.items()))
-        return Letters(variable=chosen, declared=True, other_fits_better=False,
-                       by_letter=tuple(sorted(by_letter.items())),
-                       note=f"Big-O answers were read with {said}, as declared in "
-                            f"{spec.variable_key}; another letter with the meaning that fits your "
-                            "answers best.")
     if declared:
         other = "pixels" if declared == "side" else "side"
         return Letters(variable=declared, declared=True, other_fits_better=fits[other] > fits[declared],
                        note=f"Big-O answers were read with your letter meaning {SIZE_WORDS[declared]}, "
                             f"as declared in {spec.variable_key}.")
-    chosen = "pixels" if fits["pixels"] > fits["side"] else "side"
+    by_letter = letter_meanings(declared_text)
+    if len(set(by_letter.values())) == 2:
+        said = " and ".join(f"{letter} meaning {SIZE_WORDS[meaning]}"
+                            for letter, meaning in sorted(by_letter.items()))
+        return Letters(variable=best_fit, declared=True, other_fits_better=False,
+                       by_letter=tuple(sorted(by_letter.items())),
+                       note=f"Big-O answers were read with {said}, as declared in "
+                            f"{spec.variable_key}; another letter with the meaning that fits your "
+                            "answers best.")
     why = ("could not be understood" if declared_text and declared_text.strip()
            else "was left empty")
-    return Letters(variable=chosen, declared=False, other_fits_better=False,
+    return Letters(variable=best_fit, declared=False, other_fits_better=False,
                    note=f"{spec.variable_key} {why}, so Big-O answers were read with the letter "
-                        f"meaning {SIZE_WORDS[chosen]}: the meaning that fits your answers best.")
+                        f"meaning {SIZE_WORDS[best_fit]}: the meaning that fits your answers best.")
 
 
 def variable_for(reading: GrowthReading, letters: Letters) -> str:
